@@ -1,0 +1,68 @@
+# heaptag — top-level build.  Non-recursive: each component adds its rules
+# from its own fragment (profiler/profiler.mk, tools/tools.mk, …), so one
+# `make` sees the whole dependency graph and builds out of tree into build/.
+#
+#   make            build everything (all client modes)
+#   make test       run every test; the last line is "N passed, N failed"
+#   make bench      run the benchmarks against their competitors
+#   make validate   the ADR-007 validation (reports/footprint.*)
+#   make install PREFIX=/usr/local
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+CC       ?= gcc
+CXX      ?= g++
+MODES    := dict slots allslots
+# `make MODE=dict` builds (and tests) one client mode only.
+MODE     ?=
+ifneq ($(MODE),)
+BUILD_MODES := $(MODE)
+else
+BUILD_MODES := $(MODES)
+endif
+
+WARN     := -Wall -Wextra -Werror
+OPT      ?= -O2 -g
+CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-omit-frame-pointer
+CXXFLAGS_BASE := -std=gnu++17 $(WARN) $(OPT) -D_GNU_SOURCE
+# Extra flags for sanitizer builds: make SAN=asan / SAN=ubsan (client/tools only;
+# the preloaded tracker is never built with a sanitizer runtime).
+SAN      ?=
+ifeq ($(SAN),asan)
+SANFLAGS := -fsanitize=address -fno-sanitize-recover=all
+else ifeq ($(SAN),ubsan)
+SANFLAGS := -fsanitize=undefined -fno-sanitize-recover=all
+else
+SANFLAGS :=
+endif
+
+ALL_TARGETS   :=
+TESTS         :=
+BENCH_TARGETS :=
+INSTALL_TARGETS :=
+
+.PHONY: all test bench validate install clean deps
+all: build-all
+
+# Each folder's fragment adds to ALL_TARGETS, TESTS, TEST_DEPS,
+# BENCH_TARGETS and INSTALL_TARGETS.  Fragments live beside their sources.
+include profiler/profiler.mk
+include $(sort $(wildcard tools/*.mk client/*.mk client/*/*.mk tests/*/*.mk bench/*.mk bench/*/*.mk))
+
+build-all: $(ALL_TARGETS)
+.PHONY: build-all
+
+# Every test is an executable or script listed in TESTS; tests/run-tests.sh
+# runs each, keeps its log under build/test-logs/ and prints the summary line.
+test: build-all $(TEST_DEPS)
+	@BUILD=$(abspath $(BUILD)) MODES="$(BUILD_MODES)" tests/run-tests.sh $(TESTS)
+
+bench: build-all $(BENCH_TARGETS)
+
+deps:
+	scripts/install-deps.sh
+
+install: build-all $(INSTALL_TARGETS)
+
+clean:
+	rm -rf $(BUILD)

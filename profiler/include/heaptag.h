@@ -1,0 +1,105 @@
+/*
+ * heaptag.h — tag heap allocations with the type of object they belong to.
+ *
+ * A program includes this header and marks where objects of a type are built:
+ *
+ *     HEAPTAG_PUSH("Response");           // every allocation until the pop
+ *     struct response *r = calloc(1, sizeof *r);   // ... is a "Response"
+ *     HEAPTAG_INSTANCE_NEW("Response");   // one more Response exists
+ *     HEAPTAG_POP();
+ *
+ * Nothing is linked: the functions are weak references that resolve to
+ * libheaptag.so when it is preloaded (LD_PRELOAD or `heaptag run`), and to
+ * NULL otherwise, so each macro costs one well-predicted branch in a program
+ * run without the tracker.  Defining HEAPTAG_DISABLE before including this
+ * header removes even that branch.
+ *
+ * Type names are compared by content, not by pointer, and copied by the
+ * tracker: a name may live in a temporary buffer.  By convention the payload
+ * an object holds (body bytes, header strings) is tagged "<Type>.payload",
+ * so reports can show an object's own storage apart from its data.
+ */
+#ifndef HEAPTAG_H
+#define HEAPTAG_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HEAPTAG_API_VERSION 1
+
+/* Open a type scope on this thread: allocations made on this thread until
+ * the matching heaptag_pop() are attributed to TYPE.  Scopes nest; the
+ * innermost wins.  A block keeps its type until freed, realloc included. */
+void heaptag_push(const char *type) __attribute__((weak));
+
+/* Close the innermost type scope of this thread. */
+void heaptag_pop(void) __attribute__((weak));
+
+/* Move a live block, allocated earlier under any type, to TYPE.
+ * Returns 0 on success, -1 if the tracker does not know the block. */
+int heaptag_retag(void *block, const char *type) __attribute__((weak));
+
+/* Count one more instance of TYPE (instances and live_instances). */
+void heaptag_instance_new(const char *type) __attribute__((weak));
+
+/* Count one instance of TYPE gone (live_instances only). */
+void heaptag_instance_free(const char *type) __attribute__((weak));
+
+/* Write a report now to PATH (NULL: the path HEAPTAG_OUT names).
+ * Returns 0 on success, -1 with errno set otherwise. */
+int heaptag_dump(const char *path) __attribute__((weak));
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef HEAPTAG_DISABLE
+#define HEAPTAG_ACTIVE() 0
+#define HEAPTAG_PUSH(type) ((void)0)
+#define HEAPTAG_POP() ((void)0)
+#define HEAPTAG_RETAG(block, type) ((void)0)
+#define HEAPTAG_INSTANCE_NEW(type) ((void)0)
+#define HEAPTAG_INSTANCE_FREE(type) ((void)0)
+#else
+/* True when libheaptag.so is loaded into this process. */
+#define HEAPTAG_ACTIVE() (heaptag_push != 0)
+#define HEAPTAG_PUSH(type) \
+    do { if (heaptag_push) heaptag_push(type); } while (0)
+#define HEAPTAG_POP() \
+    do { if (heaptag_pop) heaptag_pop(); } while (0)
+#define HEAPTAG_RETAG(block, type) \
+    do { if (heaptag_retag) (void)heaptag_retag((block), (type)); } while (0)
+#define HEAPTAG_INSTANCE_NEW(type) \
+    do { if (heaptag_instance_new) heaptag_instance_new(type); } while (0)
+#define HEAPTAG_INSTANCE_FREE(type) \
+    do { if (heaptag_instance_free) heaptag_instance_free(type); } while (0)
+#endif
+
+/* HEAPTAG_SCOPE(type): a scope that closes itself when the enclosing C block
+ * ends, by any path (return, break, goto out of it). */
+#define HEAPTAG_CAT2_(a, b) a##b
+#define HEAPTAG_CAT_(a, b) HEAPTAG_CAT2_(a, b)
+#ifndef __cplusplus
+static inline void heaptag_scope_end_(int *unused) { (void)unused; HEAPTAG_POP(); }
+static inline int heaptag_scope_begin_(const char *type) { HEAPTAG_PUSH(type); return 0; }
+#define HEAPTAG_SCOPE(type)                                                   \
+    __attribute__((cleanup(heaptag_scope_end_), unused)) int                 \
+    HEAPTAG_CAT_(heaptag_scope_, __LINE__) = heaptag_scope_begin_(type)
+#else
+namespace heaptag {
+/* RAII scope for C++: `heaptag::Scope s("Response");` */
+class Scope {
+public:
+    explicit Scope(const char *type) { HEAPTAG_PUSH(type); }
+    ~Scope() { HEAPTAG_POP(); }
+    Scope(const Scope &) = delete;
+    Scope &operator=(const Scope &) = delete;
+};
+}
+#define HEAPTAG_SCOPE(type) ::heaptag::Scope HEAPTAG_CAT_(heaptag_scope_, __LINE__)(type)
+#endif
+
+#endif /* HEAPTAG_H */

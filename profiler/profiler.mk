@@ -1,0 +1,28 @@
+# libheaptag.so: the preloadable tracker.  Its only dependencies are libc
+# (and libdl/libpthread, which are libc on glibc >= 2.34).  It is built with
+# -ftls-model=initial-exec so no TLS access can call into the allocator, and
+# with -fno-builtin-malloc so the compiler never folds our wrappers away.
+PROFILER_SRCS := $(wildcard profiler/src/*.c)
+PROFILER_OBJS := $(PROFILER_SRCS:profiler/src/%.c=$(BUILD)/obj/profiler/%.o)
+PROFILER_CFLAGS := $(CFLAGS_BASE) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
+	-fno-stack-protector -Iprofiler/include -Iprofiler/src
+LIBHEAPTAG := $(BUILD)/lib/libheaptag.so
+
+$(BUILD)/obj/profiler/%.o: profiler/src/%.c $(wildcard profiler/src/*.h) profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PROFILER_CFLAGS) -MMD -c $< -o $@
+
+$(LIBHEAPTAG): $(PROFILER_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ -Wl,-z,nodelete -Wl,-z,now -Wl,--no-undefined -ldl -lpthread
+
+ALL_TARGETS += $(LIBHEAPTAG)
+
+install-profiler: $(LIBHEAPTAG)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(LIBHEAPTAG) $(DESTDIR)$(PREFIX)/lib/libheaptag.so
+	install -m 0644 profiler/include/heaptag.h $(DESTDIR)$(PREFIX)/include/heaptag.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' profiler/heaptag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/heaptag.pc
+INSTALL_TARGETS += install-profiler
+.PHONY: install-profiler
