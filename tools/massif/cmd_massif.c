@@ -1,0 +1,472 @@
+/*
+** heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... [--- [--label B] -- CMD_B...]
+** heaptag massif [--top N] --parse FILE [FILE_B]
+**
+** Runs each command under `valgrind --tool=massif` and again with
+** libheaptag.so preloaded, then prints massif's peak heap, the extra heap
+** massif charged at the peak and the functions holding the most heap at the
+** peak, with the change from A to B; then heaptag's peak_live_bytes beside
+** massif's peak mem_heap_B.  Both count requested bytes, so for a
+** deterministic program they must agree; the table prints the difference
+** rather than hiding it.  --parse summarizes massif.out files already made.
+**
+** Every failure (no valgrind, no libheaptag.so, a command that cannot run or
+** exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
+** stderr and exit status 2.
+*/
+#include "cmd_massif.h"
+#include "massif_parse.h"
+#include "massif_run.h"
+#include "../report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_BAD 2
+
+struct side {
+    const char *label;
+    char **argv;                  /* NULL in --parse mode */
+    const char *massif_file;      /* --parse mode: the file given */
+    struct massif_profile prof;
+    struct ht_report *report;     /* NULL in --parse mode */
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("heaptag: massif: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_BAD;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... "
+          "[--- [--label B] -- CMD_B...]\n"
+          "       heaptag massif [--top N] --parse MASSIF_OUT [MASSIF_OUT_B]\n"
+          "Run each command under valgrind's massif and under heaptag; print peak heap,\n"
+          "extra heap at the peak, the top functions at the peak (with the change A->B),\n"
+          "and heaptag's peak_live_bytes beside massif's peak mem_heap_B.\n"
+          "  --top N      functions to list (default 10)\n"
+          "  --keep DIR   keep massif.out files, logs and heaptag reports in DIR\n"
+          "  --label L    name of the command that follows (default A, B)\n"
+          "  HEAPTAG_LIB  libheaptag.so to preload (default: ../lib beside heaptag)\n",
+          f);
+}
+
+static int load_massif(struct side *s, const char *path)
+{
+    size_t len;
+    char *buf = massif_read_file(path, &len);
+    if (buf == NULL)
+        return fail("cannot read %s: %s", path, strerror(errno));
+    char err[256];
+    int rc = massif_parse(buf, len, &s->prof, err, sizeof err);
+    free(buf);
+    if (rc < 0)
+        return fail("%s: %s", path, err);
+    return 0;
+}
+
+/* "+1234 (+5.6%)" for the change from a to b. */
+static void fmt_change(char *out, size_t n, uint64_t a, uint64_t b)
+{
+    long long d = (long long)b - (long long)a;
+    if (a == 0)
+        snprintf(out, n, "%+lld (%s)", d, b == 0 ? "0%" : "new");
+    else
+        snprintf(out, n, "%+lld (%+.1f%%)", d, 100.0 * (double)d / (double)a);
+}
+
+static void print_row(const char *name, const struct side *sides, int nsides,
+                      const uint64_t *v)
+{
+    printf("  %-36s", name);
+    for (int i = 0; i < nsides; i++)
+        printf(" %14llu", (unsigned long long)v[i]);
+    if (nsides == 2) {
+        char ch[64];
+        fmt_change(ch, sizeof ch, v[0], v[1]);
+        printf("  %s", ch);
+    }
+    (void)sides;
+    putchar('\n');
+}
+
+static void print_header(const char *title, const struct side *sides, int nsides)
+{
+    printf("%-38s", title);
+    for (int i = 0; i < nsides; i++)
+        printf(" %14.14s", sides[i].label);
+    if (nsides == 2)
+        printf("  change");
+    putchar('\n');
+}
+
+static const struct massif_snapshot *max_snap(const struct massif_profile *p)
+{
+    return p->max_snapshot >= 0 ? &p->snapshots[p->max_snapshot] : NULL;
+}
+
+static void print_massif_table(const struct side *sides, int nsides)
+{
+    uint64_t v[2] = { 0, 0 };
+    print_header("massif", sides, nsides);
+    for (int i = 0; i < nsides; i++)
+        v[i] = massif_peak_heap(&sides[i].prof);
+    print_row("peak heap (requested bytes)", sides, nsides, v);
+    for (int i = 0; i < nsides; i++) {
+        const struct massif_snapshot *s = max_snap(&sides[i].prof);
+        v[i] = s ? s->heap_extra : 0;
+    }
+    print_row("extra heap at peak (bytes)", sides, nsides, v);
+    for (int i = 0; i < nsides; i++) {
+        const struct massif_snapshot *s = max_snap(&sides[i].prof);
+        v[i] = s ? s->heap + s->heap_extra + s->stacks : 0;
+    }
+    print_row("heap + extra + stacks at peak", sides, nsides, v);
+    for (int i = 0; i < nsides; i++)
+        v[i] = (uint64_t)sides[i].prof.nsnapshots;
+    print_row("snapshots", sides, nsides, v);
+}
+
+struct fn_row {
+    const char *fn, *where;
+    uint64_t bytes[2];
+};
+
+static int cmp_fn_row(const void *a, const void *b)
+{
+    const struct fn_row *x = a, *y = b;
+    uint64_t mx = x->bytes[0] > x->bytes[1] ? x->bytes[0] : x->bytes[1];
+    uint64_t my = y->bytes[0] > y->bytes[1] ? y->bytes[0] : y->bytes[1];
+    if (mx != my)
+        return mx < my ? 1 : -1;
+    return strcmp(x->fn, y->fn);
+}
+
+/* The top functions at each side's peak, matched by name across sides and
+** ordered by the larger of their two byte counts. */
+static int print_top_functions(const struct side *sides, int nsides, int top)
+{
+    struct massif_fn_total *fns[2] = { NULL, NULL };
+    int nfns[2] = { 0, 0 };
+    for (int i = 0; i < nsides; i++) {
+        nfns[i] = massif_peak_functions(&sides[i].prof, &fns[i], NULL);
+        if (nfns[i] < 0)
+            nfns[i] = 0;
+    }
+    size_t cap = (size_t)nfns[0] + (size_t)nfns[1] + 1;
+    struct fn_row *rows = calloc(cap, sizeof *rows);
+    if (rows == NULL) {
+        free(fns[0]), free(fns[1]);
+        return fail("out of memory");
+    }
+    size_t nrows = 0;
+    for (int i = 0; i < nsides; i++) {
+        for (int j = 0; j < nfns[i]; j++) {
+            size_t k;
+            for (k = 0; k < nrows; k++)
+                if (strcmp(rows[k].fn, fns[i][j].fn) == 0)
+                    break;
+            if (k == nrows) {
+                rows[k].fn = fns[i][j].fn;
+                rows[k].where = fns[i][j].where;
+                nrows++;
+            }
+            rows[k].bytes[i] += fns[i][j].bytes;
+        }
+    }
+    qsort(rows, nrows, sizeof *rows, cmp_fn_row);
+    /* numbers first: function names (C++ signatures, library paths) are
+    ** too long for a column */
+    printf("\ntop functions at the peak (bytes)\n ");
+    for (int i = 0; i < nsides; i++)
+        printf(" %14.14s", sides[i].label);
+    printf("%s  function\n", nsides == 2 ? "  change              " : "");
+    if (nrows == 0)
+        printf("  (no heap tree at the peak)\n");
+    for (size_t k = 0; k < nrows && (int)k < top; k++) {
+        putchar(' ');
+        for (int i = 0; i < nsides; i++)
+            printf(" %14llu", (unsigned long long)rows[k].bytes[i]);
+        if (nsides == 2) {
+            char ch[64];
+            fmt_change(ch, sizeof ch, rows[k].bytes[0], rows[k].bytes[1]);
+            printf("  %-20s", ch);
+        }
+        if (rows[k].where[0])
+            printf("  %s (%s)\n", rows[k].fn, rows[k].where);
+        else
+            printf("  %s\n", rows[k].fn);
+    }
+    free(rows);
+    free(fns[0]);
+    free(fns[1]);
+    return 0;
+}
+
+/* heaptag against massif.  Both count the bytes the program requested, so
+** their peaks agree for a deterministic program; the usable-minus-requested
+** slack heaptag measures (malloc_usable_size) and massif's "extra heap"
+** (its own estimate: a header word plus rounding to 16 bytes per block) are
+** two views of allocator overhead and differ by design. */
+static void print_heaptag_table(const struct side *sides, int nsides)
+{
+    uint64_t v[2] = { 0, 0 };
+    printf("\n");
+    print_header("heaptag vs massif at the peak", sides, nsides);
+    for (int i = 0; i < nsides; i++)
+        v[i] = (uint64_t)sides[i].report->totals.peak_live_bytes;
+    print_row("heaptag peak_live_bytes", sides, nsides, v);
+    for (int i = 0; i < nsides; i++)
+        v[i] = massif_peak_heap(&sides[i].prof);
+    print_row("massif peak mem_heap_B", sides, nsides, v);
+    printf("  %-36s", "difference (heaptag - massif)");
+    for (int i = 0; i < nsides; i++) {
+        long long d = (long long)sides[i].report->totals.peak_live_bytes -
+                      (long long)massif_peak_heap(&sides[i].prof);
+        printf(" %+14lld", d);
+    }
+    putchar('\n');
+    for (int i = 0; i < nsides; i++)
+        v[i] = (uint64_t)(sides[i].report->totals.peak_live_usable_bytes -
+                          sides[i].report->totals.peak_live_bytes);
+    print_row("heaptag usable - requested at peak", sides, nsides, v);
+    for (int i = 0; i < nsides; i++) {
+        const struct massif_snapshot *s = max_snap(&sides[i].prof);
+        v[i] = s ? s->heap_extra : 0;
+    }
+    print_row("massif extra heap at peak", sides, nsides, v);
+    for (int i = 0; i < nsides; i++)
+        v[i] = (uint64_t)sides[i].report->totals.alloc_calls;
+    print_row("heaptag alloc_calls", sides, nsides, v);
+    printf("(both peaks count requested bytes; a non-zero difference means the\n"
+           " run allocated differently under valgrind, whose malloc replaces the\n"
+           " program's. usable-requested is glibc's real slack per block;\n"
+           " massif's extra heap is its estimate: a header word + rounding to 16.)\n");
+}
+
+static void print_commands(const struct side *sides, int nsides)
+{
+    for (int i = 0; i < nsides; i++) {
+        printf("%s: ", sides[i].label);
+        if (sides[i].argv) {
+            for (char **a = sides[i].argv; *a; a++)
+                printf("%s%s", a == sides[i].argv ? "" : " ", *a);
+        } else {
+            printf("%s (cmd: %s)", sides[i].massif_file, sides[i].prof.cmd);
+        }
+        putchar('\n');
+    }
+    putchar('\n');
+}
+
+/* Remove what we left in a temporary directory we created, then it. */
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[PATH_MAX + 256];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int run_side(struct side *s, int idx, const char *valgrind, const char *lib,
+                    const char *dir)
+{
+    char out[PATH_MAX + 64], log[PATH_MAX + 64], err[1024];
+    const char *tag = idx == 0 ? "A" : "B";
+    snprintf(out, sizeof out, "%s/massif.%s.out", dir, tag);
+    snprintf(log, sizeof log, "%s/massif.%s.log", dir, tag);
+    if (massif_run_valgrind(valgrind, s->argv, out, log, err, sizeof err) < 0)
+        return fail("%s", err);
+    if (load_massif(s, out) != 0)
+        return EXIT_BAD;
+    char report[PATH_MAX];
+    snprintf(log, sizeof log, "%s/heaptag.%s.log", dir, tag);
+    if (massif_run_heaptag(lib, s->argv, dir, log, report, sizeof report, err, sizeof err) < 0)
+        return fail("%s", err);
+    s->report = ht_report_load(report, err, sizeof err);
+    if (s->report == NULL)
+        return fail("%s: %s", report, err);
+    return 0;
+}
+
+static bool is_opt(const char *a, const char *name, const char **val, char **argv,
+                   int argc, int *i)
+{
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    *val = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+int cmd_massif(int argc, char **argv)
+{
+    struct side sides[2];
+    memset(sides, 0, sizeof sides);
+    sides[0].label = "A";
+    sides[1].label = "B";
+    int nsides = 0, top = 10;
+    const char *keep = NULL;
+    const char *parse[2] = { NULL, NULL };
+    int nparse = 0;
+    int i = 1;
+    /* options, then "-- CMD_A", then optionally "--- [--label B] [--] CMD_B" */
+    for (; i < argc; i++) {
+        const char *a = argv[i], *val;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(a, "--") == 0)
+            break;
+        if (is_opt(a, "--top", &val, argv, argc, &i)) {
+            char *end;
+            long t = val ? strtol(val, &end, 10) : 0;
+            if (!val || *end || end == val || t < 1 || t > 100000)
+                return fail("--top needs a positive number (see 'heaptag massif --help')");
+            top = (int)t;
+        } else if (is_opt(a, "--keep", &val, argv, argc, &i)) {
+            if (!val || !*val)
+                return fail("--keep needs a directory (see 'heaptag massif --help')");
+            keep = val;
+        } else if (is_opt(a, "--label", &val, argv, argc, &i)) {
+            if (!val)
+                return fail("--label needs a name (see 'heaptag massif --help')");
+            sides[0].label = val;
+        } else if (is_opt(a, "--parse", &val, argv, argc, &i)) {
+            if (!val)
+                return fail("--parse needs a massif.out file (see 'heaptag massif --help')");
+            parse[nparse++] = val;
+            if (i + 1 < argc && argv[i + 1][0] != '-') {
+                parse[nparse++] = argv[++i];
+            }
+        } else {
+            return fail("unknown option '%s' (see 'heaptag massif --help')", a);
+        }
+    }
+
+    if (nparse > 0) {
+        if (i < argc)
+            return fail("--parse takes files, not a command (see 'heaptag massif --help')");
+        for (int k = 0; k < nparse; k++) {
+            sides[k].massif_file = parse[k];
+            if (load_massif(&sides[k], parse[k]) != 0) {
+                for (int j = 0; j < k; j++)
+                    massif_profile_free(&sides[j].prof);
+                return EXIT_BAD;
+            }
+        }
+        if (nparse == 1 && sides[0].label[0] == 'A' && sides[0].label[1] == '\0')
+            sides[0].label = "massif.out";
+        print_commands(sides, nparse);
+        print_massif_table(sides, nparse);
+        int rc = print_top_functions(sides, nparse, top);
+        for (int k = 0; k < nparse; k++)
+            massif_profile_free(&sides[k].prof);
+        return rc;
+    }
+
+    if (i >= argc || i + 1 >= argc || strcmp(argv[i + 1], "---") == 0)
+        return fail("no command given (see 'heaptag massif --help')");
+    /* split argv in place at "---" */
+    sides[0].argv = &argv[i + 1];
+    nsides = 1;
+    for (int j = i + 1; j < argc; j++) {
+        if (strcmp(argv[j], "---") != 0)
+            continue;
+        argv[j] = NULL;
+        int k = j + 1;
+        const char *val;
+        if (k < argc && is_opt(argv[k], "--label", &val, argv, argc, &k)) {
+            if (!val)
+                return fail("--label needs a name (see 'heaptag massif --help')");
+            sides[1].label = val;
+            k++;
+        }
+        if (k < argc && strcmp(argv[k], "--") == 0)
+            k++;
+        if (k >= argc)
+            return fail("no command after '---' (see 'heaptag massif --help')");
+        sides[1].argv = &argv[k];
+        nsides = 2;
+        break;
+    }
+
+    char *valgrind = massif_find_valgrind();
+    if (valgrind == NULL)
+        return fail("valgrind not found in PATH (install the valgrind package)");
+    char err[512];
+    char *lib = massif_find_libheaptag(err, sizeof err);
+    if (lib == NULL) {
+        free(valgrind);
+        return fail("%s", err);
+    }
+    char dir[PATH_MAX];
+    bool temp = keep == NULL;
+    if (keep) {
+        if (mkdir(keep, 0700) != 0 && errno != EEXIST) {
+            free(valgrind), free(lib);
+            return fail("cannot create %s: %s", keep, strerror(errno));
+        }
+        snprintf(dir, sizeof dir, "%s", keep);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%s/heaptag-massif.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(dir) == NULL) {
+            free(valgrind), free(lib);
+            return fail("cannot create a temporary directory: %s", strerror(errno));
+        }
+    }
+    int rc = 0;
+    for (int k = 0; k < nsides && rc == 0; k++)
+        rc = run_side(&sides[k], k, valgrind, lib, dir);
+    if (rc == 0) {
+        print_commands(sides, nsides);
+        print_massif_table(sides, nsides);
+        rc = print_top_functions(sides, nsides, top);
+        if (rc == 0)
+            print_heaptag_table(sides, nsides);
+    }
+    for (int k = 0; k < nsides; k++) {
+        massif_profile_free(&sides[k].prof);
+        ht_report_free(sides[k].report);
+    }
+    if (temp)
+        remove_tree(dir);
+    free(valgrind);
+    free(lib);
+    return rc;
+}

@@ -1,0 +1,295 @@
+/*
+** Spawning the measured commands.  A command that cannot be started, exits
+** non-zero or dies by a signal is a failure: a profile of a run that did not
+** do its work would compare nothing.  The child reports an exec failure
+** through a close-on-exec pipe, so "command not found" is told apart from a
+** command that ran and failed.
+*/
+#include "massif_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *massif_find_valgrind(void)
+{
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0')
+        path = "/usr/local/bin:/usr/bin:/bin";
+    const char *p = path;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+        char cand[PATH_MAX];
+        if (n > 0 && n + sizeof "/valgrind" < sizeof cand) {
+            memcpy(cand, p, n);
+            strcpy(cand + n, "/valgrind");
+            struct stat st;
+            if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+                return strdup(cand);
+        }
+        if (!colon)
+            break;
+        p = colon + 1;
+    }
+    return NULL;
+}
+
+char *massif_find_libheaptag(char *err, size_t errlen)
+{
+    const char *env = getenv("HEAPTAG_LIB");
+    char buf[PATH_MAX + 32];
+    if (env && *env) {
+        snprintf(buf, sizeof buf, "%s", env);
+    } else {
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            snprintf(err, errlen, "cannot locate the heaptag binary (/proc/self/exe); set HEAPTAG_LIB");
+            return NULL;
+        }
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(buf, sizeof buf, "%s/../lib/libheaptag.so", self);
+    }
+    char real[PATH_MAX];
+    if (realpath(buf, real) == NULL || access(real, R_OK) != 0) {
+        snprintf(err, errlen, "libheaptag.so not found at %s (set HEAPTAG_LIB)", buf);
+        return NULL;
+    }
+    return strdup(real);
+}
+
+/* The last non-empty line of a log, for error messages. */
+static void last_log_line(const char *log_file, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    size_t len;
+    char *buf = massif_read_file(log_file, &len);
+    if (buf == NULL)
+        return;
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        buf[--len] = '\0';
+    char *start = memrchr(buf, '\n', len);
+    start = start ? start + 1 : buf;
+    snprintf(out, outlen, ": %.200s", start);
+    if (*start == '\0')
+        out[0] = '\0';
+    free(buf);
+}
+
+/* Fork, set up the child's output and environment, exec.  preload, when
+** set, is prepended to LD_PRELOAD; heaptag_out sets HEAPTAG_OUT.  Returns
+** the child's pid and its wait status, or -1 with err set. */
+static int spawn_wait(char *const argv[], const char *log_file,
+                      const char *preload, const char *heaptag_out,
+                      pid_t *pid_out, int *status, char *err, size_t errlen)
+{
+    int fd = open(log_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", log_file, strerror(errno));
+        return -1;
+    }
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        close(fd), close(pfd[0]), close(pfd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        signal(SIGPIPE, SIG_DFL);
+        if (preload) {
+            const char *old = getenv("LD_PRELOAD");
+            if (old && *old) {
+                size_t n = strlen(preload) + strlen(old) + 2;
+                char *v = malloc(n);
+                if (v) {
+                    snprintf(v, n, "%s:%s", preload, old);
+                    setenv("LD_PRELOAD", v, 1);
+                }
+            } else {
+                setenv("LD_PRELOAD", preload, 1);
+            }
+        }
+        if (heaptag_out)
+            setenv("HEAPTAG_OUT", heaptag_out, 1);
+        execvp(argv[0], argv);
+        int e = errno;
+        if (write(pfd[1], &e, sizeof e) < 0)
+            _exit(127);
+        _exit(127);
+    }
+    close(fd);
+    close(pfd[1]);
+    int child_errno = 0;
+    ssize_t got;
+    do
+        got = read(pfd[0], &child_errno, sizeof child_errno);
+    while (got < 0 && errno == EINTR);
+    close(pfd[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) {
+            snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (got == (ssize_t)sizeof child_errno) {
+        snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(child_errno));
+        return -1;
+    }
+    *pid_out = pid;
+    *status = st;
+    return 0;
+}
+
+/* Describe a non-zero wait status: "exited with status 3", "killed by
+** signal 9"; returns 0 for a clean exit. */
+static int describe_failure(int st, char *out, size_t outlen)
+{
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 0;
+    if (WIFEXITED(st))
+        snprintf(out, outlen, "exited with status %d", WEXITSTATUS(st));
+    else if (WIFSIGNALED(st))
+        snprintf(out, outlen, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+    else
+        snprintf(out, outlen, "ended with wait status %d", st);
+    return -1;
+}
+
+int massif_run_valgrind(const char *valgrind, char *const argv[],
+                        const char *out_file, const char *log_file,
+                        char *err, size_t errlen)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    /* --peak-inaccuracy=0 makes massif take a detailed snapshot at the
+    ** true peak rather than within 1% of it, so its peak is exact and
+    ** comparable with heaptag's; --threshold=0.1 keeps sites down to 0.1%
+    ** of the heap in the trees instead of folding them below 1%. */
+    static const char *const fixed[] = {
+        "--tool=massif", "--pages-as-heap=no", "--peak-inaccuracy=0",
+        "--threshold=0.1", "-q",
+    };
+    size_t nfixed = sizeof fixed / sizeof fixed[0];
+    char **vargv = calloc(n + nfixed + 4, sizeof *vargv);
+    char outopt[PATH_MAX + 32];
+    if (vargv == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(outopt, sizeof outopt, "--massif-out-file=%s", out_file);
+    size_t k = 0;
+    vargv[k++] = (char *)valgrind;
+    for (size_t i = 0; i < nfixed; i++)
+        vargv[k++] = (char *)fixed[i];
+    vargv[k++] = outopt;
+    for (size_t i = 0; i < n; i++)
+        vargv[k++] = argv[i];
+    vargv[k] = NULL;
+    pid_t pid;
+    int st;
+    int rc = spawn_wait(vargv, log_file, NULL, NULL, &pid, &st, err, errlen);
+    free(vargv);
+    if (rc < 0)
+        return -1;
+    char what[128], last[256];
+    if (describe_failure(st, what, sizeof what) < 0) {
+        last_log_line(log_file, last, sizeof last);
+        snprintf(err, errlen, "'%s' %s under valgrind%s", argv[0], what, last);
+        return -1;
+    }
+    return 0;
+}
+
+int massif_run_heaptag(const char *lib, char *const argv[],
+                       const char *report_dir, const char *log_file,
+                       char *report_path, size_t report_path_len,
+                       char *err, size_t errlen)
+{
+    char out_tmpl[PATH_MAX];
+    snprintf(out_tmpl, sizeof out_tmpl, "%s/heaptag.%%p.json", report_dir);
+    pid_t pid;
+    int st;
+    if (spawn_wait(argv, log_file, lib, out_tmpl, &pid, &st, err, errlen) < 0)
+        return -1;
+    char what[128], last[256];
+    if (describe_failure(st, what, sizeof what) < 0) {
+        last_log_line(log_file, last, sizeof last);
+        snprintf(err, errlen, "'%s' %s under heaptag%s", argv[0], what, last);
+        return -1;
+    }
+    snprintf(report_path, report_path_len, "%s/heaptag.%ld.json", report_dir, (long)pid);
+    if (access(report_path, R_OK) != 0) {
+        snprintf(err, errlen, "'%s' left no heaptag report (%s missing; did it end by _exit?)",
+                 argv[0], report_path);
+        return -1;
+    }
+    return 0;
+}
+
+char *massif_read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL) {
+            close(fd);
+            errno = ENOMEM;
+            return NULL;
+        }
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                continue;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
