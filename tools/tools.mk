@@ -1,0 +1,36 @@
+# build/bin/heaptag: the command-line tool (tools/*.c), plus `heaptag
+# massif` from tools/massif/*.c once tools/massif/cmd_massif.h exists.
+# A tools/massif/*.mk fragment (included before this one) may append to
+# TOOLS_CFLAGS and TOOLS_LDLIBS; both are expanded when the recipes run.
+HEAPTAG_BIN := $(BUILD)/bin/heaptag
+
+ifneq ($(wildcard tools/massif/cmd_massif.h),)
+TOOLS_SRCS := $(wildcard tools/*.c tools/massif/*.c)
+else
+TOOLS_SRCS := $(wildcard tools/*.c)
+TOOLS_CFLAGS += -DHEAPTAG_NO_MASSIF
+endif
+TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOLS_CFLAGS += $(CFLAGS_BASE) $(SANFLAGS) $(shell pkg-config --cflags jansson) -Itools
+TOOLS_LDLIBS += $(shell pkg-config --libs jansson) -lm
+
+$(BUILD)/obj/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOLS_CFLAGS) -MMD -MP -c $< -o $@
+
+# main.c changes meaning when tools/massif/ appears; rebuild it then.
+$(BUILD)/obj/tools/main.o: $(wildcard tools/massif/cmd_massif.h)
+
+$(HEAPTAG_BIN): $(TOOLS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $^ $(TOOLS_LDLIBS)
+
+-include $(TOOLS_OBJS:.o=.d)
+
+ALL_TARGETS += $(HEAPTAG_BIN)
+
+install-tools: $(HEAPTAG_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(HEAPTAG_BIN) $(DESTDIR)$(PREFIX)/bin/heaptag
+INSTALL_TARGETS += install-tools
+.PHONY: install-tools
