@@ -1,0 +1,267 @@
+/* The interposed allocation functions.
+ *
+ * Each hook forwards to the next allocator and then records the result;
+ * frees forget the block *before* handing it back, because from that moment
+ * another thread may receive the same address from the allocator and record
+ * it.  Hooks never hold a lock while calling out, so an allocator or a
+ * library that calls malloc from inside malloc cannot deadlock on us.
+ * errno is left exactly as the allocator set it. */
+#include "ht_common.h"
+#include "block_map.h"
+#include "next_alloc.h"
+#include "scope_stack.h"
+#include "stats.h"
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+static inline int ready(void)
+{
+    return HT_LIKELY(__atomic_load_n(&next_alloc_state, __ATOMIC_ACQUIRE) == 2) ||
+           next_alloc_resolve();
+}
+
+static inline void track_new(void *p, size_t requested, uint32_t type)
+{
+    size_t usable = next.usable_size(p);
+    if (HT_UNLIKELY(block_map_insert(p, type, requested, usable) != 0)) {
+        counter_add(&totals.untracked_blocks, 1);
+        return;
+    }
+    stats_block_born(type, requested, usable);
+}
+
+static inline void track_gone(void *p)
+{
+    struct block_record r;
+    size_t usable;
+    if (HT_UNLIKELY(!block_map_lookup(p, next.usable_size, &usable, &r))) {
+        counter_add(&totals.foreign_free_calls, 1);
+        return;
+    }
+    block_map_erase(p);
+    stats_block_died(r.type, r.requested, usable);
+}
+
+static inline void *track_result(void *p, size_t requested)
+{
+    if (HT_UNLIKELY(!p))
+        counter_add(&totals.failed_calls, 1);
+    else
+        track_new(p, requested, scope_current_type());
+    return p;
+}
+
+HT_EXPORT void *malloc(size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, 16);
+    return track_result(next.malloc(size), size);
+}
+
+HT_EXPORT void free(void *p)
+{
+    if (!p || HT_UNLIKELY(bootstrap_owns(p)))
+        return;
+    if (HT_UNLIKELY(!ready()))
+        return; /* only bootstrap blocks exist while we resolve */
+    track_gone(p);
+    next.free(p);
+}
+
+HT_EXPORT void *calloc(size_t n, size_t size)
+{
+    size_t total;
+    if (HT_UNLIKELY(!ready())) {
+        if (__builtin_mul_overflow(n, size, &total)) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        return bootstrap_alloc(total, 16); /* the arena is zero-filled */
+    }
+    void *p = next.calloc(n, size);
+    /* A non-NULL result means n * size did not overflow. */
+    return track_result(p, p ? n * size : 0);
+}
+
+static void *realloc_bootstrap_block(void *p, size_t size)
+{
+    if (size == 0)
+        return NULL;
+    void *q = ready() ? track_result(next.malloc(size), size) : bootstrap_alloc(size, 16);
+    if (q) {
+        size_t old = bootstrap_size(p);
+        memcpy(q, p, old < size ? old : size);
+    }
+    return q;
+}
+
+static void *do_realloc(void *p, size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return p ? realloc_bootstrap_block(p, size) : bootstrap_alloc(size, 16);
+    counter_add(&totals.realloc_calls, 1);
+    if (!p)
+        return track_result(next.realloc(NULL, size), size);
+    if (HT_UNLIKELY(bootstrap_owns(p)))
+        return realloc_bootstrap_block(p, size);
+
+    struct block_record old;
+    size_t old_usable;
+    int known = block_map_lookup(p, next.usable_size, &old_usable, &old);
+    if (known)
+        block_map_erase(p);
+    void *q = next.realloc(p, size);
+    if (HT_UNLIKELY(!q)) {
+        if (size == 0) {
+            /* glibc frees the block and returns NULL. */
+            if (known)
+                stats_block_died(old.type, old.requested, old_usable);
+            else
+                counter_add(&totals.foreign_free_calls, 1);
+            return NULL;
+        }
+        /* Failure: the old block is untouched and still the caller's. */
+        if (known && block_map_insert(p, old.type, old.requested, old_usable) != 0)
+            counter_add(&totals.untracked_blocks, 1);
+        counter_add(&totals.failed_calls, 1);
+        return NULL;
+    }
+    if (known) {
+        stats_block_died(old.type, old.requested, old_usable);
+        track_new(q, size, old.type); /* realloc keeps the block's type */
+    } else {
+        counter_add(&totals.foreign_free_calls, 1);
+        track_new(q, size, scope_current_type());
+    }
+    return q;
+}
+
+HT_EXPORT void *realloc(void *p, size_t size)
+{
+    return do_realloc(p, size);
+}
+
+HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) {
+        if (ready()) {
+            counter_add(&totals.realloc_calls, 1);
+            counter_add(&totals.failed_calls, 1);
+        }
+        errno = ENOMEM;
+        return NULL;
+    }
+    return do_realloc(p, total);
+}
+
+static int power_of_two(size_t x)
+{
+    return x && !(x & (x - 1));
+}
+
+HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+    if (HT_UNLIKELY(!ready())) {
+        if (!power_of_two(align) || align % sizeof(void *))
+            return EINVAL;
+        void *p = bootstrap_alloc(size, align);
+        if (!p)
+            return ENOMEM;
+        *out = p;
+        return 0;
+    }
+    int rc = next.posix_memalign(out, align, size);
+    if (rc)
+        counter_add(&totals.failed_calls, 1);
+    else
+        track_new(*out, size, scope_current_type());
+    return rc;
+}
+
+/* An aligned block from the next allocator's posix_memalign, for the
+ * functions it does not provide itself.  ALIGN must be a power of two. */
+static void *aligned_from_posix(size_t align, size_t size)
+{
+    void *p = NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    int rc = next.posix_memalign(&p, align, size);
+    if (rc) {
+        errno = rc;
+        return NULL;
+    }
+    return p;
+}
+
+static size_t round_up_power_of_two(size_t x)
+{
+    size_t p = 1;
+    while (p < x && p)
+        p <<= 1;
+    return p;
+}
+
+static size_t page_size(void)
+{
+    static size_t cached;
+    if (!cached)
+        cached = (size_t)sysconf(_SC_PAGESIZE);
+    return cached;
+}
+
+HT_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, align);
+    if (next.aligned_alloc)
+        return track_result(next.aligned_alloc(align, size), size);
+    if (!power_of_two(align)) {
+        counter_add(&totals.failed_calls, 1);
+        errno = EINVAL;
+        return NULL;
+    }
+    return track_result(aligned_from_posix(align, size), size);
+}
+
+HT_EXPORT void *memalign(size_t align, size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, align);
+    if (next.memalign)
+        return track_result(next.memalign(align, size), size);
+    /* glibc's rule: a non-power-of-two alignment rounds up. */
+    size_t a = round_up_power_of_two(align);
+    if (!a) {
+        counter_add(&totals.failed_calls, 1);
+        errno = EINVAL;
+        return NULL;
+    }
+    return track_result(aligned_from_posix(a, size), size);
+}
+
+HT_EXPORT void *valloc(size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, page_size());
+    if (next.valloc)
+        return track_result(next.valloc(size), size);
+    return track_result(aligned_from_posix(page_size(), size), size);
+}
+
+HT_EXPORT void *pvalloc(size_t size)
+{
+    size_t page = page_size(), rounded;
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, page);
+    if (next.pvalloc)
+        return track_result(next.pvalloc(size), size);
+    if (__builtin_add_overflow(size, page - 1, &rounded)) {
+        counter_add(&totals.failed_calls, 1);
+        errno = ENOMEM;
+        return NULL;
+    }
+    rounded &= ~(page - 1);
+    return track_result(aligned_from_posix(page, rounded ? rounded : page), size);
+}

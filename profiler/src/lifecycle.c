@@ -1,0 +1,93 @@
+/* Start, fork, signals and exit.
+ *
+ * The constructor runs after every allocation made by the libraries loaded
+ * before us (those went through the hooks already, resolving the next
+ * allocator on demand), so it only reads settings, registers the fork
+ * handlers and signal handlers, and starts the clock.  The destructor runs
+ * from exit() — from main's return or from any thread — after the
+ * program's own atexit handlers and destructors, and writes the report. */
+#include "ht_common.h"
+#include "next_alloc.h"
+#include "overflow_table.h"
+#include "report.h"
+#include "scope_stack.h"
+#include "settings.h"
+#include "type_registry.h"
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+
+/* Fork: the child must not inherit a spinlock held by a thread that does
+ * not exist there, so fork holds both locks across the copy.  Neither lock
+ * is ever held while calling out to code that could itself wait on fork. */
+static void before_fork(void)
+{
+    type_registry_lock_for_fork();
+    overflow_lock_for_fork();
+}
+
+static void after_fork(void)
+{
+    overflow_unlock_after_fork();
+    type_registry_unlock_after_fork();
+}
+
+/* Signal handlers only write a report: report_write is async-signal-safe. */
+static void on_sigusr2(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    report_write(NULL, "sigusr2");
+    errno = saved;
+}
+
+/* SA_RESETHAND has already restored the default action; the signal stays
+ * blocked until we return, then kills the process as it would have. */
+static void on_fatal_signal(int sig)
+{
+    report_write(NULL, sig == SIGTERM ? "sigterm" : "sigint");
+    raise(sig);
+}
+
+/* Install a handler only where the program still has the default action:
+ * an inherited SIG_IGN (nohup, a shell's background job) must stay. */
+static void install(int sig, void (*handler)(int), int flags)
+{
+    struct sigaction old, sa;
+    if (sigaction(sig, NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sa.sa_flags = SA_RESTART | flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+__attribute__((constructor)) static void heaptag_start(void)
+{
+    int saved = errno;
+    next_alloc_resolve();
+    settings_load();
+    report_mark_start();
+    next_alloc_describe();
+    /* pthread_atfork may allocate: account it to the tracker, not to the
+     * program's untagged memory. */
+    scope_push_id(type_intern("heaptag.internal"));
+    pthread_atfork(before_fork, after_fork, after_fork);
+    scope_pop();
+    if (settings.sigusr2)
+        install(SIGUSR2, on_sigusr2, 0);
+    if (settings.dump_on_signal) {
+        install(SIGTERM, on_fatal_signal, SA_RESETHAND);
+        install(SIGINT, on_fatal_signal, SA_RESETHAND);
+    }
+    errno = saved;
+}
+
+__attribute__((destructor)) static void heaptag_finish(void)
+{
+    int saved = errno;
+    report_write(NULL, "exit");
+    errno = saved;
+}

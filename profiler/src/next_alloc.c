@@ -1,0 +1,103 @@
+/* Finding the next allocator at run time with dlsym(RTLD_NEXT, …).
+ *
+ * dlsym itself may allocate (glibc's dlerror state uses calloc), and it can
+ * be reached from the very first malloc of the process, before any
+ * constructor ran.  While this thread resolves, its allocations are served
+ * from the bootstrap arena (bootstrap_heap.c); a thread that arrives while
+ * another one resolves waits for it. */
+#include "next_alloc.h"
+#include "ht_common.h"
+#include <dlfcn.h>
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+struct next_alloc next;
+int next_alloc_state;
+static __thread int resolving_here;
+static char provider[512] = "unknown";
+
+static void *lookup(const char *name)
+{
+    return dlsym(RTLD_NEXT, name);
+}
+
+/* A function counts as the next allocator's own only if it lives in the
+ * same object as its malloc: dlsym(RTLD_NEXT, "pvalloc") on top of jemalloc
+ * finds glibc's pvalloc, whose blocks jemalloc's free must never see. */
+static void *lookup_sibling(const char *name, void *malloc_fn)
+{
+    void *fn = lookup(name);
+    Dl_info a, b;
+    if (!fn)
+        return NULL;
+    if (!dladdr(fn, &a) || !dladdr(malloc_fn, &b) || a.dli_fbase != b.dli_fbase)
+        return NULL;
+    return fn;
+}
+
+int next_alloc_resolve(void)
+{
+    int state = __atomic_load_n(&next_alloc_state, __ATOMIC_ACQUIRE);
+    if (HT_LIKELY(state == 2))
+        return 1;
+    if (resolving_here)
+        return 0;
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&next_alloc_state, &expected, 1, 0,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&next_alloc_state, __ATOMIC_ACQUIRE) != 2)
+            sched_yield();
+        return 1;
+    }
+    int saved = errno;
+    resolving_here = 1;
+    struct next_alloc n;
+    memset(&n, 0, sizeof n);
+    n.malloc = (void *(*)(size_t))lookup("malloc");
+    n.free = (void (*)(void *))lookup("free");
+    n.calloc = (void *(*)(size_t, size_t))lookup("calloc");
+    n.realloc = (void *(*)(void *, size_t))lookup("realloc");
+    n.posix_memalign = (int (*)(void **, size_t, size_t))lookup("posix_memalign");
+    n.usable_size = (size_t (*)(void *))lookup("malloc_usable_size");
+    if (n.malloc) {
+        void *m = (void *)n.malloc;
+        n.aligned_alloc = (void *(*)(size_t, size_t))lookup_sibling("aligned_alloc", m);
+        n.memalign = (void *(*)(size_t, size_t))lookup_sibling("memalign", m);
+        n.valloc = (void *(*)(size_t))lookup_sibling("valloc", m);
+        n.pvalloc = (void *(*)(size_t))lookup_sibling("pvalloc", m);
+    }
+    resolving_here = 0;
+    errno = saved;
+    if (!n.malloc || !n.free || !n.calloc || !n.realloc || !n.posix_memalign ||
+        !n.usable_size) {
+        /* Without a complete allocator below us nothing can work; say why
+         * with a raw write (no stdio here) and stop like a failed exec. */
+        static const char msg[] = "heaptag: cannot find the next malloc/free "
+                                  "with dlsym(RTLD_NEXT); is libheaptag.so "
+                                  "loaded with LD_PRELOAD?\n";
+        (void)!write(2, msg, sizeof msg - 1);
+        _exit(127);
+    }
+    next = n;
+    __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
+    return 1;
+}
+
+void next_alloc_describe(void)
+{
+    Dl_info info;
+    if (next.malloc && dladdr((void *)next.malloc, &info) && info.dli_fname) {
+        size_t n = strlen(info.dli_fname);
+        if (n >= sizeof provider)
+            n = sizeof provider - 1;
+        memcpy(provider, info.dli_fname, n);
+        provider[n] = 0;
+    }
+}
+
+const char *next_alloc_provider(void)
+{
+    return provider;
+}

@@ -1,0 +1,14 @@
+/* Memory for the tracker's own bookkeeping, straight from the kernel. */
+#ifndef HT_OS_MEM_H
+#define HT_OS_MEM_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Zero-filled, page-aligned; NULL on failure.  errno is preserved. */
+void *os_mem_map(size_t bytes);
+void os_mem_unmap(void *p, size_t bytes);
+/* Address space currently mapped through os_mem_map. */
+uint64_t os_mem_mapped_bytes(void);
+/* Resident bytes of [p, p+bytes) per mincore(2); async-signal-safe. */
+uint64_t os_mem_resident(const void *p, size_t bytes);
+#endif

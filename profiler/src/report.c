@@ -1,0 +1,285 @@
+/* The report writer.  It reads counters with relaxed loads while other
+ * threads may still allocate, so a report taken mid-flight is a snapshot:
+ * totals are computed as the sum of the types, which keeps them consistent
+ * with each other, and a peak never shows below its live figure.
+ *
+ * The JSON goes to a temporary file in the target directory, created
+ * without following symlinks and with mode 0600, then renamed over the
+ * final name: a reader never meets half a report under that name. */
+#include "report.h"
+#include "block_map.h"
+#include "ht_common.h"
+#include "next_alloc.h"
+#include "os_mem.h"
+#include "settings.h"
+#include "stats.h"
+#include "text_buf.h"
+#include "type_registry.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h> /* rename(2) only: no stream is ever opened here */
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char *program_invocation_short_name;
+static struct timespec started;
+static unsigned write_seq;
+
+void report_mark_start(void)
+{
+    clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
+static uint64_t elapsed_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ms = (now.tv_sec - started.tv_sec) * 1000 +
+                 (now.tv_nsec - started.tv_nsec) / 1000000;
+    return ms > 0 ? (uint64_t)ms : 0;
+}
+
+static const char *program_name(void)
+{
+    const char *n = program_invocation_short_name;
+    return n && *n ? n : "program";
+}
+
+/* Expand %p, %e and %% of a template; relative paths go under the
+ * directory the program started in. */
+static int expand_path(const char *tmpl, char *out, size_t cap)
+{
+    struct text_buf b = {out, 0, cap, 0};
+    if (tmpl[0] != '/' && settings.have_start_dir) {
+        tb_str(&b, settings.start_dir);
+        tb_char(&b, '/');
+    }
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '%' || !p[1]) {
+            tb_char(&b, *p);
+            continue;
+        }
+        p++;
+        if (*p == 'p') {
+            tb_u64(&b, (uint64_t)getpid());
+        } else if (*p == 'e') {
+            /* The name is a file-name component: keep it to safe bytes. */
+            for (const char *n = program_name(); *n; n++) {
+                char c = *n;
+                int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                           c == '_' || c == '+';
+                tb_char(&b, safe ? c : '_');
+            }
+        } else {
+            tb_char(&b, *p);
+        }
+    }
+    tb_cstr(&b);
+    return b.truncated ? -1 : 0;
+}
+
+struct type_view {
+    uint32_t id;
+    int64_t peak;
+};
+
+static int view_before(const struct type_view *a, const struct type_view *b)
+{
+    if (a->peak != b->peak)
+        return a->peak > b->peak;
+    return strcmp(type_name(a->id), type_name(b->id)) < 0;
+}
+
+/* Shell sort: qsort may allocate. */
+static void sort_views(struct type_view *v, size_t n)
+{
+    for (size_t gap = n / 2; gap > 0; gap /= 2)
+        for (size_t i = gap; i < n; i++) {
+            struct type_view x = v[i];
+            size_t j = i;
+            for (; j >= gap && view_before(&x, &v[j - gap]); j -= gap)
+                v[j] = v[j - gap];
+            v[j] = x;
+        }
+}
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+static void key(struct text_buf *b, const char *k, int64_t v, int comma)
+{
+    tb_char(b, '"');
+    tb_str(b, k);
+    tb_str(b, "\":");
+    tb_i64(b, v);
+    if (comma)
+        tb_char(b, ',');
+}
+
+static void emit(struct text_buf *b, const char *reason, struct type_view *views,
+                 uint64_t own_bytes)
+{
+    uint32_t n = type_count();
+    size_t count = 0;
+    int64_t alloc = 0, freed = 0, requested = 0, live = 0, usable = 0;
+    for (uint32_t id = 1; id < n; id++) {
+        if (id != HT_TYPE_UNTAGGED && strcmp(type_name(id), "heaptag.invalid") == 0)
+            continue;
+        struct type_stats *s = &type_stats[id];
+        /* A name registered but never used (heaptag.internal, usually)
+         * is left out; untagged always stays. */
+        if (id != HT_TYPE_UNTAGGED && !HT_LOAD(&s->alloc_calls) &&
+            !HT_LOAD(&s->instances) && !HT_LOAD(&s->live_blocks))
+            continue;
+        views[count].id = id;
+        views[count].peak = max64(HT_LOAD(&s->peak_live_bytes), HT_LOAD(&s->live_bytes));
+        count++;
+        alloc += HT_LOAD(&s->alloc_calls);
+        freed += HT_LOAD(&s->free_calls);
+        requested += HT_LOAD(&s->bytes_requested);
+        live += HT_LOAD(&s->live_bytes);
+        usable += HT_LOAD(&s->live_usable);
+    }
+    sort_views(views, count);
+
+    tb_str(b, "{\"format\":\"heaptag-report\",\"version\":1,\"program\":");
+    tb_json_str(b, program_name());
+    tb_str(b, ",");
+    key(b, "pid", getpid(), 1);
+    key(b, "ppid", getppid(), 1);
+    tb_str(b, "\"reason\":");
+    tb_json_str(b, reason);
+    tb_str(b, ",");
+    key(b, "duration_ms", (int64_t)elapsed_ms(), 1);
+    tb_str(b, "\"allocator\":");
+    tb_json_str(b, next_alloc_provider());
+    tb_str(b, ",\n\"totals\":{");
+    key(b, "alloc_calls", alloc, 1);
+    key(b, "free_calls", freed, 1);
+    key(b, "bytes_requested", requested, 1);
+    key(b, "live_bytes", live, 1);
+    key(b, "peak_live_bytes", max64(HT_LOAD(&totals.peak_live_bytes), live), 1);
+    key(b, "live_usable_bytes", usable, 1);
+    key(b, "peak_live_usable_bytes", max64(HT_LOAD(&totals.peak_live_usable), usable), 1);
+    key(b, "live_blocks", alloc - freed, 1);
+    key(b, "peak_live_blocks", max64(HT_LOAD(&totals.peak_live_blocks), alloc - freed), 1);
+    key(b, "realloc_calls", HT_LOAD(&totals.realloc_calls), 1);
+    key(b, "failed_calls", HT_LOAD(&totals.failed_calls), 1);
+    key(b, "foreign_free_calls", HT_LOAD(&totals.foreign_free_calls), 0);
+    tb_str(b, "},\n\"tracker\":{");
+    key(b, "overhead_bytes", (int64_t)block_map_resident_bytes(), 1);
+    key(b, "mapped_bytes", (int64_t)(os_mem_mapped_bytes() - own_bytes), 1);
+    key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
+    tb_str(b, "},\n\"types\":[");
+    for (size_t i = 0; i < count; i++) {
+        struct type_stats *s = &type_stats[views[i].id];
+        int64_t tlive = HT_LOAD(&s->live_bytes), tusable = HT_LOAD(&s->live_usable);
+        int64_t tinst = HT_LOAD(&s->live_instances);
+        tb_str(b, i ? ",\n{\"name\":" : "\n{\"name\":");
+        tb_json_str(b, type_name(views[i].id));
+        tb_char(b, ',');
+        key(b, "instances", HT_LOAD(&s->instances), 1);
+        key(b, "live_instances", tinst, 1);
+        key(b, "peak_live_instances", max64(HT_LOAD(&s->peak_live_instances), tinst), 1);
+        key(b, "alloc_calls", HT_LOAD(&s->alloc_calls), 1);
+        key(b, "free_calls", HT_LOAD(&s->free_calls), 1);
+        key(b, "bytes_requested", HT_LOAD(&s->bytes_requested), 1);
+        key(b, "live_bytes", tlive, 1);
+        key(b, "peak_live_bytes", views[i].peak, 1);
+        key(b, "live_usable_bytes", tusable, 1);
+        key(b, "peak_live_usable_bytes", max64(HT_LOAD(&s->peak_live_usable), tusable), 1);
+        key(b, "live_blocks", HT_LOAD(&s->live_blocks), 0);
+        tb_char(b, '}');
+    }
+    tb_str(b, "]}\n");
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int save(const char *path, const char *data, size_t len)
+{
+    char tmp[HT_PATH_MAX + 64];
+    struct text_buf t = {tmp, 0, sizeof tmp, 0};
+    tb_str(&t, path);
+    tb_str(&t, ".tmp");
+    tb_u64(&t, (uint64_t)getpid());
+    tb_char(&t, '-');
+    tb_u64(&t, __atomic_add_fetch(&write_seq, 1, __ATOMIC_RELAXED));
+    tb_cstr(&t);
+    if (t.truncated) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = write_all(fd, data, len);
+    int err = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        errno = err;
+    }
+    return rc;
+}
+
+int report_write(const char *tmpl, const char *reason)
+{
+    int saved = errno;
+    char path[HT_PATH_MAX + 32];
+    if (!tmpl)
+        tmpl = settings.out_template;
+    if (expand_path(tmpl, path, sizeof path) != 0) {
+        ht_warn("cannot write report: path from '", tmpl, "' is too long", NULL);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    size_t types = type_count();
+    size_t views_bytes = (types * sizeof(struct type_view) + 4095) & ~(size_t)4095;
+    size_t cap = 65536 + types * 2048;
+    char *mem = os_mem_map(views_bytes + cap);
+    if (!mem) {
+        ht_warn("cannot write report to '", path, "': out of memory", NULL);
+        errno = ENOMEM;
+        return -1;
+    }
+    struct text_buf b = {mem + views_bytes, 0, cap, 0};
+    emit(&b, reason, (struct type_view *)mem, views_bytes + cap);
+    int rc;
+    if (b.truncated) {
+        errno = EOVERFLOW;
+        rc = -1;
+    } else {
+        rc = save(path, b.data, b.len);
+    }
+    int err = errno;
+    os_mem_unmap(mem, views_bytes + cap);
+    if (rc != 0) {
+        const char *why = strerrordesc_np(err);
+        ht_warn("cannot write report to '", path, "': ", why ? why : "error", NULL);
+        errno = err;
+        return -1;
+    }
+    errno = saved;
+    return 0;
+}

@@ -1,0 +1,11 @@
+/* Writing the JSON report (docs/report-format.md). */
+#ifndef HT_REPORT_H
+#define HT_REPORT_H
+
+/* Write a report to the path TEMPLATE names (NULL: HEAPTAG_OUT's), with the
+ * given reason.  Async-signal-safe; no lock is taken and nothing allocated
+ * from the heap.  Returns 0, or -1 with errno set (and one warning line). */
+int report_write(const char *template_or_null, const char *reason);
+/* Monotonic start time, set by the constructor. */
+void report_mark_start(void);
+#endif

@@ -1,0 +1,88 @@
+/* Reading HEAPTAG_* variables.  getenv does not allocate; the values are
+ * copied because a program may change its environment later. */
+#include "settings.h"
+#include "ht_common.h"
+#include "text_buf.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct settings settings = {
+    .out_template = "heaptag.%e.%p.json",
+    .sigusr2 = 1,
+};
+
+void ht_warn(const char *first, ...)
+{
+    if (settings.quiet)
+        return;
+    char line[1024];
+    struct text_buf tb = {line, 0, sizeof line - 1, 0};
+    tb_str(&tb, "heaptag: ");
+    va_list ap;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *))
+        tb_mem(&tb, s, strnlen(s, 900));
+    va_end(ap);
+    if (tb.truncated) {
+        tb.truncated = 0;
+        tb.len = sizeof line - 5;
+        tb_str(&tb, "...");
+    }
+    line[tb.len++] = '\n';
+    (void)!write(2, line, tb.len);
+}
+
+const char *template_problem(const char *t)
+{
+    if (!*t)
+        return "it is empty";
+    if (strlen(t) >= HT_PATH_MAX - 64)
+        return "it is too long";
+    for (const char *p = t; *p; p++) {
+        if (*p != '%')
+            continue;
+        p++;
+        if (*p != 'p' && *p != 'e' && *p != '%')
+            return "only %p, %e and %% may follow a %";
+    }
+    if (t[strlen(t) - 1] == '/')
+        return "it names a directory";
+    return NULL;
+}
+
+/* A 0/1 switch; anything else warns and keeps the default. */
+static int read_switch(const char *name, int fallback)
+{
+    const char *v = getenv(name);
+    if (!v)
+        return fallback;
+    if (strcmp(v, "0") == 0)
+        return 0;
+    if (strcmp(v, "1") == 0)
+        return 1;
+    ht_warn("ignoring ", name, "='", v, "' (it takes 0 or 1)", NULL);
+    return fallback;
+}
+
+void settings_load(void)
+{
+    /* HEAPTAG_QUIET first: it decides whether the other warnings show. */
+    const char *q = getenv("HEAPTAG_QUIET");
+    settings.quiet = q && strcmp(q, "1") == 0;
+    if (q && strcmp(q, "0") != 0 && strcmp(q, "1") != 0)
+        ht_warn("ignoring HEAPTAG_QUIET='", q, "' (it takes 0 or 1)", NULL);
+    settings.dump_on_signal = read_switch("HEAPTAG_DUMP_ON_SIGNAL", 0);
+    settings.sigusr2 = read_switch("HEAPTAG_SIGUSR2", 1);
+
+    const char *out = getenv("HEAPTAG_OUT");
+    if (out) {
+        const char *why = template_problem(out);
+        if (why)
+            ht_warn("ignoring HEAPTAG_OUT='", out, "': ", why, NULL);
+        else
+            memcpy(settings.out_template, out, strlen(out) + 1);
+    }
+    settings.have_start_dir = getcwd(settings.start_dir, sizeof settings.start_dir) != NULL;
+}

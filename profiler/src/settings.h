@@ -1,0 +1,25 @@
+/* The tracker's settings, read once from HEAPTAG_* environment variables
+ * in the constructor.  A bad value costs one warning line and its default. */
+#ifndef HT_SETTINGS_H
+#define HT_SETTINGS_H
+
+#define HT_PATH_MAX 4096
+
+struct settings {
+    char out_template[HT_PATH_MAX]; /* HEAPTAG_OUT */
+    char start_dir[HT_PATH_MAX];    /* where relative report paths go */
+    int have_start_dir;
+    int dump_on_signal;             /* HEAPTAG_DUMP_ON_SIGNAL */
+    int sigusr2;                    /* HEAPTAG_SIGUSR2 */
+    int quiet;                      /* HEAPTAG_QUIET */
+};
+
+extern struct settings settings;
+
+void settings_load(void);
+/* "heaptag: " + the strings (a NULL ends the list) + "\n" on stderr in one
+ * write(2), unless quiet.  Async-signal-safe. */
+void ht_warn(const char *first, ...) __attribute__((sentinel));
+/* Check a report path template: NULL if fine, else what is wrong. */
+const char *template_problem(const char *t);
+#endif
