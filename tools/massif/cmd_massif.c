@@ -202,6 +202,8 @@ static int print_top_functions(const struct side *sides, int nsides, int top)
     if (nrows == 0)
         printf("  (no heap tree at the peak)\n");
     for (size_t k = 0; k < nrows && (int)k < top; k++) {
+        if (rows[k].bytes[0] == 0 && rows[k].bytes[1] == 0)
+            continue;       /* an empty below-threshold summary */
         putchar(' ');
         for (int i = 0; i < nsides; i++)
             printf(" %14llu", (unsigned long long)rows[k].bytes[i]);
@@ -256,10 +258,11 @@ static void print_heaptag_table(const struct side *sides, int nsides)
     for (int i = 0; i < nsides; i++)
         v[i] = (uint64_t)sides[i].report->totals.alloc_calls;
     print_row("heaptag alloc_calls", sides, nsides, v);
-    printf("(both peaks count requested bytes; a non-zero difference means the\n"
-           " run allocated differently under valgrind, whose malloc replaces the\n"
-           " program's. usable-requested is glibc's real slack per block;\n"
-           " massif's extra heap is its estimate: a header word + rounding to 16.)\n");
+    printf("(both peaks count requested bytes; a difference means the run\n"
+           " allocated differently under valgrind, whose malloc replaces the\n"
+           " program's. usable - requested is what glibc's malloc_usable_size\n"
+           " gives beyond each request; massif's extra heap is valgrind's own\n"
+           " estimate of header and alignment bytes, not glibc's.)\n");
 }
 
 static void print_commands(const struct side *sides, int nsides)
@@ -295,8 +298,9 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
-static int run_side(struct side *s, int idx, const char *valgrind, const char *lib,
-                    const char *dir)
+/* Massif first for every side, then heaptag: a command that fails is
+** reported before any time is spent on the other tool. */
+static int run_massif_side(struct side *s, int idx, const char *valgrind, const char *dir)
 {
     char out[PATH_MAX + 64], log[PATH_MAX + 64], err[1024];
     const char *tag = idx == 0 ? "A" : "B";
@@ -304,10 +308,13 @@ static int run_side(struct side *s, int idx, const char *valgrind, const char *l
     snprintf(log, sizeof log, "%s/massif.%s.log", dir, tag);
     if (massif_run_valgrind(valgrind, s->argv, out, log, err, sizeof err) < 0)
         return fail("%s", err);
-    if (load_massif(s, out) != 0)
-        return EXIT_BAD;
-    char report[PATH_MAX];
-    snprintf(log, sizeof log, "%s/heaptag.%s.log", dir, tag);
+    return load_massif(s, out);
+}
+
+static int run_heaptag_side(struct side *s, int idx, const char *lib, const char *dir)
+{
+    char log[PATH_MAX + 64], report[PATH_MAX + 64], err[1024];
+    snprintf(log, sizeof log, "%s/heaptag.%s.log", dir, idx == 0 ? "A" : "B");
     if (massif_run_heaptag(lib, s->argv, dir, log, report, sizeof report, err, sizeof err) < 0)
         return fail("%s", err);
     s->report = ht_report_load(report, err, sizeof err);
@@ -452,7 +459,9 @@ int cmd_massif(int argc, char **argv)
     }
     int rc = 0;
     for (int k = 0; k < nsides && rc == 0; k++)
-        rc = run_side(&sides[k], k, valgrind, lib, dir);
+        rc = run_massif_side(&sides[k], k, valgrind, dir);
+    for (int k = 0; k < nsides && rc == 0; k++)
+        rc = run_heaptag_side(&sides[k], k, lib, dir);
     if (rc == 0) {
         print_commands(sides, nsides);
         print_massif_table(sides, nsides);
