@@ -1,0 +1,226 @@
+/*
+ * cmd_diff.c — `heaptag diff`: compare reports type by type and judge
+ * claimed savings.  The first report is the baseline; every other one is
+ * compared with it, so dict / slots / allslots is one command.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diff_model.h"
+#include "diff_render.h"
+#include "outfile.h"
+#include "summary.h"
+
+static const char usage[] =
+	"usage: heaptag diff [OPTIONS] A.json B.json [C.json ...]\n"
+	"       heaptag diff [OPTIONS] --label NAME=A.json --label NAME=B.json [...]\n"
+	"\n"
+	"Compare heaptag reports type by type: instances, bytes per instance (peak live\n"
+	"bytes / peak live instances; object storage alone and with <type>.payload;\n"
+	"requested and usable), live and peak bytes, and the change from the first\n"
+	"report (the baseline) to each other one; then the whole-program totals.\n"
+	"\n"
+	"  --label NAME=FILE   a report with a label (repeatable; in order); reports\n"
+	"                      given plainly are labelled by their file name\n"
+	"  --format FMT        table (default), markdown, json or html\n"
+	"  -o, --output OUT    write to OUT (atomically) instead of stdout; claim\n"
+	"                      verdicts are still printed on stdout\n"
+	"  --claim SPEC        judge a claimed saving, SPEC = [LABEL:][TYPE[+payload]=]PCT\n"
+	"                      PCT alone: the whole-program peak live bytes shrink by PCT%%\n"
+	"                      TYPE=PCT: TYPE's bytes per instance shrink by PCT%%\n"
+	"                      TYPE+payload=PCT: the same, payload included\n"
+	"                      LABEL: judge against that report only (default: each)\n"
+	"  --tolerance PP      percentage points of slack (default 5): a claim holds if\n"
+	"                      the measured saving >= claim - PP\n"
+	"  --claim-basis B     requested (default) or usable bytes for claims\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"Exit status: 0 every claim holds (or none given); 1 some claim does not hold;\n"
+	"2 usage error, bad report, or a claim that cannot be judged.\n";
+
+/* "dir/dict.json" -> "dict". */
+static char *label_from_path(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return NULL;
+	char *base = strdup(basename(copy));
+	free(copy);
+	size_t n = base ? strlen(base) : 0;
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
+		base[n - 5] = '\0';
+	return base;
+}
+
+static int parse_tolerance(const char *s, double *out)
+{
+	char *end;
+	*out = strtod(s, &end);
+	return *s && !*end && isfinite(*out) && *out >= 0 && *out <= 100 ? 0 : -1;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "claim", required_argument, NULL, 'c' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "claim-basis", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diff_model m = { .tolerance_pp = 5.0, .basis = CLAIM_REQUESTED };
+	const char **claim_specs = calloc((size_t)argc, sizeof *claim_specs);
+	size_t nclaim_specs = 0;
+	m.inputs = calloc((size_t)argc, sizeof *m.inputs);
+	enum ht_format fmt = HT_FMT_TABLE;
+	const char *output = NULL;
+	int rc = HT_EXIT_USAGE, c;
+	char err[1024];
+	if (!claim_specs || !m.inputs)
+		goto out;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1]) {
+				rc = ht_usage_error("diff", "bad label '%s' (expected NAME=FILE)", optarg);
+				goto out;
+			}
+			m.inputs[m.ninputs].label = strndup(optarg, (size_t)(eq - optarg));
+			m.inputs[m.ninputs++].path = eq + 1;
+			break;
+		}
+		case 'f':
+			if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
+					    1u << HT_FMT_MARKDOWN | 1u << HT_FMT_HTML, &fmt)) {
+				rc = ht_usage_error("diff", "unknown format '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'c':
+			claim_specs[nclaim_specs++] = optarg;
+			break;
+		case 't':
+			if (parse_tolerance(optarg, &m.tolerance_pp)) {
+				rc = ht_usage_error("diff", "bad tolerance '%s' (percentage points, 0 to 100)", optarg);
+				goto out;
+			}
+			break;
+		case 'b':
+			if (!strcmp(optarg, "requested")) {
+				m.basis = CLAIM_REQUESTED;
+			} else if (!strcmp(optarg, "usable")) {
+				m.basis = CLAIM_USABLE;
+			} else {
+				rc = ht_usage_error("diff", "unknown claim basis '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			rc = 0;
+			goto out;
+		default:
+			rc = ht_bad_option("diff", optopt, argv[optind - 1]);
+			goto out;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		m.inputs[m.ninputs].path = argv[i];
+		m.inputs[m.ninputs++].label = label_from_path(argv[i]);
+	}
+	if (m.ninputs < 2) {
+		rc = ht_usage_error("diff", "at least two reports are needed");
+		goto out;
+	}
+	for (size_t i = 0; i < m.ninputs; i++) {
+		if (!m.inputs[i].label) {
+			fprintf(stderr, "heaptag: diff: out of memory\n");
+			goto out;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(m.inputs[i].label, m.inputs[j].label)) {
+				rc = ht_usage_error("diff", "two reports labelled '%s'; use --label NAME=FILE",
+						    m.inputs[i].label);
+				goto out;
+			}
+		}
+	}
+	for (size_t i = 0; i < m.ninputs; i++) {
+		if (!(m.inputs[i].r = ht_report_load(m.inputs[i].path, err, sizeof err))) {
+			fprintf(stderr, "heaptag: %s: %s\n", m.inputs[i].path, err);
+			goto out;
+		}
+	}
+	if (diff_model_build(&m)) {
+		fprintf(stderr, "heaptag: diff: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; i < nclaim_specs; i++) {
+		if (diff_model_add_claim(&m, claim_specs[i], err, sizeof err)) {
+			fprintf(stderr, "heaptag: diff: %s\n", err);
+			goto out;
+		}
+	}
+	size_t failed = diff_model_judge(&m);
+
+	struct ht_outfile of = { 0 };
+	FILE *dst = stdout;
+	if (output) {
+		if (ht_outfile_open(&of, output, err, sizeof err)) {
+			fprintf(stderr, "heaptag: %s: %s\n", output, err);
+			goto out;
+		}
+		dst = of.f;
+	}
+	switch (fmt) {
+	case HT_FMT_JSON:
+		diff_render_json(dst, &m);
+		break;
+	case HT_FMT_MARKDOWN:
+		diff_render_markdown(dst, &m);
+		break;
+	case HT_FMT_HTML:
+		diff_render_html(dst, &m);
+		break;
+	default:
+		diff_render_table(dst, &m);
+		break;
+	}
+	if (output) {
+		if (ht_outfile_commit(&of, err, sizeof err)) {
+			fprintf(stderr, "heaptag: %s: %s\n", output, err);
+			goto out;
+		}
+		char line[1024];
+		for (size_t i = 0; i < m.nclaims; i++) {
+			diff_claim_sentence(&m, &m.claims[i], line, sizeof line);
+			printf("%s\n", line);
+		}
+	}
+	if (fflush(stdout) != 0)
+		goto out;
+	rc = failed ? 1 : 0;
+out:
+	diff_model_free(&m);
+	for (size_t i = 0; m.inputs && i < m.ninputs; i++) {
+		free(m.inputs[i].label);
+		ht_report_free(m.inputs[i].r);
+	}
+	free(m.inputs);
+	free(claim_specs);
+	return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * diff_model.c — see diff_model.h.
+ *
+ * Bytes per instance with payload adds the type's peak to its payload's
+ * peak.  The two peaks need not have happened at the same moment, so this
+ * can overstate a simultaneous footprint slightly; it is the figure the
+ * design note reasons with ("280 bytes plus data").
+ */
+#include "diff_model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char payload_suffix[] = ".payload";
+
+static int is_payload_of_known(const struct diff_model *m, const char *name)
+{
+	size_t n = strlen(name), s = strlen(payload_suffix);
+	if (n <= s || strcmp(name + n - s, payload_suffix))
+		return 0;
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct ht_report *r = m->inputs[i].r;
+		for (size_t t = 0; t < r->ntypes; t++)
+			if (strlen(r->types[t].name) == n - s && !strncmp(r->types[t].name, name, n - s))
+				return 1;
+	}
+	return 0;
+}
+
+static void fill_cell(struct diff_cell *c, const struct ht_report *r, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	c->bpi_object = c->bpi_object_usable = c->bpi_payload = c->bpi_payload_usable = -1;
+	const struct ht_type *t = ht_report_find(r, name);
+	char pname[512];
+	snprintf(pname, sizeof pname, "%s%s", name, payload_suffix);
+	const struct ht_type *p = ht_report_find(r, pname);
+	if (p) {
+		c->has_payload = 1;
+		c->payload_peak_live_bytes = p->peak_live_bytes;
+		c->payload_peak_live_usable_bytes = p->peak_live_usable_bytes;
+	}
+	if (!t)
+		return;
+	c->present = 1;
+	c->instances = t->instances;
+	c->peak_live_instances = t->peak_live_instances;
+	c->live_bytes = t->live_bytes;
+	c->peak_live_bytes = t->peak_live_bytes;
+	c->peak_live_usable_bytes = t->peak_live_usable_bytes;
+	if (t->peak_live_instances > 0) {
+		double n = (double)t->peak_live_instances;
+		c->bpi_object = (double)t->peak_live_bytes / n;
+		c->bpi_object_usable = (double)t->peak_live_usable_bytes / n;
+		c->bpi_payload = (double)(t->peak_live_bytes + c->payload_peak_live_bytes) / n;
+		c->bpi_payload_usable =
+			(double)(t->peak_live_usable_bytes + c->payload_peak_live_usable_bytes) / n;
+	}
+}
+
+static const struct diff_model *sort_model;
+
+/* Biggest baseline footprint first, then types only later reports have. */
+static int row_order(const void *a, const void *b)
+{
+	const struct diff_row *x = a, *y = b;
+	for (size_t i = 0; i < sort_model->ninputs; i++) {
+		int64_t px = x->cells[i].peak_live_bytes, py = y->cells[i].peak_live_bytes;
+		if (px != py)
+			return px > py ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+int diff_model_build(struct diff_model *m)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < m->ninputs; i++)
+		cap += m->inputs[i].r->ntypes;
+	m->rows = calloc(cap ? cap : 1, sizeof *m->rows);
+	if (!m->rows)
+		return -1;
+	m->nrows = 0;
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct ht_report *r = m->inputs[i].r;
+		for (size_t t = 0; t < r->ntypes; t++) {
+			const char *name = r->types[t].name;
+			int seen = 0;
+			for (size_t k = 0; k < m->nrows && !seen; k++)
+				seen = !strcmp(m->rows[k].name, name);
+			if (seen || is_payload_of_known(m, name))
+				continue;
+			struct diff_row *row = &m->rows[m->nrows++];
+			row->name = name;
+			if (!(row->cells = calloc(m->ninputs, sizeof *row->cells)))
+				return -1;
+			for (size_t k = 0; k < m->ninputs; k++)
+				fill_cell(&row->cells[k], m->inputs[k].r, name);
+		}
+	}
+	sort_model = m;
+	qsort(m->rows, m->nrows, sizeof *m->rows, row_order);
+	return 0;
+}
+
+double diff_pct(double a, double b)
+{
+	return a != 0 ? (b - a) / a * 100.0 : 0.0;
+}
+
+static const struct diff_row *find_row(const struct diff_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nrows; i++)
+		if (!strcmp(m->rows[i].name, name))
+			return &m->rows[i];
+	return NULL;
+}
+
+static int parse_pct(const char *s, double *out)
+{
+	char *end;
+	if (!*s || !(*s >= '0' && *s <= '9'))
+		return -1;
+	*out = strtod(s, &end);
+	if (*end == '%')
+		end++;
+	return *end || !isfinite(*out) || *out > 100 ? -1 : 0;
+}
+
+int diff_model_add_claim(struct diff_model *m, const char *spec, char *err, size_t errlen)
+{
+	const char *rest = spec;
+	long only = -1;
+	/* A LABEL: prefix counts only if it names an input: type names may
+	 * contain colons (C++ "ns::T"). */
+	const char *colon = strchr(spec, ':');
+	if (colon) {
+		for (size_t i = 0; i < m->ninputs; i++) {
+			if (strlen(m->inputs[i].label) == (size_t)(colon - spec) &&
+			    !strncmp(m->inputs[i].label, spec, (size_t)(colon - spec))) {
+				only = (long)i;
+				rest = colon + 1;
+			}
+		}
+		if (only == 0) {
+			snprintf(err, errlen, "claim '%s': %s is the baseline; name a report compared with it",
+				 spec, m->inputs[0].label);
+			return -1;
+		}
+	}
+	char *type = NULL;
+	const char *eq = strrchr(rest, '=');
+	double pct;
+	if (parse_pct(eq ? eq + 1 : rest, &pct) || (eq && eq == rest)) {
+		snprintf(err, errlen, "bad claim '%s' (expected [LABEL:][TYPE=]PERCENT, e.g. 40 or Response=40)",
+			 spec);
+		return -1;
+	}
+	int with_payload = 0;
+	if (eq) {
+		type = strndup(rest, (size_t)(eq - rest));
+		size_t tl = type ? strlen(type) : 0;
+		if (tl > 8 && !strcmp(type + tl - 8, "+payload")) {
+			type[tl - 8] = '\0';
+			with_payload = 1;
+		}
+	}
+	const struct diff_row *row = NULL;
+	if (type && !(row = find_row(m, type))) {
+		snprintf(err, errlen, "claim '%s': no type \"%s\" in the reports", spec, type);
+		free(type);
+		return -1;
+	}
+	for (size_t i = 1; i < m->ninputs; i++) {
+		if (only >= 0 && (size_t)only != i)
+			continue;
+		if (row) {
+			for (size_t k = 0; k < 2; k++) {
+				size_t idx = k ? i : 0;
+				if (row->cells[idx].peak_live_instances <= 0) {
+					snprintf(err, errlen, "claim '%s': type \"%s\" has no instances in %s (%s)",
+						 spec, type, m->inputs[idx].label, m->inputs[idx].path);
+					free(type);
+					return -1;
+				}
+			}
+		}
+		struct diff_claim *grown = realloc(m->claims, (m->nclaims + 1) * sizeof *grown);
+		if (!grown) {
+			free(type);
+			return -1;
+		}
+		m->claims = grown;
+		struct diff_claim *c = &m->claims[m->nclaims++];
+		memset(c, 0, sizeof *c);
+		c->spec = strdup(spec);
+		c->type = row ? row->name : NULL;
+		c->with_payload = with_payload;
+		c->claimed_pct = pct;
+		c->against = i;
+	}
+	free(type);
+	return 0;
+}
+
+size_t diff_model_judge(struct diff_model *m)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < m->nclaims; i++) {
+		struct diff_claim *c = &m->claims[i];
+		const struct ht_report *a = m->inputs[0].r, *b = m->inputs[c->against].r;
+		if (c->type) {
+			const struct diff_row *row = find_row(m, c->type);
+			const struct diff_cell *x = &row->cells[0], *y = &row->cells[c->against];
+			int usable = m->basis == CLAIM_USABLE;
+			c->before = c->with_payload ? (usable ? x->bpi_payload_usable : x->bpi_payload)
+						    : (usable ? x->bpi_object_usable : x->bpi_object);
+			c->after = c->with_payload ? (usable ? y->bpi_payload_usable : y->bpi_payload)
+						   : (usable ? y->bpi_object_usable : y->bpi_object);
+		} else if (m->basis == CLAIM_USABLE) {
+			c->before = (double)a->totals.peak_live_usable_bytes;
+			c->after = (double)b->totals.peak_live_usable_bytes;
+		} else {
+			c->before = (double)a->totals.peak_live_bytes;
+			c->after = (double)b->totals.peak_live_bytes;
+		}
+		c->measured_pct = -diff_pct(c->before, c->after);
+		c->margin_pp = c->measured_pct - c->claimed_pct;
+		/* The epsilon keeps a saving that is exactly on the boundary
+		 * from failing by a rounding error in the division. */
+		c->holds = c->before > 0 && c->measured_pct >= c->claimed_pct - m->tolerance_pp - 1e-9;
+		failed += !c->holds;
+	}
+	return failed;
+}
+
+void diff_model_free(struct diff_model *m)
+{
+	for (size_t i = 0; i < m->nrows; i++)
+		free(m->rows[i].cells);
+	free(m->rows);
+	for (size_t i = 0; i < m->nclaims; i++)
+		free(m->claims[i].spec);
+	free(m->claims);
+	m->rows = NULL;
+	m->claims = NULL;
+	m->nrows = m->nclaims = 0;
+}
