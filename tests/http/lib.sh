@@ -45,7 +45,7 @@ check_files() {
         pass "$1"
     else
         fail "$1: files differ ($(wc -c <"$2") vs $(wc -c <"$3") bytes)"
-        diff <(head -c 2000 "$2" | od -c | head -20) <(head -c 2000 "$3" | od -c | head -20) | head -20
+        diff <(head -c 2000 "$2" | od -c | head -8) <(head -c 2000 "$3" | od -c | head -8) | head -10
     fi
 }
 
