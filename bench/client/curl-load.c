@@ -1,0 +1,200 @@
+/*
+** curl-load: the libcurl side of the client benchmark.  It does what
+** hc-load does with hc: N GET requests to one URL over K keep-alive
+** connections, K requests in flight at a time, and prints requests per
+** second and latency percentiles, ending with one key=value line that
+** bench/client/bench-client.sh parses for both programs.
+**
+**   curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL
+**
+** libcurl's multi interface runs the K transfers on one thread, as hc-load
+** does, so the comparison is one event loop against another.  Exit status:
+** 0 when every request succeeded with a 2xx, 1 if any failed, 2 on usage.
+*/
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct slot {
+    CURL *easy;
+    long long started_us;
+};
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Bodies are counted, not kept: the driver must not be the bottleneck. */
+static size_t discard(char *p, size_t size, size_t n, void *user)
+{
+    (void)p;
+    *(long long *)user += (long long)(size * n);
+    return size * n;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+static long long percentile(const long long *sorted, long n, double p)
+{
+    if (n == 0)
+        return 0;
+    long i = (long)(p * (double)n + 0.999999) - 1;
+    if (i < 0)
+        i = 0;
+    if (i >= n)
+        i = n - 1;
+    return sorted[i];
+}
+
+static void usage(const char *msg)
+{
+    fprintf(stderr, "curl-load: %s (usage: curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL)\n", msg);
+    exit(2);
+}
+
+static long parse_count(const char *s, const char *what)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > 100000000) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "bad %s '%.30s'", what, s);
+        usage(msg);
+    }
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    long total = 1000, conns = 1;
+    int insecure = 0;
+    const char *cacert = NULL;
+    static const struct option opts[] = {
+        {"requests", required_argument, NULL, 'n'},
+        {"connections", required_argument, NULL, 'c'},
+        {"insecure", no_argument, NULL, 'k'},
+        {"cacert", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    for (int ch; (ch = getopt_long(argc, argv, "n:c:k", opts, NULL)) != -1;) {
+        switch (ch) {
+        case 'n': total = parse_count(optarg, "request count"); break;
+        case 'c': conns = parse_count(optarg, "connection count"); break;
+        case 'k': insecure = 1; break;
+        case 'C': cacert = optarg; break;
+        default: usage("unknown or incomplete option");
+        }
+    }
+    if (optind != argc - 1)
+        usage("one URL expected");
+    const char *url = argv[optind];
+    if (conns > total)
+        conns = total;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        usage("libcurl initialisation failed");
+    CURLM *multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, conns);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, conns);
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
+
+    long long body_bytes = 0;
+    long long *lat = malloc(sizeof *lat * (size_t)total);
+    struct slot *slots = calloc((size_t)conns, sizeof *slots);
+    if (!lat || !slots)
+        usage("out of memory");
+    long started = 0, done = 0, errors = 0, connects = 0;
+
+    long long t0 = now_us();
+    for (long i = 0; i < conns; i++) {
+        CURL *e = curl_easy_init();
+        curl_easy_setopt(e, CURLOPT_URL, url);
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, &body_bytes);
+        curl_easy_setopt(e, CURLOPT_PRIVATE, &slots[i]);
+        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
+        if (insecure) {
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+        if (cacert)
+            curl_easy_setopt(e, CURLOPT_CAINFO, cacert);
+        slots[i].easy = e;
+        slots[i].started_us = now_us();
+        curl_multi_add_handle(multi, e);
+        started++;
+    }
+
+    while (done < total) {
+        int running = 0;
+        if (curl_multi_perform(multi, &running) != CURLM_OK)
+            break;
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            CURL *e = m->easy_handle;
+            struct slot *s;
+            long code = 0;
+            curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&s);
+            curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+            long nc = 0;
+            curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &nc);
+            connects += nc;
+            long long t = now_us();
+            if (m->data.result != CURLE_OK || code < 200 || code > 299) {
+                if (errors == 0)
+                    fprintf(stderr, "curl-load: first failure: %s (HTTP %ld)\n",
+                            curl_easy_strerror(m->data.result), code);
+                errors++;
+            }
+            lat[done++] = t - s->started_us;
+            curl_multi_remove_handle(multi, e);
+            if (started < total) {
+                /* Re-adding the same handle reuses its kept-alive connection. */
+                s->started_us = now_us();
+                curl_multi_add_handle(multi, e);
+                started++;
+            }
+        }
+        if (done < total && curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+            break;
+    }
+    long long elapsed = now_us() - t0;
+
+    qsort(lat, (size_t)done, sizeof *lat, cmp_ll);
+    double secs = (double)elapsed / 1e6;
+    double rps = secs > 0 ? (double)done / secs : 0;
+    long long p50 = percentile(lat, done, 0.50), p90 = percentile(lat, done, 0.90),
+              p99 = percentile(lat, done, 0.99), pmax = done ? lat[done - 1] : 0;
+    printf("curl-load: %ld requests over %ld connections to %s\n", done, conns, url);
+    printf("  %.0f requests/second, %.3f s, %ld errors, %lld body bytes, %ld connections opened\n",
+           rps, secs, errors, body_bytes, connects);
+    printf("  latency us: p50 %lld  p90 %lld  p99 %lld  max %lld\n", p50, p90, p99, pmax);
+    printf("client=libcurl requests=%ld connections=%ld errors=%ld seconds=%.6f rps=%.1f "
+           "p50_us=%lld p90_us=%lld p99_us=%lld max_us=%lld body_bytes=%lld connects=%ld\n",
+           done, conns, errors, secs, rps, p50, p90, p99, pmax, body_bytes, connects);
+
+    for (long i = 0; i < conns; i++) {
+        curl_multi_remove_handle(multi, slots[i].easy);
+        curl_easy_cleanup(slots[i].easy);
+    }
+    curl_multi_cleanup(multi);
+    curl_global_cleanup();
+    free(lat);
+    free(slots);
+    return errors || done < total ? 1 : 0;
+}
