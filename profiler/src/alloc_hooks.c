@@ -21,9 +21,9 @@ static inline int ready(void)
            next_alloc_resolve();
 }
 
-static inline void track_new(void *p, size_t requested, uint32_t type)
+static inline __attribute__((always_inline)) void track_new(void *p, size_t requested, uint32_t type)
 {
-    size_t usable = next.usable_size(p);
+    size_t usable = next_usable_size(p);
     if (HT_UNLIKELY(block_map_insert(p, type, requested, usable) != 0)) {
         counter_add(&totals.untracked_blocks, 1);
         return;
@@ -31,11 +31,11 @@ static inline void track_new(void *p, size_t requested, uint32_t type)
     stats_block_born(type, requested, usable);
 }
 
-static inline void track_gone(void *p)
+static inline __attribute__((always_inline)) void track_gone(void *p)
 {
     struct block_record r;
     size_t usable;
-    if (HT_UNLIKELY(!block_map_lookup(p, next.usable_size, &usable, &r))) {
+    if (HT_UNLIKELY(!block_map_lookup(p, &usable, &r))) {
         counter_add(&totals.foreign_free_calls, 1);
         return;
     }
@@ -108,7 +108,7 @@ static void *do_realloc(void *p, size_t size)
 
     struct block_record old;
     size_t old_usable;
-    int known = block_map_lookup(p, next.usable_size, &old_usable, &old);
+    int known = block_map_lookup(p, &old_usable, &old);
     if (known)
         block_map_erase(p);
     void *q = next.realloc(p, size);

@@ -6,8 +6,8 @@
 #include "ht_common.h"
 #include <errno.h>
 
-#define BOOTSTRAP_BYTES (256 * 1024)
-static char arena[BOOTSTRAP_BYTES] __attribute__((aligned(64)));
+char bootstrap_arena[BOOTSTRAP_BYTES] __attribute__((aligned(64)));
+#define arena bootstrap_arena
 static size_t used;
 
 void *bootstrap_alloc(size_t size, size_t align)
@@ -28,11 +28,6 @@ void *bootstrap_alloc(size_t size, size_t align)
             return arena + payload;
         }
     }
-}
-
-int bootstrap_owns(const void *p)
-{
-    return (const char *)p >= arena && (const char *)p < arena + BOOTSTRAP_BYTES;
 }
 
 size_t bootstrap_size(const void *p)

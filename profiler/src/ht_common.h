@@ -34,6 +34,12 @@
 #define HT_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define HT_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
+/* What the tracker knows of a live block. */
+struct block_record {
+    uint32_t type;
+    uint64_t requested;
+};
+
 /* A tiny spinlock for the rare slow paths (type registration, the overflow
  * table).  Not a pthread mutex: it must be usable before libpthread state is
  * set up and must never allocate. */

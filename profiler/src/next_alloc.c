@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 struct next_alloc next;
+int next_is_glibc;
 int next_alloc_state;
 static __thread int resolving_here;
 static char provider[512] = "unknown";
@@ -35,6 +36,29 @@ static void *lookup_sibling(const char *name, void *malloc_fn)
     if (!dladdr(fn, &a) || !dladdr(malloc_fn, &b) || a.dli_fbase != b.dli_fbase)
         return NULL;
     return fn;
+}
+
+/* Enable next_usable_size's direct reading of glibc chunk headers only if
+ * malloc comes from libc.so and the formula agrees with glibc's own
+ * malloc_usable_size on small, medium and mmapped blocks. */
+static int check_glibc(const struct next_alloc *n)
+{
+    static const size_t sizes[] = {0, 1, 24, 25, 100, 1000, 70000, 300000, 5000000};
+    Dl_info info;
+    if (!dladdr((void *)n->malloc, &info) || !info.dli_fname ||
+        !strstr(info.dli_fname, "/libc.so"))
+        return 0;
+    int agree = 1;
+    for (unsigned i = 0; i < sizeof sizes / sizeof *sizes && agree; i++) {
+        void *p = n->malloc(sizes[i]);
+        if (!p)
+            return 0;
+        size_t header = ((const size_t *)p)[-1];
+        size_t mine = (header & ~(size_t)7) - ((header & 2) ? 16 : 8);
+        agree = mine == n->usable_size(p) && mine >= sizes[i];
+        n->free(p);
+    }
+    return agree;
 }
 
 int next_alloc_resolve(void)
@@ -81,6 +105,7 @@ int next_alloc_resolve(void)
         _exit(127);
     }
     next = n;
+    next_is_glibc = check_glibc(&n);
     __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
     return 1;
 }

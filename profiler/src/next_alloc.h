@@ -35,10 +35,33 @@ const char *next_alloc_provider(void);
  * loader lock, which is not safe from inside an arbitrary malloc call). */
 void next_alloc_describe(void);
 
+/* Set when the next allocator is glibc's and its chunk header was checked
+ * to give the same usable sizes as malloc_usable_size (see next_alloc.c). */
+extern int next_is_glibc;
+
+/* malloc_usable_size of a live block.  For glibc it reads the chunk header
+ * directly: this runs twice per malloc/free pair, and the call through the
+ * PLT with glibc's own checks costs more than the rest of the bookkeeping.
+ * A live block is always in use, so glibc's in-use check is not needed. */
+static inline size_t next_usable_size(void *p)
+{
+    if (__builtin_expect(next_is_glibc, 1)) {
+        size_t header = ((const size_t *)p)[-1];
+        return (header & ~(size_t)7) - ((header & 2) ? 16 : 8);
+    }
+    return next.usable_size(p);
+}
+
 /* Bootstrap heap: a static arena that serves the allocations made by dlsym
  * while we are still looking up the real allocator.  Its blocks are never
  * reused; freeing one does nothing. */
 void *bootstrap_alloc(size_t size, size_t align);
-int bootstrap_owns(const void *p);
+extern char bootstrap_arena[];
+#define BOOTSTRAP_BYTES (256 * 1024)
+static inline int bootstrap_owns(const void *p)
+{
+    return (const char *)p >= bootstrap_arena &&
+           (const char *)p < bootstrap_arena + BOOTSTRAP_BYTES;
+}
 size_t bootstrap_size(const void *p);
 #endif

@@ -5,7 +5,7 @@
  * hash table under a spinlock: these blocks are few and expensive anyway. */
 #ifndef HT_OVERFLOW_TABLE_H
 #define HT_OVERFLOW_TABLE_H
-#include "block_map.h"
+#include "ht_common.h"
 
 int overflow_insert(uintptr_t key, uint32_t type, uint64_t requested);
 int overflow_lookup(uintptr_t key, struct block_record *out);

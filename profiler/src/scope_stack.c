@@ -77,7 +77,7 @@ HT_EXPORT int heaptag_retag(void *block, const char *type)
     struct block_record r;
     size_t usable;
     if (!block || next_alloc_state != 2 ||
-        !block_map_lookup(block, next.usable_size, &usable, &r))
+        !block_map_lookup(block, &usable, &r))
         return -1;
     uint32_t to = id_of(type);
     if (to == r.type)
