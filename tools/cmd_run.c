@@ -261,8 +261,8 @@ int cmd_run(int argc, char **argv)
 				output, out_dir);
 			return HT_EXIT_USAGE;
 		}
-		if (stat(out_path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "heaptag: run: cannot write %s: it is a directory\n", output);
+		if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
 			return HT_EXIT_USAGE;
 		}
 	}

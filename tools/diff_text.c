@@ -136,9 +136,12 @@ void diff_render_table(FILE *out, const struct diff_model *m)
 static void md_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
-		if (strchr("|\\*_`<>", *s))
-			fputc('\\', out);
-		fputc(*s, out);
+		if (*s == '<')
+			fputs("&lt;", out);
+		else if (strchr("|\\*_`", *s))
+			fprintf(out, "\\%c", *s);
+		else
+			fputc(*s, out);
 	}
 }
 

@@ -16,6 +16,14 @@ int ht_outfile_open(struct ht_outfile *o, const char *path, char *err, size_t er
 		snprintf(err, errlen, "empty output path");
 		return -1;
 	}
+	/* rename() would replace whatever PATH is: a device node, a FIFO.
+	 * Only ever replace regular files. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot write: %s",
+			 S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+		return -1;
+	}
 	if (asprintf(&o->tmp, "%s.tmp-XXXXXX", path) < 0 || !(o->path = strdup(path))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -5,7 +5,6 @@
  * exercise heaptag's side (finding, renaming, summarising the report and
  * mirroring the exit) independently of the tracker under development.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
