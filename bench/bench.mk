@@ -1,0 +1,18 @@
+# `make bench` → bench-tracker: heaptag against heaptrack and valgrind
+# massif on malloc-heavy workloads (bench/run-tracker-bench.sh); the table
+# goes to build/bench/tracker.txt.  bench/client/ has its own fragment.
+BENCH_BIN := $(BUILD)/bench/bin
+BENCH_WORKLOADS := churn_small churn_threads realloc_grow tree_build
+BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_BIN)/bench_runner
+
+# No sanitizers: these measure speed, and must stay plain -O2 code.
+$(BENCH_BIN)/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -pthread -o $@ $<
+
+bench-tracker: $(BENCH_PROGS) $(LIBHEAPTAG)
+	bench/run-tracker-bench.sh $(BUILD)
+
+ALL_TARGETS += $(BENCH_PROGS)
+BENCH_TARGETS += bench-tracker
+.PHONY: bench-tracker

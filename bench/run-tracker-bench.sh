@@ -1,0 +1,131 @@
+#!/bin/bash
+# heaptag's cost against heaptrack and valgrind massif on malloc-heavy
+# workloads (bench/*.c).  Each workload runs uninstrumented, under heaptag
+# (LD_PRELOAD), under heaptrack (recording only) and under massif, all in
+# the same session and interleaved round by round, so that machine load
+# drifting over the run hits every tool alike; each cell is the median of
+# the rounds.  Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS
+# rounds only (default 1): at that slowdown noise does not change its row.
+#
+#   bench/run-tracker-bench.sh BUILD_DIR
+#   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
+#        BENCH_SCALE (default 1; 0.25 etc. for a quick run)
+#
+# Prints the table and writes it to BUILD_DIR/bench/tracker.txt.
+set -u
+build=${1:?usage: run-tracker-bench.sh BUILD_DIR}
+build=$(cd "$build" && pwd)
+bin="$build/bench/bin"
+lib="$build/lib/libheaptag.so"
+out="$build/bench/tracker.txt"
+reps=${BENCH_REPS:-3}
+massif_reps=${BENCH_MASSIF_REPS:-1}
+scale=${BENCH_SCALE:-1}
+runner="$bin/bench_runner"
+for f in "$runner" "$lib"; do
+    [ -e "$f" ] || { echo "run-tracker-bench: missing $f" >&2; exit 2; }
+done
+work=$(mktemp -d "$build/bench/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+sz() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s); print (v < 1 ? 1 : v) }'; }
+# name and arguments; sized for ~0.3-0.6 s uninstrumented on an idle core
+workloads=(
+    "churn_small $(sz 8000000)"
+    "churn_threads $(sz 2000000)"
+    "realloc_grow $(sz 40)"
+    "tree_build $(sz 1000000) 1"
+)
+
+tools=(none heaptag)
+have_heaptrack=0 have_massif=0
+if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
+if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
+
+# run_one TOOL WORKLOAD-ARGS...: append "workload tool wall rss" to data
+run_one() {
+    local tool=$1; shift
+    local name=$1; shift
+    local prog="$bin/$name" res
+    case $tool in
+    none)      res=$("$runner" -- "$prog" "$@") ;;
+    heaptag)   res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
+                   HEAPTAG_QUIET=1 "$prog" "$@") ;;
+    heaptrack) res=$("$runner" -- heaptrack -o "$work/heaptrack.$name" "$prog" "$@")
+               rm -f "$work"/heaptrack."$name"* ;;
+    massif)    res=$("$runner" -- valgrind --tool=massif --massif-out-file="$work/massif.out" \
+                   "$prog" "$@") ;;
+    esac
+    set -- $res
+    if [ "${3:-1}" != 0 ]; then
+        echo "run-tracker-bench: $name under $tool failed (exit ${3:-?})" >&2
+        exit 1
+    fi
+    echo "$name $tool $1 $2" >>"$work/data"
+}
+
+echo "tracker benchmark: $reps rounds (massif: $massif_reps), scale $scale, $(nproc) cores" >&2
+for ((rep = 1; rep <= reps; rep++)); do
+    for w in "${workloads[@]}"; do
+        for tool in "${tools[@]}"; do
+            [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
+            echo "  round $rep: ${w%% *} / $tool" >&2
+            run_one "$tool" $w
+        done
+    done
+done
+
+mkdir -p "$(dirname "$out")"
+{
+    echo "heaptag tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) cores)"
+    echo "rounds: $reps (massif $massif_reps), median per cell; scale $scale"
+    for w in "${workloads[@]}"; do printf '  %s\n' "$w"; done
+    echo
+    awk -v tools="${tools[*]}" '
+    function median(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++)
+            for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {
+        if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 }
+        t[$1, $2] = t[$1, $2] " " $3; r[$1, $2] = r[$1, $2] " " $4
+    }
+    END {
+        nt = split(tools, tl, " ")
+        printf "%-14s %-10s %9s %9s %11s %9s\n", "workload", "tool", "time (s)", "x time", "peak RSS MB", "x RSS"
+        for (i = 1; i <= nw; i++) {
+            w = order[i]
+            base_t = median(t[w, "none"]); base_r = median(r[w, "none"])
+            for (k = 1; k <= nt; k++) {
+                tool = tl[k]
+                if (t[w, tool] == "") continue
+                mt = median(t[w, tool]); mr = median(r[w, tool])
+                mt_[w, tool] = mt; mr_[w, tool] = mr
+                printf "%-14s %-10s %9.3f %9.2f %11.1f %9.2f\n", (k == 1 ? w : ""), tool, mt, mt / base_t, mr / 1024, mr / base_r
+            }
+            mt_[w, "none"] = base_t; mr_[w, "none"] = base_r
+        }
+        print ""
+        print "heaptag extra time as a fraction of heaptrack extra time (target < 0.10):"
+        for (i = 1; i <= nw; i++) {
+            w = order[i]
+            if (mt_[w, "heaptrack"] == "") { printf "  %-14s heaptrack not installed\n", w; continue }
+            ht = mt_[w, "heaptag"] - mt_[w, "none"]; hk = mt_[w, "heaptrack"] - mt_[w, "none"]
+            printf "  %-14s %+.3f s / %+.3f s = %6.3f  %s\n", w, ht, hk, ht / hk, (ht / hk < 0.10 ? "met" : "MISSED")
+        }
+        print ""
+        print "targets:"
+        w = "churn_small"
+        x = mt_[w, "heaptag"] / mt_[w, "none"]
+        printf "  heaptag time ratio on churn_small <= 1.5:  %.2f  %s\n", x, (x <= 1.5 ? "met" : "MISSED")
+        worst = 0
+        for (i = 1; i <= nw; i++) {
+            w = order[i]; x = mr_[w, "heaptag"] / mr_[w, "none"]
+            if (x > worst) { worst = x; ww = w }
+        }
+        printf "  heaptag peak RSS <= 1.3x (worst: %s):  %.2f  %s\n", ww, worst, (worst <= 1.3 ? "met" : "MISSED")
+    }' "$work/data"
+} | tee "$out"
+echo "(written to $out)" >&2
