@@ -29,8 +29,8 @@ run_check "det-types report: hand-computed figures" \
     --expect types.Response.live_instances=1 \
     --expect types.Response.payload.peak_live_bytes=5000 \
     --expect types.Response.payload.live_bytes=3000 \
-    --expect types.Buffer.peak_live_bytes=10000 --expect types.Buffer.live_bytes=4000 \
-    --expect types.Buffer.alloc_calls=3 --expect types.Buffer.free_calls=2 \
+    --expect types.Buffer.peak_live_bytes=12000 --expect types.Buffer.live_bytes=4000 \
+    --expect types.Buffer.alloc_calls=12 --expect types.Buffer.free_calls=11 \
     --expect types.Scratch.alloc_calls=2 --expect types.Scratch.free_calls=0 \
     --expect types.Scratch.live_bytes=10 --expect types.Scratch.live_blocks=1 \
     --expect types.Header.alloc_calls=0 --expect types.Header.free_calls=1 \

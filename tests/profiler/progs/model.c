@@ -28,6 +28,7 @@ struct fig {
     long long instances, live_instances, rise_instances;
     long long max_block, max_usable;   /* for model_peak_range */
     int maxconc;                       /* 0: peaks are exact */
+    int external;                      /* listed, figures not stated */
 };
 
 struct block {
@@ -261,6 +262,13 @@ void model_peak_range(const char *type, int maxconc)
     pthread_mutex_unlock(&lock);
 }
 
+void model_external_type(const char *type)
+{
+    pthread_mutex_lock(&lock);
+    types[type_index(type)].external = 1;
+    pthread_mutex_unlock(&lock);
+}
+
 void model_types_only(void)
 {
     types_only = 1;
@@ -325,10 +333,10 @@ void model_write(const char *path)
         emit(" %s", names[i]);
     emit("\n");
     for (int i = 0; i < ntypes; i++) {
-        if (types_only && strcmp(names[i], "untagged") == 0)
+        if ((types_only && strcmp(names[i], "untagged") == 0) || types[i].external)
             continue;
         char prefix[MAX_NAME + 8];
-        snprintf(prefix, sizeof prefix, "types.%s", names[i]);
+        snprintf(prefix, sizeof prefix, "types.%.63s", names[i]);
         emit_fig(prefix, &types[i], 0);
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -44,6 +44,9 @@ void model_peak_range(const char *type, int maxconc);
  * baseline (thread creation, dlopen): state no totals and no untagged
  * figures, only the types the program tagged itself. */
 void model_types_only(void);
+/* TYPE exists in the report but its figures are checked elsewhere (it is
+ * allocated in code that does not use the model, such as a library). */
+void model_external_type(const char *type);
 /* Write the expected figures to PATH (exits 99 on error). */
 void model_write(const char *path);
 

@@ -123,6 +123,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         pthread_join(th[i], NULL);
     model_types_only();
+    model_external_type("Plugin");
     model_write(argv[1]);
     printf("reentrancy: %d error(s)\n", atomic_load(&errors));
     return atomic_load(&errors) ? 1 : 0;

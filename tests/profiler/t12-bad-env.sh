@@ -1,0 +1,56 @@
+#!/bin/bash
+# Bad HEAPTAG_* values and unwritable report paths: exactly one warning line
+# on stderr starting "heaptag: ", the program's stdout, other stderr and
+# exit status unchanged, and the default used instead of the bad value.
+. "$(dirname "$0")/lib.sh"
+
+want_out=$("$PT/plain" 3 2>"$SCRATCH/want.err")
+want_rc=$?
+expect_eq "plain's own exit status" 3 "$want_rc"
+
+# bad_case NAME WARNINGS ENV...: run plain with ENV in a fresh directory.
+bad_case() {
+    local name=$1 warnings=$2
+    shift 2
+    local dir=$SCRATCH/$name
+    mkdir -p "$dir"
+    local out rc
+    out=$(cd "$dir" && timeout 10 env LD_PRELOAD="$LIB" "$@" "$PT/plain" 3 2>"$dir.err")
+    rc=$?
+    expect_eq "$name: exit status" "$want_rc" "$rc"
+    expect_eq "$name: stdout" "$want_out" "$out"
+    expect_eq "$name: heaptag warning lines" "$warnings" "$(grep -c '^heaptag: ' "$dir.err")"
+    expect_eq "$name: the program's own stderr" "$(cat "$SCRATCH/want.err")" \
+        "$(grep -v '^heaptag: ' "$dir.err")"
+    sed 's/^/    stderr: /' "$dir.err"
+}
+
+# A bad value: one warning, and the defaults still work.
+bad_case dump-banana 1 HEAPTAG_OUT=r.%p.json HEAPTAG_DUMP_ON_SIGNAL=banana
+run_check "dump-banana: report still written" --expect types.Plain.live_bytes=321 \
+    "$SCRATCH"/dump-banana/r.*.json
+bad_case usr2-maybe 1 HEAPTAG_OUT=r.%p.json HEAPTAG_SIGUSR2=maybe
+run_check "usr2-maybe: report still written" "$SCRATCH"/usr2-maybe/r.*.json
+bad_case quiet-banana 1 HEAPTAG_OUT=r.%p.json HEAPTAG_QUIET=banana
+bad_case out-empty 1 HEAPTAG_OUT=
+reports=("$SCRATCH"/out-empty/heaptag.plain.*.json)
+run_check "out-empty: default path heaptag.%e.%p.json used" --pid-from-name \
+    --expect program=plain "${reports[@]}"
+
+# Unwritable paths: one "cannot write report" line at exit.
+bad_case out-proc 1 HEAPTAG_OUT=/proc/nope/x.json
+grep -q '^heaptag: cannot write report' "$SCRATCH/out-proc.err" ||
+    fail "out-proc: the warning is not 'heaptag: cannot write report ...'"
+if [ "$(id -u)" = 0 ]; then
+    # root writes into a mode 0555 directory; sysfs refuses new files even to root
+    ro=/sys
+else
+    ro=$SCRATCH/readonly
+    mkdir -p "$ro"
+    chmod 555 "$ro"
+fi
+bad_case out-readonly 1 HEAPTAG_OUT=$ro/heaptag-test.%p.json
+grep -q '^heaptag: cannot write report' "$SCRATCH/out-readonly.err" ||
+    fail "out-readonly: the warning is not 'heaptag: cannot write report ...'"
+bad_case out-proc-quiet 0 HEAPTAG_OUT=/proc/nope/x.json HEAPTAG_QUIET=1
+finish
