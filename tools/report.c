@@ -126,7 +126,7 @@ static int check_invariants(const struct ht_report *r, char *err, size_t errlen)
 		return fail(err, errlen, "inconsistent report: totals.peak_live_usable_bytes < peak_live_bytes");
 	if (T->live_blocks > T->peak_live_blocks)
 		return fail(err, errlen, "inconsistent report: totals.live_blocks > peak_live_blocks");
-	if (r->overhead_bytes > r->peak_overhead_bytes)
+	if (r->peak_overhead_bytes >= 0 && r->overhead_bytes > r->peak_overhead_bytes)
 		return fail(err, errlen, "inconsistent report: tracker.overhead_bytes > peak_overhead_bytes");
 
 	struct ht_totals sum = { 0 };
@@ -198,7 +198,13 @@ static int load_doc(json_t *doc, struct ht_report *r, char *err, size_t errlen)
 	json_t *tracker = json_object_get(doc, "tracker");
 	if (!json_is_object(tracker))
 		return fail(err, errlen, "missing or non-object \"tracker\"");
-	if (get_int(tracker, "tracker", "overhead_bytes", 0, &r->overhead_bytes, err, errlen) ||
+	if (get_int(tracker, "tracker", "overhead_bytes", 0, &r->overhead_bytes, err, errlen))
+		return -1;
+	/* The tracker's own peak is informative only (no figure is computed
+	 * from it), and tracker builds that predate it omit it: accept its
+	 * absence rather than refuse an otherwise sound report. */
+	r->peak_overhead_bytes = -1;
+	if (json_object_get(tracker, "peak_overhead_bytes") &&
 	    get_int(tracker, "tracker", "peak_overhead_bytes", 0, &r->peak_overhead_bytes, err, errlen))
 		return -1;
 	if (load_types(json_object_get(doc, "types"), r, err, errlen))

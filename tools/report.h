@@ -33,7 +33,7 @@ struct ht_report {
 	int64_t duration_ms;
 	char *allocator;
 	struct ht_totals totals;
-	int64_t overhead_bytes, peak_overhead_bytes;
+	int64_t overhead_bytes, peak_overhead_bytes; /* peak: -1 if not reported */
 	size_t ntypes;
 	struct ht_type *types;
 };

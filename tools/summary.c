@@ -53,7 +53,8 @@ void ht_summary_table(FILE *out, const struct ht_report *r)
 		T->alloc_calls);
 	fprintf(out, "tracker overhead: %s now, %s peak (not in the figures above)\n",
 		ht_human_bytes((double)r->overhead_bytes, b[0], sizeof b[0]),
-		ht_human_bytes((double)r->peak_overhead_bytes, b[1], sizeof b[1]));
+		r->peak_overhead_bytes < 0 ? "unknown"
+		: ht_human_bytes((double)r->peak_overhead_bytes, b[1], sizeof b[1]));
 }
 
 static json_t *type_json(const struct ht_type *t)
@@ -83,7 +84,7 @@ int ht_summary_json(FILE *out, const struct ht_report *r)
 	json_t *doc = json_pack(
 		"{s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:I, s:s,"
 		" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I},"
-		" s:{s:I, s:I}, s:o}",
+		" s:{s:I, s:o}, s:o}",
 		"format", "heaptag-summary", "version", 1, "file", r->path,
 		"program", r->program, "pid", (json_int_t)r->pid, "ppid", (json_int_t)r->ppid,
 		"reason", r->reason, "duration_ms", (json_int_t)r->duration_ms,
@@ -101,7 +102,8 @@ int ht_summary_json(FILE *out, const struct ht_report *r)
 		"failed_calls", (json_int_t)T->failed_calls,
 		"foreign_free_calls", (json_int_t)T->foreign_free_calls,
 		"tracker", "overhead_bytes", (json_int_t)r->overhead_bytes,
-		"peak_overhead_bytes", (json_int_t)r->peak_overhead_bytes,
+		"peak_overhead_bytes", r->peak_overhead_bytes < 0 ? json_null()
+		: json_integer((json_int_t)r->peak_overhead_bytes),
 		"types", types);
 	if (!doc)
 		return -1;
@@ -143,6 +145,8 @@ void ht_summary_markdown(FILE *out, const struct ht_report *r)
 	const struct ht_totals *T = &r->totals;
 	fprintf(out, "| **total** | | | %" PRId64 " | %" PRId64 " | %" PRId64 " | | %" PRId64 " |\n\n",
 		T->live_bytes, T->peak_live_bytes, T->peak_live_usable_bytes, T->alloc_calls);
-	fprintf(out, "Tracker overhead: %" PRId64 " bytes now, %" PRId64 " bytes peak "
-		"(not in the figures above).\n", r->overhead_bytes, r->peak_overhead_bytes);
+	fprintf(out, "Tracker overhead: %" PRId64 " bytes now", r->overhead_bytes);
+	if (r->peak_overhead_bytes >= 0)
+		fprintf(out, ", %" PRId64 " bytes peak", r->peak_overhead_bytes);
+	fputs(" (not in the figures above).\n", out);
 }
