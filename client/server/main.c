@@ -259,6 +259,15 @@ static int serve(struct server *s, int64_t deadline)
 
 int main(int argc, char **argv)
 {
+    /* Block the exit signals first thing: from here on they arrive through
+       the signalfd and end the loop cleanly, never by default action. */
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+
     const char *bind_addr = "127.0.0.1", *port_file = NULL;
     long port = 0, max_seconds = 600;
     static const struct option opts[] = {
@@ -289,12 +298,6 @@ int main(int argc, char **argv)
     if (optind < argc)
         usage_error("unexpected argument");
 
-    signal(SIGPIPE, SIG_IGN);
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    sigprocmask(SIG_BLOCK, &mask, NULL);
 
     /* Many concurrent connections need many descriptors. */
     struct rlimit rl;
