@@ -62,6 +62,7 @@ d=$SCRATCH/usr2-off
 mkdir "$d"
 HEAPTAG_OUT=$d/r.json HEAPTAG_SIGUSR2=0 timeout 20 env LD_PRELOAD="$LIB" \
     "$PT/signal-wait" usr2 "$d/r.json" "$d/at-signal.json" >/dev/null 2>&1
-expect_eq "usr2 with HEAPTAG_SIGUSR2=0: killed by SIGUSR2" $((128 + $(kill -l USR2))) "$?"
+rc=$?
+expect_eq "usr2 with HEAPTAG_SIGUSR2=0: killed by SIGUSR2" $((128 + $(kill -l USR2))) "$rc"
 expect_eq "usr2 with HEAPTAG_SIGUSR2=0: no report" "" "$(ls "$d")"
 finish

@@ -48,8 +48,11 @@ compare() {
     fi
 }
 
-compare sh sh -c 'echo out; echo err >&2; exit 7'
-compare python python3 -c '
+# dash ends with _exit() (no report by contract): the report comes from seq
+compare sh sh -c 'echo out; seq 3; echo err >&2; exit 7'
+compare bash bash -c 'echo out; echo err >&2; exit 7'
+# the Debian interpreter, not a version-manager shim found first on PATH
+compare python /usr/bin/python3 -c '
 import sys, json
 d = {str(i): list(range(i % 50)) for i in range(3000)}
 print(len(json.dumps(d)), sum(len(v) for v in d.values()))
