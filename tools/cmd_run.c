@@ -226,6 +226,9 @@ int cmd_run(int argc, char **argv)
 	char **child_argv = argv + optind;
 
 	char err[PATH_MAX + 256];
+	char *out_path = NULL, *out_dir = NULL, *out_template = NULL, *template = NULL;
+	char *found = NULL;
+	int rc = HT_EXIT_USAGE, status = 0, ran = 0; /* rc: the status of an early exit */
 	char *tracker = find_tracker(err, sizeof err);
 	if (!tracker) {
 		fprintf(stderr, "heaptag: run: %s\n", err);
@@ -234,15 +237,14 @@ int cmd_run(int argc, char **argv)
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof cwd)) {
 		fprintf(stderr, "heaptag: run: cannot get the current directory: %s\n", strerror(errno));
-		return HT_EXIT_USAGE;
+		goto done;
 	}
 
 	/* Resolve -o and refuse an unusable destination now, before the
 	 * program runs, rather than losing its report afterwards. */
-	char *out_path = NULL, *out_dir = NULL, *out_template = NULL;
 	if (output) {
 		if (!*output)
-			return ht_usage_error("run", "empty output path");
+			{ rc = ht_usage_error("run", "empty output path"); goto done; }
 		if (output[0] == '/')
 			out_path = strdup(output);
 		else if (asprintf(&out_path, "%s/%s", cwd, output) < 0)
@@ -253,26 +255,26 @@ int cmd_run(int argc, char **argv)
 		if (!out_dir || asprintf(&out_template, "%s/%s%%e.%%p%s", out_dir, run_prefix,
 					 run_suffix) < 0) {
 			fprintf(stderr, "heaptag: run: out of memory\n");
-			return HT_EXIT_USAGE;
+			goto done;
 		}
 		struct stat st;
 		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(out_dir, W_OK | X_OK) != 0) {
 			fprintf(stderr, "heaptag: run: cannot write %s: directory %s is missing or not writable\n",
 				output, out_dir);
-			return HT_EXIT_USAGE;
+			goto done;
 		}
 		if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
 			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
-			return HT_EXIT_USAGE;
+			goto done;
 		}
 	}
 	const char *user_template = getenv("HEAPTAG_OUT");
-	char *template = strdup(out_template ? out_template
+	template = strdup(out_template ? out_template
 				: user_template && *user_template ? user_template
 				: "heaptag.%e.%p.json");
 	if (!template || setup_env(tracker, out_template)) {
 		fprintf(stderr, "heaptag: run: out of memory\n");
-		return HT_EXIT_USAGE;
+		goto done;
 	}
 
 	/* Block the forwarded signals until the child's pid is known, so
@@ -297,13 +299,13 @@ int cmd_run(int argc, char **argv)
 	int exec_pipe[2];
 	if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
 		fprintf(stderr, "heaptag: run: pipe: %s\n", strerror(errno));
-		return HT_EXIT_USAGE;
+		goto done;
 	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "heaptag: run: fork: %s\n", strerror(errno));
-		return HT_EXIT_USAGE;
+		goto done;
 	}
 	if (pid == 0) {
 		for (size_t i = 0; i < NFORWARDED; i++)
@@ -325,20 +327,19 @@ int cmd_run(int argc, char **argv)
 	while ((n = read(exec_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR)
 		;
 	close(exec_pipe[0]);
-	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "heaptag: run: waitpid: %s\n", strerror(errno));
-			return HT_EXIT_USAGE;
+			goto done;
 		}
 	}
 	child_pid = 0;
 	if (n == (ssize_t)sizeof exec_errno) {
 		fprintf(stderr, "heaptag: run: cannot run %s: %s\n", child_argv[0], strerror(exec_errno));
-		return exec_errno == ENOENT ? 127 : 126;
+		{ rc = exec_errno == ENOENT ? 127 : 126; goto done; }
 	}
 
-	char *found = NULL;
+	ran = 1;
 	if (ht_report_locate(template, cwd, pid, &start, &found, err, sizeof err) != 0) {
 		fprintf(stderr, "heaptag: %s\n", err);
 	} else if (!found) {
@@ -370,11 +371,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (out_dir)
 		rename_others(out_dir, pid, &start);
+done:
 	free(found);
 	free(template);
 	free(tracker);
 	free(out_path);
 	free(out_dir);
 	free(out_template);
-	return mirror_exit(status);
+	return ran ? mirror_exit(status) : rc;
 }
