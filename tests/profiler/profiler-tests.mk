@@ -57,7 +57,7 @@ $(PT_BUILD)/cpp-new: tests/profiler/progs/cpp-new.cc $(PT_BUILD)/model.o \
 TEST_DEPS += $(PT_CHECK) $(PT_C_BINS) $(PT_BUILD)/libprector-lib.so \
 	$(PT_BUILD)/libplugin.so $(PT_BUILD)/cpp-new $(LIBHEAPTAG)
 
-TESTS += tests/profiler/t01-det-types.sh tests/profiler/t02-before-constructor.sh \
+TESTS += tests/profiler/t00-report-check.sh tests/profiler/t01-det-types.sh tests/profiler/t02-before-constructor.sh \
 	tests/profiler/t03-threads.sh tests/profiler/t04-fork.sh tests/profiler/t05-exec.sh \
 	tests/profiler/t06-foreign-free.sh tests/profiler/t07-exit-paths.sh \
 	tests/profiler/t08-signals.sh tests/profiler/t09-cplusplus.sh \
