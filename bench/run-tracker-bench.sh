@@ -33,7 +33,7 @@ sz() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s); print (v < 1 ? 1 : v
 workloads=(
     "churn_small $(sz 8000000)"
     "churn_threads $(sz 2000000)"
-    "realloc_grow $(sz 40)"
+    "realloc_grow $(sz 100)"
     "tree_build $(sz 1000000) 1"
 )
 
