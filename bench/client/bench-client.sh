@@ -46,7 +46,9 @@ run() {
     shift
     local line
     line=$(timeout 30 "$@" 2>"$work/$name.err" | grep '=' | tail -n 1)
-    if [ -z "$line" ] || [ "$(kv "$line" errors)" != 0 ]; then
+    local errs
+    errs=$(kv "$line" errors)
+    if [ -z "$line" ] || [ -z "$(kv "$line" rps)" ] || { [ -n "$errs" ] && [ "$errs" != 0 ]; }; then
         echo "bench-client: $name failed: $(head -n 1 "$work/$name.err") $line" >&2
         echo "failed" >>"$work/$name"
         return
