@@ -1,5 +1,5 @@
 # libheaptag.so: the preloadable tracker.  Its only dependencies are libc
-# (and libdl/libpthread, which are libc on glibc >= 2.34).  It is built with
+# (libdl/libpthread are libc on glibc >= 2.34) and libunwind, for stacks.  It is built with
 # -ftls-model=initial-exec so no TLS access can call into the allocator, and
 # with -fno-builtin-malloc so the compiler never folds our wrappers away.
 PROFILER_SRCS := $(wildcard profiler/src/*.c)
@@ -15,7 +15,7 @@ $(BUILD)/obj/profiler/%.o: profiler/src/%.c $(wildcard profiler/src/*.h) profile
 
 $(LIBHEAPTAG): $(PROFILER_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $^ -Wl,-z,nodelete -Wl,-z,now -Wl,--no-undefined -ldl -lpthread
+	$(CC) -shared -o $@ $^ -Wl,-z,nodelete -Wl,-z,now -Wl,--no-undefined -lunwind -ldl -lpthread
 
 ALL_TARGETS += $(LIBHEAPTAG)
 

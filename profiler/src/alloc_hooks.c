@@ -10,6 +10,10 @@
 #include "block_map.h"
 #include "next_alloc.h"
 #include "scope_stack.h"
+#include "site_map.h"
+#include "site_table.h"
+#include "stack_capture.h"
+#include "timeline.h"
 #include "stats.h"
 #include <errno.h>
 #include <string.h>
@@ -21,17 +25,72 @@ static inline int ready(void)
            next_alloc_resolve();
 }
 
-static inline __attribute__((always_inline)) void track_new(void *p, size_t requested, uint32_t type)
+/* The last block this thread allocated, to spot temporary allocations. */
+static __thread void *last_alloc;
+
+/* With stacks on: the call site of the allocation being made, and the type
+ * it gives.  `inherited` is realloc's old type (which wins, like a scope);
+ * otherwise an open scope wins over rules. */
+static uint32_t attribute_by_stack(uint32_t inherited, uint32_t type, uint32_t *site)
 {
+    uintptr_t frames[STACK_MAX_DEPTH];
+    int depth = stack_capture(frames, stack_depth);
+    if (depth <= 0)
+        return type;
+    uint32_t key_type = (inherited || scope_depth) ? type : HT_TYPE_NONE;
+    *site = site_intern(key_type, frames, (uint32_t)depth);
+    return *site ? site_get(*site)->type : type;
+}
+
+static void site_born(uint32_t site, size_t requested, size_t usable)
+{
+    struct site_stats *s = site_stats_of(site);
+    counter_add(&s->alloc_calls, 1);
+    counter_add(&s->bytes_requested, (int64_t)requested);
+    counter_add(&s->size_hist[size_bucket(requested)], 1);
+    peak_raise(&s->peak_live_usable, counter_add(&s->live_usable, (int64_t)usable));
+    peak_raise(&s->peak_live_bytes, counter_add(&s->live_bytes, (int64_t)requested));
+    counter_add(&s->live_blocks, 1);
+}
+
+static void site_died(uint32_t site, size_t requested, size_t usable, int temporary)
+{
+    struct site_stats *s = site_stats_of(site);
+    counter_add(&s->free_calls, 1);
+    if (temporary)
+        counter_add(&s->temporary_calls, 1);
+    counter_add(&s->live_bytes, -(int64_t)requested);
+    counter_add(&s->live_usable, -(int64_t)usable);
+    counter_add(&s->live_blocks, -1);
+}
+
+/* Record a new block.  `inherited` is the type a realloc'd block keeps,
+ * or HT_TYPE_NONE to take the scope's (or with stacks, a rule's). */
+static inline __attribute__((always_inline)) void track_new(void *p, size_t requested,
+                                                            uint32_t inherited)
+{
+    uint32_t site = 0;
+    uint32_t type = inherited ? inherited : scope_current_type();
+    if (HT_UNLIKELY(stack_depth))
+        type = attribute_by_stack(inherited, type, &site);
     size_t usable = next_usable_size(p);
     if (HT_UNLIKELY(block_map_insert(p, type, requested, usable) != 0)) {
         counter_add(&totals.untracked_blocks, 1);
         return;
     }
     stats_block_born(type, requested, usable);
+    if (HT_UNLIKELY(site) && site_map_set(p, site) == 0) {
+        site_born(site, requested, usable);
+        if (HT_LOAD(&totals.live_bytes) >= HT_LOAD(&peak_snapshot_next) &&
+            HT_LOAD(&totals.live_bytes) >= HT_LOAD(&totals.peak_live_bytes))
+            timeline_peak_snapshot();
+    }
+    last_alloc = p;
+    timeline_note_alloc(requested);
 }
 
-static inline __attribute__((always_inline)) void track_gone(void *p)
+/* Forget a block about to be freed (or moved by realloc: not temporary). */
+static inline __attribute__((always_inline)) void track_gone(void *p, int may_be_temporary)
 {
     struct block_record r;
     size_t usable;
@@ -40,7 +99,15 @@ static inline __attribute__((always_inline)) void track_gone(void *p)
         return;
     }
     block_map_erase(p);
-    stats_block_died(r.type, r.requested, usable);
+    int temporary = may_be_temporary && p == last_alloc;
+    if (temporary)
+        last_alloc = NULL;
+    stats_block_died(r.type, r.requested, usable, temporary);
+    if (HT_UNLIKELY(stack_depth)) {
+        uint32_t site = site_map_take(p);
+        if (site)
+            site_died(site, r.requested, usable, temporary);
+    }
 }
 
 static inline void *track_result(void *p, size_t requested)
@@ -48,7 +115,7 @@ static inline void *track_result(void *p, size_t requested)
     if (HT_UNLIKELY(!p))
         counter_add(&totals.failed_calls, 1);
     else
-        track_new(p, requested, scope_current_type());
+        track_new(p, requested, HT_TYPE_NONE);
     return p;
 }
 
@@ -65,7 +132,7 @@ HT_EXPORT void free(void *p)
         return;
     if (HT_UNLIKELY(!ready()))
         return; /* only bootstrap blocks exist while we resolve */
-    track_gone(p);
+    track_gone(p, 1);
     next.free(p);
 }
 
@@ -109,31 +176,41 @@ static void *do_realloc(void *p, size_t size)
     struct block_record old;
     size_t old_usable;
     int known = block_map_lookup(p, &old_usable, &old);
-    if (known)
+    uint32_t old_site = 0;
+    if (known) {
+        /* Forget the old block before the allocator may hand its address
+         * to another thread; restore it if realloc fails. */
         block_map_erase(p);
+        if (HT_UNLIKELY(stack_depth))
+            old_site = site_map_take(p);
+    }
     void *q = next.realloc(p, size);
-    if (HT_UNLIKELY(!q)) {
-        if (size == 0) {
-            /* glibc frees the block and returns NULL. */
-            if (known)
-                stats_block_died(old.type, old.requested, old_usable);
-            else
-                counter_add(&totals.foreign_free_calls, 1);
-            return NULL;
-        }
+    if (HT_UNLIKELY(!q && size != 0)) {
         /* Failure: the old block is untouched and still the caller's. */
-        if (known && block_map_insert(p, old.type, old.requested, old_usable) != 0)
+        if (known && block_map_insert(p, old.type, old.requested, old_usable) != 0) {
+            /* Cannot happen (its cell existed a moment ago), but if it did
+             * the block would be untracked from now on: say it is gone. */
             counter_add(&totals.untracked_blocks, 1);
+            stats_block_died(old.type, old.requested, old_usable, 0);
+            if (old_site)
+                site_died(old_site, old.requested, old_usable, 0);
+        } else if (old_site) {
+            site_map_set(p, old_site);
+        }
         counter_add(&totals.failed_calls, 1);
         return NULL;
     }
+    /* The old block is gone (moved, resized, or freed by realloc(p, 0)
+     * which returns NULL in glibc). */
     if (known) {
-        stats_block_died(old.type, old.requested, old_usable);
-        track_new(q, size, old.type); /* realloc keeps the block's type */
+        stats_block_died(old.type, old.requested, old_usable, 0);
+        if (old_site)
+            site_died(old_site, old.requested, old_usable, 0);
     } else {
         counter_add(&totals.foreign_free_calls, 1);
-        track_new(q, size, scope_current_type());
     }
+    if (q)
+        track_new(q, size, known ? old.type : HT_TYPE_NONE); /* realloc keeps the type */
     return q;
 }
 
@@ -176,7 +253,7 @@ HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
     if (rc)
         counter_add(&totals.failed_calls, 1);
     else
-        track_new(*out, size, scope_current_type());
+        track_new(*out, size, HT_TYPE_NONE);
     return rc;
 }
 

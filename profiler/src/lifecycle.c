@@ -11,12 +11,18 @@
 #include "overflow_table.h"
 #include "report.h"
 #include "scope_stack.h"
+#include "rules.h"
 #include "settings.h"
+#include "site_table.h"
+#include "stack_capture.h"
+#include "timeline.h"
 #include "type_registry.h"
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* Fork: the child must not inherit a spinlock held by a thread that does
  * not exist there, so fork holds both locks across the copy.  Neither lock
@@ -24,12 +30,27 @@
 static void before_fork(void)
 {
     type_registry_lock_for_fork();
+    site_table_lock_for_fork();
     overflow_lock_for_fork();
+}
+
+/* The pid this image runs as, kept current in fork children: a process
+ * whose getpid() differs is a vfork or posix_spawn child sharing our
+ * memory, which must not write a report of its parent's counters. */
+static pid_t own_pid;
+
+static void after_fork_in_child(void)
+{
+    own_pid = getpid();
+    overflow_unlock_after_fork();
+    site_table_unlock_after_fork();
+    type_registry_unlock_after_fork();
 }
 
 static void after_fork(void)
 {
     overflow_unlock_after_fork();
+    site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
 }
 
@@ -68,13 +89,18 @@ __attribute__((constructor)) static void heaptag_start(void)
 {
     int saved = errno;
     next_alloc_resolve();
+    own_pid = getpid();
     settings_load();
     report_mark_start();
     next_alloc_describe();
+    timeline_init(settings.timeline_ms);
+    if (settings.rules_path)
+        rules_load(settings.rules_path);
+    stack_capture_init(settings.stack_depth);
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
     scope_push_id(type_intern("heaptag.internal"));
-    pthread_atfork(before_fork, after_fork, after_fork);
+    pthread_atfork(before_fork, after_fork, after_fork_in_child);
     scope_pop();
     if (settings.sigusr2)
         install(SIGUSR2, on_sigusr2, 0);
@@ -83,6 +109,28 @@ __attribute__((constructor)) static void heaptag_start(void)
         install(SIGINT, on_fatal_signal, SA_RESETHAND);
     }
     errno = saved;
+}
+
+/* _exit and _Exit skip atexit handlers and destructors, and dash ends
+ * every shell that way: write the report here, then end as asked.  glibc's
+ * exit() reaches its own _exit internally, not through these symbols. */
+static _Noreturn void exit_now(int status)
+{
+    if (getpid() == own_pid)
+        report_write(NULL, "_exit");
+    syscall(SYS_exit_group, status);
+    for (;;)
+        syscall(SYS_exit, status);
+}
+
+HT_EXPORT void _exit(int status)
+{
+    exit_now(status);
+}
+
+HT_EXPORT void _Exit(int status)
+{
+    exit_now(status);
 }
 
 __attribute__((destructor)) static void heaptag_finish(void)

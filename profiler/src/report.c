@@ -7,6 +7,7 @@
  * without following symlinks and with mode 0600, then renamed over the
  * final name: a reader never meets half a report under that name. */
 #include "report.h"
+#include "report_stacks.h"
 #include "block_map.h"
 #include "ht_common.h"
 #include "next_alloc.h"
@@ -189,10 +190,15 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
         key(b, "peak_live_bytes", views[i].peak, 1);
         key(b, "live_usable_bytes", tusable, 1);
         key(b, "peak_live_usable_bytes", max64(HT_LOAD(&s->peak_live_usable), tusable), 1);
-        key(b, "live_blocks", HT_LOAD(&s->live_blocks), 0);
+        key(b, "live_blocks", HT_LOAD(&s->live_blocks), 1);
+        key(b, "temporary_calls", HT_LOAD(&s->temporary_calls), 0);
+        tb_str(b, ",\"size_hist\":");
+        report_emit_hist(b, s->size_hist);
         tb_char(b, '}');
     }
-    tb_str(b, "]}\n");
+    tb_char(b, ']');
+    report_emit_stacks(b);
+    tb_str(b, "}\n");
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -256,7 +262,7 @@ int report_write(const char *tmpl, const char *reason)
     }
     size_t types = type_count();
     size_t views_bytes = (types * sizeof(struct type_view) + 4095) & ~(size_t)4095;
-    size_t cap = 65536 + types * 2048;
+    size_t cap = 65536 + types * 2048 + report_stacks_bound();
     char *mem = os_mem_map(views_bytes + cap);
     if (!mem) {
         ht_warn("cannot write report to '", path, "': out of memory", NULL);

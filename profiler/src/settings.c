@@ -84,5 +84,24 @@ void settings_load(void)
         else
             memcpy(settings.out_template, out, strlen(out) + 1);
     }
+    const char *st = getenv("HEAPTAG_STACKS");
+    if (st) {
+        char *end;
+        long d = strtol(st, &end, 10);
+        if (*st && !*end && d >= 0 && d <= 128)
+            settings.stack_depth = (int)d;
+        else
+            ht_warn("ignoring HEAPTAG_STACKS='", st, "' (it takes a depth from 0 to 128)", NULL);
+    }
+    const char *tl = getenv("HEAPTAG_TIMELINE");
+    if (tl) {
+        if (strcmp(tl, "ms") == 0)
+            settings.timeline_ms = 1;
+        else if (strcmp(tl, "bytes") != 0)
+            ht_warn("ignoring HEAPTAG_TIMELINE='", tl, "' (it takes bytes or ms)", NULL);
+    }
+    const char *rules = getenv("HEAPTAG_RULES");
+    if (rules && *rules)
+        settings.rules_path = rules;
     settings.have_start_dir = getcwd(settings.start_dir, sizeof settings.start_dir) != NULL;
 }

@@ -12,6 +12,9 @@ struct settings {
     int dump_on_signal;             /* HEAPTAG_DUMP_ON_SIGNAL */
     int sigusr2;                    /* HEAPTAG_SIGUSR2 */
     int quiet;                      /* HEAPTAG_QUIET */
+    int stack_depth;                /* HEAPTAG_STACKS: 0 (off) .. 128 */
+    int timeline_ms;                /* HEAPTAG_TIMELINE=ms (default bytes) */
+    const char *rules_path;         /* HEAPTAG_RULES, or NULL */
 };
 
 extern struct settings settings;

@@ -11,6 +11,17 @@
 #include "ht_common.h"
 #include <sys/single_threaded.h>
 
+/* Size classes of the request-size histograms: [0] size 0, [1] size 1,
+ * [i] sizes in (2^(i-2), 2^(i-1)] for i >= 2; the last class is open. */
+#define SIZE_HIST_BUCKETS 24
+static inline unsigned size_bucket(uint64_t size)
+{
+    if (size <= 1)
+        return (unsigned)size;
+    unsigned b = 65 - (unsigned)__builtin_clzll(size - 1); /* 2 -> 2, 3..4 -> 3 */
+    return b < SIZE_HIST_BUCKETS ? b : SIZE_HIST_BUCKETS - 1;
+}
+
 struct type_stats {
     int64_t alloc_calls;
     int64_t free_calls;
@@ -23,6 +34,8 @@ struct type_stats {
     int64_t instances;
     int64_t live_instances;
     int64_t peak_live_instances;
+    int64_t temporary_calls; /* blocks freed before the thread allocated again */
+    int64_t size_hist[SIZE_HIST_BUCKETS];   /* requests by size class, see size_bucket() */
 } __attribute__((aligned(128)));
 
 /* Whole-process live figures and their peaks.  Call counts and requested
@@ -73,6 +86,7 @@ static inline void stats_block_born(uint32_t t, size_t requested, size_t usable)
 {
     struct type_stats *s = &type_stats[t];
     counter_add(&s->alloc_calls, 1);
+    counter_add(&s->size_hist[size_bucket(requested)], 1);
     counter_add(&s->bytes_requested, (int64_t)requested);
     peak_raise(&s->peak_live_usable, counter_add(&s->live_usable, (int64_t)usable));
     peak_raise(&s->peak_live_bytes, counter_add(&s->live_bytes, (int64_t)requested));
@@ -82,11 +96,14 @@ static inline void stats_block_born(uint32_t t, size_t requested, size_t usable)
     peak_raise(&totals.peak_live_blocks, counter_add(&totals.live_blocks, 1));
 }
 
-/* A block of type t is freed. */
-static inline void stats_block_died(uint32_t t, size_t requested, size_t usable)
+/* A block of type t is freed; `temporary` if no allocation happened on
+ * this thread since it was allocated. */
+static inline void stats_block_died(uint32_t t, size_t requested, size_t usable, int temporary)
 {
     struct type_stats *s = &type_stats[t];
     counter_add(&s->free_calls, 1);
+    if (temporary)
+        counter_add(&s->temporary_calls, 1);
     counter_add(&s->live_bytes, -(int64_t)requested);
     counter_add(&s->live_usable, -(int64_t)usable);
     counter_add(&s->live_blocks, -1);

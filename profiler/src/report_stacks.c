@@ -1,0 +1,221 @@
+/* Stacks, modules, sites and the timeline in the report.  Frames are raw
+ * return addresses; "modules" (the executable mappings of
+ * /proc/self/maps, read with plain read(2)) lets the heaptag command turn
+ * them into functions and file:line later.  Resolving symbols here would
+ * need the loader's lock, which a signal handler must not take. */
+#include "report_stacks.h"
+#include "ht_common.h"
+#include "os_mem.h"
+#include "rules.h"
+#include "site_table.h"
+#include "stack_capture.h"
+#include "timeline.h"
+#include "type_registry.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#define MAPS_MAX (4u << 20)
+
+static void key(struct text_buf *b, const char *k, int64_t v)
+{
+    tb_str(b, ",\"");
+    tb_str(b, k);
+    tb_str(b, "\":");
+    tb_i64(b, v);
+}
+
+void report_emit_hist(struct text_buf *b, const int64_t *hist)
+{
+    tb_char(b, '[');
+    for (int i = 0; i < SIZE_HIST_BUCKETS; i++) {
+        if (i)
+            tb_char(b, ',');
+        tb_i64(b, HT_LOAD(&hist[i]));
+    }
+    tb_char(b, ']');
+}
+
+size_t report_stacks_bound(void)
+{
+    size_t sites = site_count();
+    size_t details = 0;
+    uint32_t n = timeline_count();
+    const struct timeline_sample *s = timeline_samples();
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].detail >= 0) {
+            uint32_t pairs;
+            timeline_detail(s[i].detail, &pairs);
+            details += 8 + pairs * 44;
+        }
+    return 4096 + MAPS_MAX + sites * (600 + (size_t)stack_depth * 21) + n * 130 + details;
+}
+
+static uint64_t hex(const char **p)
+{
+    uint64_t v = 0;
+    for (;; (*p)++) {
+        char c = **p;
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return v;
+        v = v * 16 + (uint64_t)d;
+    }
+}
+
+/* Executable, file-backed mappings: enough to place every frame. */
+static void emit_modules(struct text_buf *b)
+{
+    tb_str(b, ",\n\"modules\":[");
+    char *buf = os_mem_map(MAPS_MAX);
+    int fd = buf ? open("/proc/self/maps", O_RDONLY | O_CLOEXEC) : -1;
+    size_t len = 0;
+    while (fd >= 0 && len < MAPS_MAX - 1) {
+        ssize_t r = read(fd, buf + len, MAPS_MAX - 1 - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    if (fd >= 0)
+        close(fd);
+    int first = 1;
+    for (size_t i = 0; buf && i < len;) {
+        /* start-end perms offset dev inode path */
+        const char *p = buf + i, *eol = p;
+        while (eol < buf + len && *eol != '\n')
+            eol++;
+        uint64_t start = hex(&p);
+        p++;
+        uint64_t end = hex(&p);
+        p++;
+        int exec = p + 3 < eol && p[2] == 'x';
+        p += 5;
+        uint64_t offset = hex(&p);
+        for (int field = 0; field < 2 && p < eol; field++) { /* skip dev, inode */
+            while (p < eol && *p == ' ')
+                p++;
+            while (p < eol && *p != ' ')
+                p++;
+        }
+        while (p < eol && *p == ' ')
+            p++;
+        if (exec && p < eol && *p == '/') {
+            char path[1024];
+            size_t n = (size_t)(eol - p) < sizeof path - 1 ? (size_t)(eol - p) : sizeof path - 1;
+            for (size_t k = 0; k < n; k++)
+                path[k] = p[k];
+            path[n] = 0;
+            tb_str(b, first ? "\n{\"path\":" : ",\n{\"path\":");
+            first = 0;
+            tb_json_str(b, path);
+            key(b, "start", (int64_t)start);
+            key(b, "end", (int64_t)end);
+            key(b, "offset", (int64_t)offset);
+            tb_char(b, '}');
+        }
+        i = (size_t)(eol - buf) + 1;
+    }
+    if (buf)
+        os_mem_unmap(buf, MAPS_MAX);
+    tb_char(b, ']');
+}
+
+static void emit_sites(struct text_buf *b)
+{
+    tb_str(b, ",\n\"sites\":[");
+    uint32_t n = site_count();
+    int first = 1;
+    for (uint32_t id = 1; id < n; id++) {
+        const struct site *s = site_get(id);
+        struct site_stats *st = site_stats_of(id);
+        if (!s || !HT_LOAD(&st->alloc_calls))
+            continue;
+        int64_t live = HT_LOAD(&st->live_bytes), usable = HT_LOAD(&st->live_usable);
+        int64_t peak = HT_LOAD(&st->peak_live_bytes), upeak = HT_LOAD(&st->peak_live_usable);
+        tb_str(b, first ? "\n{\"id\":" : ",\n{\"id\":");
+        first = 0;
+        tb_u64(b, id);
+        tb_str(b, ",\"type\":");
+        tb_json_str(b, type_name(s->type));
+        tb_str(b, ",\"frames\":[");
+        for (uint32_t f = 0; f < s->depth; f++) {
+            if (f)
+                tb_char(b, ',');
+            tb_u64(b, s->frames[f]);
+        }
+        tb_char(b, ']');
+        key(b, "alloc_calls", HT_LOAD(&st->alloc_calls));
+        key(b, "free_calls", HT_LOAD(&st->free_calls));
+        key(b, "bytes_requested", HT_LOAD(&st->bytes_requested));
+        key(b, "live_bytes", live);
+        key(b, "peak_live_bytes", peak > live ? peak : live);
+        key(b, "live_usable_bytes", usable);
+        key(b, "peak_live_usable_bytes", upeak > usable ? upeak : usable);
+        key(b, "live_blocks", HT_LOAD(&st->live_blocks));
+        key(b, "temporary_calls", HT_LOAD(&st->temporary_calls));
+        key(b, "live_at_peak", HT_LOAD(&st->live_at_peak));
+        tb_str(b, ",\"size_hist\":");
+        report_emit_hist(b, st->size_hist);
+        tb_char(b, '}');
+    }
+    tb_char(b, ']');
+}
+
+static void emit_timeline(struct text_buf *b)
+{
+    uint32_t n = timeline_count();
+    const struct timeline_sample *s = timeline_samples();
+    tb_str(b, ",\n\"timeline\":{\"unit\":");
+    tb_str(b, timeline_unit_ms() ? "\"ms\"" : "\"bytes\"");
+    key(b, "interval", timeline_interval());
+    tb_str(b, ",\"columns\":[\"t_bytes\",\"t_ms\",\"live_bytes\",\"live_usable_bytes\","
+              "\"live_blocks\",\"detail\"],\"samples\":[");
+    int64_t details = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        tb_str(b, i ? ",\n[" : "\n[");
+        tb_i64(b, s[i].t_bytes);
+        tb_char(b, ',');
+        tb_i64(b, s[i].t_ms);
+        tb_char(b, ',');
+        tb_i64(b, s[i].live_bytes);
+        tb_char(b, ',');
+        tb_i64(b, s[i].live_usable);
+        tb_char(b, ',');
+        tb_i64(b, s[i].live_blocks);
+        tb_char(b, ',');
+        tb_i64(b, s[i].detail >= 0 ? details++ : -1);
+        tb_char(b, ']');
+    }
+    tb_str(b, "]},\n\"details\":[");
+    int first = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (s[i].detail < 0)
+            continue;
+        uint32_t pairs;
+        const int64_t *d = timeline_detail(s[i].detail, &pairs);
+        tb_str(b, first ? "\n[" : ",\n[");
+        first = 0;
+        for (uint32_t k = 0; k < 2 * pairs; k++) {
+            if (k)
+                tb_char(b, ',');
+            tb_i64(b, d[k]);
+        }
+        tb_char(b, ']');
+    }
+    tb_char(b, ']');
+}
+
+void report_emit_stacks(struct text_buf *b)
+{
+    tb_str(b, ",\n\"stacks\":{\"depth\":");
+    tb_i64(b, stack_depth);
+    key(b, "rules", rules_count());
+    tb_char(b, '}');
+    emit_timeline(b);
+    if (!stack_depth)
+        return;
+    emit_modules(b);
+    emit_sites(b);
+}

@@ -1,0 +1,15 @@
+/* The parts of the report that exist in stacks mode or describe the heap
+ * over time: "stacks", "modules", "sites", "timeline" and "details"
+ * (docs/report-format.md).  Async-signal-safe like the rest of the writer. */
+#ifndef HT_REPORT_STACKS_H
+#define HT_REPORT_STACKS_H
+#include "text_buf.h"
+#include <stddef.h>
+
+/* An upper bound of the bytes report_emit_stacks writes. */
+size_t report_stacks_bound(void);
+/* Append ",\"stacks\":…" and the rest to the report being written. */
+void report_emit_stacks(struct text_buf *b);
+/* A JSON array of size-histogram counts. */
+void report_emit_hist(struct text_buf *b, const int64_t *hist);
+#endif

@@ -1,0 +1,93 @@
+/* Applying type rules to call stacks.  Runs once per new call site (the
+ * site table caches the answer), so it may afford dladdr per frame; it
+ * must still not allocate, hence the raw file reading into mapped memory.
+ * dladdr sees the dynamic symbol table only: functions a program does not
+ * export are invisible to rules (build with -rdynamic to expose them). */
+#include "rules.h"
+#include "glob_match.h"
+#include "os_mem.h"
+#include "rules_parse.h"
+#include "settings.h"
+#include "text_buf.h"
+#include "type_registry.h"
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_RULES 1024
+#define MAX_RULES_FILE (4u << 20)
+
+static struct type_rule rules[MAX_RULES];
+static uint32_t rule_types[MAX_RULES];
+static int nrules;
+
+int rules_count(void) { return nrules; }
+
+void rules_load(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        ht_warn("ignoring HEAPTAG_RULES='", path, "': ", strerrordesc_np(errno), NULL);
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    if (st.st_size > MAX_RULES_FILE) {
+        ht_warn("ignoring HEAPTAG_RULES='", path, "': larger than 4 MiB", NULL);
+        close(fd);
+        return;
+    }
+    size_t len = (size_t)st.st_size;
+    char *text = os_mem_map(len + 1);
+    size_t got = 0;
+    while (text && got < len) {
+        ssize_t r = read(fd, text + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!text)
+        return;
+    unsigned bad_line = 0;
+    const char *why = NULL;
+    int n = rules_parse(text, got, rules, MAX_RULES, &bad_line, &why);
+    if (n < 0) {
+        char line[16];
+        struct text_buf tb = {line, 0, sizeof line, 0};
+        tb_u64(&tb, bad_line);
+        tb_cstr(&tb);
+        ht_warn("ignoring HEAPTAG_RULES: ", path, ":", line, ": ", why, NULL);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        rule_types[i] = type_intern(rules[i].type);
+    nrules = n; /* the text stays mapped: the rules point into it */
+}
+
+uint32_t rules_type_for(const uintptr_t *frames, uint32_t depth)
+{
+    if (!nrules)
+        return HT_TYPE_UNTAGGED;
+    for (uint32_t f = 0; f < depth; f++) {
+        Dl_info info;
+        /* A return address may be one past the end of its function (a call
+         * as the last instruction); look up the byte before it. */
+        if (!dladdr((void *)(frames[f] - 1), &info) || !info.dli_sname)
+            continue;
+        const char *module = info.dli_fname ? info.dli_fname : "";
+        const char *slash = strrchr(module, '/');
+        const char *base = slash ? slash + 1 : module;
+        for (int r = 0; r < nrules; r++)
+            if (glob_match(rules[r].function, info.dli_sname) &&
+                (!rules[r].module || glob_match(rules[r].module, base)))
+                return rule_types[r];
+    }
+    return HT_TYPE_UNTAGGED;
+}

@@ -1,0 +1,72 @@
+/* Stack capture with libunwind's unw_backtrace, which unwinds from DWARF
+ * CFI and therefore works in programs built without frame pointers
+ * (Debian's python3, perl, git).  Its per-thread cache makes repeated
+ * stacks cheap.  Frames inside libheaptag.so itself are dropped: they say
+ * nothing about the program and would split identical call sites. */
+#define UNW_LOCAL_ONLY
+#include "stack_capture.h"
+#include "ht_common.h"
+#include <dlfcn.h>
+#include <libunwind.h>
+#include <link.h>
+
+int stack_depth;
+static uintptr_t self_start, self_end;
+static __thread int capturing;
+
+/* Our own text range, from our program headers. */
+static int find_self(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    uintptr_t probe = (uintptr_t)data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (probe >= start && probe < start + ph->p_memsz) {
+            self_start = info->dlpi_addr;
+            self_end = start + ph->p_memsz;
+            for (int j = 0; j < info->dlpi_phnum; j++)
+                if (info->dlpi_phdr[j].p_type == PT_LOAD) {
+                    uintptr_t e = info->dlpi_addr + info->dlpi_phdr[j].p_vaddr +
+                                  info->dlpi_phdr[j].p_memsz;
+                    if (e > self_end)
+                        self_end = e;
+                }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void stack_capture_init(int depth)
+{
+    if (depth <= 0)
+        return;
+    if (depth > STACK_MAX_DEPTH)
+        depth = STACK_MAX_DEPTH;
+    dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
+    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+    stack_depth = depth;
+}
+
+int stack_capture(uintptr_t *frames, int max)
+{
+    if (capturing)
+        return 0;
+    capturing = 1;
+    void *raw[STACK_MAX_DEPTH + 16];
+    int want = max + 16 < (int)(sizeof raw / sizeof *raw) ? max + 16
+                                                         : (int)(sizeof raw / sizeof *raw);
+    int got = unw_backtrace(raw, want);
+    int n = 0;
+    for (int i = 0; i < got && n < max; i++) {
+        uintptr_t a = (uintptr_t)raw[i];
+        if (a >= self_start && a < self_end)
+            continue;
+        frames[n++] = a;
+    }
+    capturing = 0;
+    return n;
+}

@@ -1,0 +1,16 @@
+/* Call stacks of allocations (HEAPTAG_STACKS). */
+#ifndef HT_STACK_CAPTURE_H
+#define HT_STACK_CAPTURE_H
+#include <stdint.h>
+
+#define STACK_MAX_DEPTH 128
+
+/* Depth to record; 0 when stacks are off. */
+extern int stack_depth;
+
+/* Fill frames[] with the return addresses of the caller's stack, innermost
+ * first, without the tracker's own frames.  Returns the count (0 when a
+ * capture is already running on this thread: libunwind may allocate). */
+int stack_capture(uintptr_t *frames, int max);
+void stack_capture_init(int depth);
+#endif

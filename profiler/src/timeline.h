@@ -1,0 +1,45 @@
+/* The heap over time: samples of the live figures taken every so many
+ * bytes allocated (or, with HEAPTAG_TIMELINE=ms, every so many
+ * milliseconds, checked as allocations happen), for massif-style output.
+ * When the sample buffer fills, every other sample is dropped and the
+ * interval doubles, so any run fits in a bounded buffer with even spacing.
+ * With stacks on, some samples carry a detailed snapshot (live bytes per
+ * call site), and every 1% rise of the peak copies each site's live bytes
+ * into its live_at_peak, as massif does for its peak snapshot. */
+#ifndef HT_TIMELINE_H
+#define HT_TIMELINE_H
+#include "ht_common.h"
+#include "stats.h"
+
+struct timeline_sample {
+    int64_t t_bytes;     /* bytes allocated (cumulative) when taken */
+    int64_t t_ms;        /* milliseconds since start */
+    int64_t live_bytes;
+    int64_t live_usable;
+    int64_t live_blocks;
+    int64_t detail;      /* offset of its detailed snapshot in the log, or -1 */
+};
+
+extern int64_t timeline_allocated;
+extern int64_t timeline_next;  /* t_bytes (or ms check point) of the next sample */
+extern int64_t peak_snapshot_next; /* total live bytes that trigger a peak copy */
+
+void timeline_init(int unit_ms);
+void timeline_sample(void);
+void timeline_peak_snapshot(void);
+
+static inline void timeline_note_alloc(size_t requested)
+{
+    int64_t t = counter_add(&timeline_allocated, (int64_t)requested);
+    if (HT_UNLIKELY(t >= HT_LOAD(&timeline_next)))
+        timeline_sample();
+}
+
+/* Accessors for the report writer. */
+int timeline_unit_ms(void);
+int64_t timeline_interval(void);
+uint32_t timeline_count(void);
+const struct timeline_sample *timeline_samples(void);
+/* The detailed snapshot at OFFSET: *count pairs of (site id, live bytes). */
+const int64_t *timeline_detail(int64_t offset, uint32_t *count);
+#endif
