@@ -25,7 +25,7 @@ static const char *const summed_keys[] = {
 };
 
 static const char *const reasons[] = {
-    "exit", "dump", "sigusr2", "sigterm", "sigint",
+    "exit", "_exit", "dump", "sigusr2", "sigterm", "sigint",
 };
 
 /* A non-negative integer member, or -1 after reporting why it is not. */
@@ -87,7 +87,7 @@ static void check_top(const char *file, json_t *r)
     for (size_t i = 0; json_is_string(v) && i < sizeof reasons / sizeof reasons[0]; i++)
         known |= strcmp(json_string_value(v), reasons[i]) == 0;
     if (!known)
-        rc_fail(file, "reason: missing or not one of exit/dump/sigusr2/sigterm/sigint");
+        rc_fail(file, "reason: missing or not one of exit/_exit/dump/sigusr2/sigterm/sigint");
     (void)get_count(file, r, "(top)", "duration_ms");
     v = json_object_get(r, "allocator");
     if (!json_is_string(v) || json_string_length(v) == 0)

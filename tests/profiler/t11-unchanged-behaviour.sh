@@ -48,7 +48,7 @@ compare() {
     fi
 }
 
-# dash ends with _exit() (no report by contract): the report comes from seq
+# dash ends with _exit(), seq with exit(): both kinds of report
 compare sh sh -c 'echo out; seq 3; echo err >&2; exit 7'
 compare bash bash -c 'echo out; echo err >&2; exit 7'
 # the Debian interpreter, not a version-manager shim found first on PATH
