@@ -5,7 +5,7 @@
 # prints the exact command to run instead and exits 1.
 set -eu
 
-PACKAGES="gcc g++ make pkg-config libc6-dev \
+PACKAGES="gcc g++ make pkg-config libc6-dev libdw-dev \
 libunwind-dev libcmocka-dev libssl-dev libjansson-dev zlib1g-dev \
 libcurl4-openssl-dev libjemalloc2 \
 valgrind heaptrack binutils \

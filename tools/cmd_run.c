@@ -26,10 +26,12 @@
 #include "cli.h"
 #include "report.h"
 #include "report_locate.h"
+#include "rules_check.h"
 #include "summary.h"
 
 static const char usage[] =
-	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--] PROGRAM [ARGS...]\n"
+	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
+	"                   [--rules FILE] [--timeline bytes|ms] [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
 	"print its per-type summary on stderr.  stdin, stdout and stderr pass through;\n"
@@ -41,6 +43,12 @@ static const char usage[] =
 	"                     ./heaptag.NAME.PID.json)\n"
 	"  -q, --quiet        print no summary (problems are still reported)\n"
 	"  --format FMT       table (default) or json, on stderr\n"
+	"  --stacks[=DEPTH]   record each allocation's call stack, DEPTH frames (1-128,\n"
+	"                     default 32): sets HEAPTAG_STACKS\n"
+	"  --rules FILE       type rules (TYPE FUNCTION-GLOB [MODULE-GLOB] per line), checked\n"
+	"                     before PROGRAM starts: sets HEAPTAG_RULES (implies --stacks)\n"
+	"  --timeline UNIT    timeline samples every so many bytes allocated (bytes,\n"
+	"                     the default) or milliseconds (ms): sets HEAPTAG_TIMELINE\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The tracker is ../lib/libheaptag.so next to this heaptag binary, or\n"
@@ -194,10 +202,14 @@ int cmd_run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "stacks", optional_argument, NULL, 'S' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "timeline", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL;
+	const char *output = NULL, *rules = NULL, *timeline = NULL;
+	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
 	int quiet = 0;
 	enum ht_format fmt = HT_FMT_TABLE;
 	int c;
@@ -214,6 +226,26 @@ int cmd_run(int argc, char **argv)
 			if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON, &fmt))
 				return ht_usage_error("run", "unknown format '%s'", optarg);
 			break;
+		case 'S':
+			if (!optarg) {
+				stacks = 32;
+			} else {
+				char *end;
+				errno = 0;
+				long d = strtol(optarg, &end, 10);
+				if (errno || end == optarg || *end || d < 1 || d > 128)
+					return ht_usage_error("run", "bad stack depth '%s' (1 to 128)", optarg);
+				stacks = (int)d;
+			}
+			break;
+		case 'R':
+			rules = optarg;
+			break;
+		case 'T':
+			if (strcmp(optarg, "bytes") && strcmp(optarg, "ms"))
+				return ht_usage_error("run", "unknown timeline unit '%s' (bytes or ms)", optarg);
+			timeline = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -226,6 +258,32 @@ int cmd_run(int argc, char **argv)
 	char **child_argv = argv + optind;
 
 	char err[PATH_MAX + 256];
+	/* Rules only act on stacks; a bad file must stop us before the
+	 * program runs, with the line the tracker would have complained of. */
+	char *rules_abs = NULL;
+	if (rules) {
+		int nrules;
+		if (ht_rules_check(rules, &nrules, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: %s\n", err);
+			return HT_EXIT_USAGE;
+		}
+		if (!(rules_abs = realpath(rules, NULL))) {
+			fprintf(stderr, "heaptag: %s: %s\n", rules, strerror(errno));
+			return HT_EXIT_USAGE;
+		}
+		if (!stacks && !getenv("HEAPTAG_STACKS"))
+			stacks = 32;
+	}
+	char depth[16];
+	snprintf(depth, sizeof depth, "%d", stacks);
+	if ((stacks && setenv("HEAPTAG_STACKS", depth, 1)) ||
+	    (rules_abs && setenv("HEAPTAG_RULES", rules_abs, 1)) ||
+	    (timeline && setenv("HEAPTAG_TIMELINE", timeline, 1))) {
+		fprintf(stderr, "heaptag: run: out of memory\n");
+		free(rules_abs);
+		return HT_EXIT_USAGE;
+	}
+	free(rules_abs);
 	char *out_path = NULL, *out_dir = NULL, *out_template = NULL, *template = NULL;
 	char *found = NULL;
 	int rc = HT_EXIT_USAGE, status = 0, ran = 0; /* rc: the status of an early exit */

@@ -10,9 +10,16 @@ else
 TOOLS_SRCS := $(wildcard tools/*.c)
 TOOLS_CFLAGS += -DHEAPTAG_NO_MASSIF
 endif
-TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(BUILD)/obj/%.o)
-TOOLS_CFLAGS += $(CFLAGS_BASE) $(SANFLAGS) $(shell pkg-config --cflags jansson) -Itools
-TOOLS_LDLIBS += $(shell pkg-config --libs jansson) -lm
+# The rules grammar is the tracker's own parser, compiled in unchanged so
+# `heaptag run --rules` accepts exactly what libheaptag.so accepts.
+TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tools/profiler_rules_parse.o
+TOOLS_CFLAGS += $(CFLAGS_BASE) $(SANFLAGS) $(shell pkg-config --cflags jansson libdw) -Itools -Iprofiler/src
+# libdw symbolizes call stacks; libstdc++ only for __cxa_demangle.
+TOOLS_LDLIBS += $(shell pkg-config --libs jansson libdw) -lstdc++ -lm
+
+$(BUILD)/obj/tools/profiler_rules_parse.o: profiler/src/rules_parse.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOLS_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
