@@ -81,15 +81,18 @@ static int expand_path(const char *tmpl, char *out, size_t cap)
     return b.truncated ? -1 : 0;
 }
 
+/* One type as the report sees it: every counter read exactly once, so the
+ * figures printed for a type agree with each other and with the totals
+ * summed from them, even while other threads go on allocating. */
 struct type_view {
     uint32_t id;
-    int64_t peak;
+    struct type_stats c;
 };
 
 static int view_before(const struct type_view *a, const struct type_view *b)
 {
-    if (a->peak != b->peak)
-        return a->peak > b->peak;
+    if (a->c.peak_live_bytes != b->c.peak_live_bytes)
+        return a->c.peak_live_bytes > b->c.peak_live_bytes;
     return strcmp(type_name(a->id), type_name(b->id)) < 0;
 }
 
@@ -118,29 +121,59 @@ static void key(struct text_buf *b, const char *k, int64_t v, int comma)
         tb_char(b, ',');
 }
 
+static void snapshot(const struct type_stats *s, struct type_stats *c)
+{
+    /* Peaks after the figures they bound: a peak read later can only be
+     * higher, so live <= peak holds in the copy. */
+    c->alloc_calls = HT_LOAD(&s->alloc_calls);
+    c->free_calls = HT_LOAD(&s->free_calls);
+    c->bytes_requested = HT_LOAD(&s->bytes_requested);
+    c->live_bytes = HT_LOAD(&s->live_bytes);
+    c->live_usable = HT_LOAD(&s->live_usable);
+    c->live_blocks = HT_LOAD(&s->live_blocks);
+    c->live_instances = HT_LOAD(&s->live_instances);
+    c->instances = HT_LOAD(&s->instances);
+    c->temporary_calls = HT_LOAD(&s->temporary_calls);
+    c->peak_live_bytes = max64(HT_LOAD(&s->peak_live_bytes), c->live_bytes);
+    c->peak_live_usable = max64(HT_LOAD(&s->peak_live_usable), c->live_usable);
+    c->peak_live_instances = max64(HT_LOAD(&s->peak_live_instances), c->live_instances);
+    for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
+        c->size_hist[i] = HT_LOAD(&s->size_hist[i]);
+}
+
+static int unused(const struct type_stats *c)
+{
+    return !c->alloc_calls && !c->free_calls && !c->instances && !c->live_blocks &&
+           !c->peak_live_bytes && !c->live_instances;
+}
+
 static void emit(struct text_buf *b, const char *reason, struct type_view *views,
                  uint64_t own_bytes)
 {
+    /* The whole-process peaks first: each was reached at a moment when no
+     * type's live figure exceeded the type's peak read after it. */
+    int64_t total_peak = HT_LOAD(&totals.peak_live_bytes);
+    int64_t total_upeak = HT_LOAD(&totals.peak_live_usable);
+    int64_t total_bpeak = HT_LOAD(&totals.peak_live_blocks);
     uint32_t n = type_count();
     size_t count = 0;
-    int64_t alloc = 0, freed = 0, requested = 0, live = 0, usable = 0;
+    struct type_stats sum = {0};
     for (uint32_t id = 1; id < n; id++) {
         if (id != HT_TYPE_UNTAGGED && strcmp(type_name(id), "heaptag.invalid") == 0)
             continue;
-        struct type_stats *s = &type_stats[id];
-        /* A name registered but never used (heaptag.internal, usually)
-         * is left out; untagged always stays. */
-        if (id != HT_TYPE_UNTAGGED && !HT_LOAD(&s->alloc_calls) &&
-            !HT_LOAD(&s->instances) && !HT_LOAD(&s->live_blocks))
-            continue;
-        views[count].id = id;
-        views[count].peak = max64(HT_LOAD(&s->peak_live_bytes), HT_LOAD(&s->live_bytes));
-        count++;
-        alloc += HT_LOAD(&s->alloc_calls);
-        freed += HT_LOAD(&s->free_calls);
-        requested += HT_LOAD(&s->bytes_requested);
-        live += HT_LOAD(&s->live_bytes);
-        usable += HT_LOAD(&s->live_usable);
+        struct type_view *v = &views[count];
+        v->id = id;
+        snapshot(&type_stats[id], &v->c);
+        sum.alloc_calls += v->c.alloc_calls;
+        sum.free_calls += v->c.free_calls;
+        sum.bytes_requested += v->c.bytes_requested;
+        sum.live_bytes += v->c.live_bytes;
+        sum.live_usable += v->c.live_usable;
+        sum.live_blocks += v->c.live_blocks;
+        /* A name registered but never used (heaptag.internal, usually) is
+         * left out; untagged always stays. */
+        if (id == HT_TYPE_UNTAGGED || !unused(&v->c))
+            count++;
     }
     sort_views(views, count);
 
@@ -156,15 +189,15 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     tb_str(b, "\"allocator\":");
     tb_json_str(b, next_alloc_provider());
     tb_str(b, ",\n\"totals\":{");
-    key(b, "alloc_calls", alloc, 1);
-    key(b, "free_calls", freed, 1);
-    key(b, "bytes_requested", requested, 1);
-    key(b, "live_bytes", live, 1);
-    key(b, "peak_live_bytes", max64(HT_LOAD(&totals.peak_live_bytes), live), 1);
-    key(b, "live_usable_bytes", usable, 1);
-    key(b, "peak_live_usable_bytes", max64(HT_LOAD(&totals.peak_live_usable), usable), 1);
-    key(b, "live_blocks", alloc - freed, 1);
-    key(b, "peak_live_blocks", max64(HT_LOAD(&totals.peak_live_blocks), alloc - freed), 1);
+    key(b, "alloc_calls", sum.alloc_calls, 1);
+    key(b, "free_calls", sum.free_calls, 1);
+    key(b, "bytes_requested", sum.bytes_requested, 1);
+    key(b, "live_bytes", sum.live_bytes, 1);
+    key(b, "peak_live_bytes", max64(total_peak, sum.live_bytes), 1);
+    key(b, "live_usable_bytes", sum.live_usable, 1);
+    key(b, "peak_live_usable_bytes", max64(total_upeak, sum.live_usable), 1);
+    key(b, "live_blocks", sum.live_blocks, 1);
+    key(b, "peak_live_blocks", max64(total_bpeak, sum.live_blocks), 1);
     key(b, "realloc_calls", HT_LOAD(&totals.realloc_calls), 1);
     key(b, "failed_calls", HT_LOAD(&totals.failed_calls), 1);
     key(b, "foreign_free_calls", HT_LOAD(&totals.foreign_free_calls), 0);
@@ -174,26 +207,24 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "},\n\"types\":[");
     for (size_t i = 0; i < count; i++) {
-        struct type_stats *s = &type_stats[views[i].id];
-        int64_t tlive = HT_LOAD(&s->live_bytes), tusable = HT_LOAD(&s->live_usable);
-        int64_t tinst = HT_LOAD(&s->live_instances);
+        const struct type_stats *c = &views[i].c;
         tb_str(b, i ? ",\n{\"name\":" : "\n{\"name\":");
         tb_json_str(b, type_name(views[i].id));
         tb_char(b, ',');
-        key(b, "instances", HT_LOAD(&s->instances), 1);
-        key(b, "live_instances", tinst, 1);
-        key(b, "peak_live_instances", max64(HT_LOAD(&s->peak_live_instances), tinst), 1);
-        key(b, "alloc_calls", HT_LOAD(&s->alloc_calls), 1);
-        key(b, "free_calls", HT_LOAD(&s->free_calls), 1);
-        key(b, "bytes_requested", HT_LOAD(&s->bytes_requested), 1);
-        key(b, "live_bytes", tlive, 1);
-        key(b, "peak_live_bytes", views[i].peak, 1);
-        key(b, "live_usable_bytes", tusable, 1);
-        key(b, "peak_live_usable_bytes", max64(HT_LOAD(&s->peak_live_usable), tusable), 1);
-        key(b, "live_blocks", HT_LOAD(&s->live_blocks), 1);
-        key(b, "temporary_calls", HT_LOAD(&s->temporary_calls), 0);
+        key(b, "instances", c->instances, 1);
+        key(b, "live_instances", c->live_instances, 1);
+        key(b, "peak_live_instances", c->peak_live_instances, 1);
+        key(b, "alloc_calls", c->alloc_calls, 1);
+        key(b, "free_calls", c->free_calls, 1);
+        key(b, "bytes_requested", c->bytes_requested, 1);
+        key(b, "live_bytes", c->live_bytes, 1);
+        key(b, "peak_live_bytes", c->peak_live_bytes, 1);
+        key(b, "live_usable_bytes", c->live_usable, 1);
+        key(b, "peak_live_usable_bytes", c->peak_live_usable, 1);
+        key(b, "live_blocks", c->live_blocks, 1);
+        key(b, "temporary_calls", c->temporary_calls, 0);
         tb_str(b, ",\"size_hist\":");
-        report_emit_hist(b, s->size_hist);
+        report_emit_hist(b, c->size_hist);
         tb_char(b, '}');
     }
     tb_char(b, ']');

@@ -97,19 +97,22 @@ static inline void stats_block_born(uint32_t t, size_t requested, size_t usable)
 }
 
 /* A block of type t is freed; `temporary` if no allocation happened on
- * this thread since it was allocated. */
+ * this thread since it was allocated.  The totals go down before the type
+ * (and come up after it in stats_block_born), so the whole-process live
+ * figure never includes a block its type no longer counts: the total's
+ * peak stays below the sum of the types' peaks. */
 static inline void stats_block_died(uint32_t t, size_t requested, size_t usable, int temporary)
 {
     struct type_stats *s = &type_stats[t];
+    counter_add(&totals.live_bytes, -(int64_t)requested);
+    counter_add(&totals.live_usable, -(int64_t)usable);
+    counter_add(&totals.live_blocks, -1);
     counter_add(&s->free_calls, 1);
     if (temporary)
         counter_add(&s->temporary_calls, 1);
     counter_add(&s->live_bytes, -(int64_t)requested);
     counter_add(&s->live_usable, -(int64_t)usable);
     counter_add(&s->live_blocks, -1);
-    counter_add(&totals.live_bytes, -(int64_t)requested);
-    counter_add(&totals.live_usable, -(int64_t)usable);
-    counter_add(&totals.live_blocks, -1);
 }
 
 /* A live block moves from type `from` to type `to` (heaptag_retag). */

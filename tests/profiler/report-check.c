@@ -10,6 +10,8 @@
  *                            "peak" expectations are relative to it
  *     --absent-type NAME     the report has no type NAME
  *     --pid-from-name        the report's pid is the last number in its name
+ *     --in-flight N          written while up to N other threads allocated:
+ *                            allow that many operations in flight
  *
  * Every report is validated against docs/report-format.md (format, version,
  * invariants) before the expectations are checked.  Exit status: 0 all good,
@@ -39,7 +41,7 @@ void rc_fail(const char *file, const char *fmt, ...)
 static void usage(void)
 {
     fprintf(stderr, "usage: report-check [--expect KEY=VALUE] [--expect-file FILE] "
-                    "[--baseline FILE] [--absent-type NAME] [--pid-from-name] REPORT...\n");
+                    "[--baseline FILE] [--absent-type NAME] [--pid-from-name] [--in-flight N] REPORT...\n");
     exit(2);
 }
 
@@ -94,7 +96,9 @@ int main(int argc, char **argv)
     int i;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--pid-from-name") == 0)
+        if (strcmp(a, "--in-flight") == 0 && i + 1 < argc)
+            rc_in_flight = atoll(argv[++i]);
+        else if (strcmp(a, "--pid-from-name") == 0)
             pid_from_name = true;
         else if (i + 1 >= argc)
             usage();

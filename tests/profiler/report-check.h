@@ -12,6 +12,10 @@
 void rc_fail(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 extern int rc_failures;
+/* Reports taken while other threads allocate (docs/report-format.md): the
+ * alloc-free == live_blocks and usable >= requested invariants may be off
+ * by the operations in flight, at most this many. 0: checked exactly. */
+extern long long rc_in_flight;
 
 /* Check the schema and every invariant of report-format.md.  Failures are
  * reported through rc_fail; returns false if the report is unusable. */

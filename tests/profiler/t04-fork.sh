@@ -24,7 +24,7 @@ done
 expect_eq "number of child reports" "$n" "${#children[@]}"
 if [ "${#children[@]}" -gt 0 ]; then
     run_check "child reports (own pid, parent's pid as ppid, own block)" \
-        --expect ppid="$parent" --expect reason=exit --pid-from-name \
+        --in-flight 4 --expect ppid="$parent" --expect reason=exit --pid-from-name \
         --expect types.Child.alloc_calls=1 --expect types.Child.live_bytes=4242 \
         --expect types.Child.free_calls=0 "${children[@]}"
 fi

@@ -17,7 +17,7 @@ for mode in main-return thread-exit close-fds chdir-root chdir-removed; do
         continue
     fi
     expect_eq "exit-modes $mode: files in start/out" "r.$pid.json" "$(ls "$start/out")"
-    run_check "exit-modes $mode: report" --pid-from-name --expect reason=exit \
+    run_check "exit-modes $mode: report" --in-flight 4 --pid-from-name --expect reason=exit \
         --expect types.ExitMode.live_bytes=1234 --expect types.ExitMode.live_blocks=1 \
         "$start/out/r.$pid.json"
     if [ -e "/out/r.$pid.json" ]; then

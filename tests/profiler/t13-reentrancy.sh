@@ -17,7 +17,7 @@ run_check "final report" --baseline "$d/base.json" --expect-file "$d/expected" \
     "$d/report.json"
 dumps=("$d"/dumps/*.json)
 expect_eq "explicit-path dumps written" 30 "${#dumps[@]}"
-run_check "dumps taken while threads allocate are valid" --expect reason=dump "${dumps[@]}"
+run_check "dumps taken while threads allocate are valid" --in-flight 10 --expect reason=dump "${dumps[@]}"
 leftovers=$(find "$d/dumps" -type f ! -name 'dump-*.json' | head -n 3)
 expect_eq "no temporary files left in the dump directory" "" "$leftovers"
 finish

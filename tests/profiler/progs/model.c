@@ -204,6 +204,7 @@ void model_realloc(const char *scope, void *old, void *newp, size_t n)
 {
     pthread_mutex_lock(&lock);
     if (!newp && (n > 0 || !old)) {
+        realloc_calls++;                /* a call to realloc, even a failed one */
         failed_calls++;                 /* old block untouched */
     } else if (!old) {
         realloc_calls++;
