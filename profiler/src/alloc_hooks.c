@@ -42,26 +42,26 @@ static uint32_t attribute_by_stack(uint32_t inherited, uint32_t type, uint32_t *
     return *site ? site_get(*site)->type : type;
 }
 
-static void site_born(uint32_t site, size_t requested, size_t usable)
+static void site_born(int mt, uint32_t site, size_t requested, size_t usable)
 {
     struct site_stats *s = site_stats_of(site);
-    counter_add(&s->alloc_calls, 1);
-    counter_add(&s->bytes_requested, (int64_t)requested);
-    counter_add(&s->size_hist[size_bucket(requested)], 1);
-    peak_raise(&s->peak_live_usable, counter_add(&s->live_usable, (int64_t)usable));
-    peak_raise(&s->peak_live_bytes, counter_add(&s->live_bytes, (int64_t)requested));
-    counter_add(&s->live_blocks, 1);
+    add_mt(mt, &s->alloc_calls, 1);
+    add_mt(mt, &s->bytes_requested, (int64_t)requested);
+    add_mt(mt, &s->size_hist[size_bucket(requested)], 1);
+    raise_mt(mt, &s->peak_live_usable, add_mt(mt, &s->live_usable, (int64_t)usable));
+    raise_mt(mt, &s->peak_live_bytes, add_mt(mt, &s->live_bytes, (int64_t)requested));
+    add_mt(mt, &s->live_blocks, 1);
 }
 
-static void site_died(uint32_t site, size_t requested, size_t usable, int temporary)
+static void site_died(int mt, uint32_t site, size_t requested, size_t usable, int temporary)
 {
     struct site_stats *s = site_stats_of(site);
-    counter_add(&s->free_calls, 1);
+    add_mt(mt, &s->free_calls, 1);
     if (temporary)
-        counter_add(&s->temporary_calls, 1);
-    counter_add(&s->live_bytes, -(int64_t)requested);
-    counter_add(&s->live_usable, -(int64_t)usable);
-    counter_add(&s->live_blocks, -1);
+        add_mt(mt, &s->temporary_calls, 1);
+    add_mt(mt, &s->live_bytes, -(int64_t)requested);
+    add_mt(mt, &s->live_usable, -(int64_t)usable);
+    add_mt(mt, &s->live_blocks, -1);
 }
 
 /* Record a new block.  `inherited` is the type a realloc'd block keeps,
@@ -69,6 +69,7 @@ static void site_died(uint32_t site, size_t requested, size_t usable, int tempor
 static inline __attribute__((always_inline)) void track_new(void *p, size_t requested,
                                                             uint32_t inherited)
 {
+    int mt = stats_mt();
     uint32_t site = 0;
     uint32_t type = inherited ? inherited : scope_current_type();
     if (HT_UNLIKELY(stack_depth))
@@ -78,15 +79,15 @@ static inline __attribute__((always_inline)) void track_new(void *p, size_t requ
         counter_add(&totals.untracked_blocks, 1);
         return;
     }
-    stats_block_born(type, requested, usable);
+    stats_block_born(mt, type, requested, usable);
     if (HT_UNLIKELY(site) && site_map_set(p, site) == 0) {
-        site_born(site, requested, usable);
+        site_born(mt, site, requested, usable);
         if (HT_LOAD(&totals.live_bytes) >= HT_LOAD(&peak_snapshot_next) &&
             HT_LOAD(&totals.live_bytes) >= HT_LOAD(&totals.peak_live_bytes))
             timeline_peak_snapshot();
     }
     last_alloc = p;
-    timeline_note_alloc(requested);
+    timeline_note_alloc(mt, requested);
 }
 
 /* Forget a block about to be freed (or moved by realloc: not temporary). */
@@ -99,14 +100,15 @@ static inline __attribute__((always_inline)) void track_gone(void *p, int may_be
         return;
     }
     block_map_erase(p);
+    int mt = stats_mt();
     int temporary = may_be_temporary && p == last_alloc;
     if (temporary)
         last_alloc = NULL;
-    stats_block_died(r.type, r.requested, usable, temporary);
+    stats_block_died(mt, r.type, r.requested, usable, temporary);
     if (HT_UNLIKELY(stack_depth)) {
         uint32_t site = site_map_take(p);
         if (site)
-            site_died(site, r.requested, usable, temporary);
+            site_died(mt, site, r.requested, usable, temporary);
     }
 }
 
@@ -191,9 +193,9 @@ static void *do_realloc(void *p, size_t size)
             /* Cannot happen (its cell existed a moment ago), but if it did
              * the block would be untracked from now on: say it is gone. */
             counter_add(&totals.untracked_blocks, 1);
-            stats_block_died(old.type, old.requested, old_usable, 0);
+            stats_block_died(stats_mt(), old.type, old.requested, old_usable, 0);
             if (old_site)
-                site_died(old_site, old.requested, old_usable, 0);
+                site_died(stats_mt(), old_site, old.requested, old_usable, 0);
         } else if (old_site) {
             site_map_set(p, old_site);
         }
@@ -203,9 +205,9 @@ static void *do_realloc(void *p, size_t size)
     /* The old block is gone (moved, resized, or freed by realloc(p, 0)
      * which returns NULL in glibc). */
     if (known) {
-        stats_block_died(old.type, old.requested, old_usable, 0);
+        stats_block_died(stats_mt(), old.type, old.requested, old_usable, 0);
         if (old_site)
-            site_died(old_site, old.requested, old_usable, 0);
+            site_died(stats_mt(), old_site, old.requested, old_usable, 0);
     } else {
         counter_add(&totals.foreign_free_calls, 1);
     }

@@ -121,26 +121,6 @@ static void key(struct text_buf *b, const char *k, int64_t v, int comma)
         tb_char(b, ',');
 }
 
-static void snapshot(const struct type_stats *s, struct type_stats *c)
-{
-    /* Peaks after the figures they bound: a peak read later can only be
-     * higher, so live <= peak holds in the copy. */
-    c->alloc_calls = HT_LOAD(&s->alloc_calls);
-    c->free_calls = HT_LOAD(&s->free_calls);
-    c->bytes_requested = HT_LOAD(&s->bytes_requested);
-    c->live_bytes = HT_LOAD(&s->live_bytes);
-    c->live_usable = HT_LOAD(&s->live_usable);
-    c->live_blocks = HT_LOAD(&s->live_blocks);
-    c->live_instances = HT_LOAD(&s->live_instances);
-    c->instances = HT_LOAD(&s->instances);
-    c->temporary_calls = HT_LOAD(&s->temporary_calls);
-    c->peak_live_bytes = max64(HT_LOAD(&s->peak_live_bytes), c->live_bytes);
-    c->peak_live_usable = max64(HT_LOAD(&s->peak_live_usable), c->live_usable);
-    c->peak_live_instances = max64(HT_LOAD(&s->peak_live_instances), c->live_instances);
-    for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
-        c->size_hist[i] = HT_LOAD(&s->size_hist[i]);
-}
-
 static int unused(const struct type_stats *c)
 {
     return !c->alloc_calls && !c->free_calls && !c->instances && !c->live_blocks &&
@@ -163,7 +143,7 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
             continue;
         struct type_view *v = &views[count];
         v->id = id;
-        snapshot(&type_stats[id], &v->c);
+        stats_snapshot(id, &v->c);
         sum.alloc_calls += v->c.alloc_calls;
         sum.free_calls += v->c.free_calls;
         sum.bytes_requested += v->c.bytes_requested;

@@ -22,6 +22,8 @@ static inline unsigned size_bucket(uint64_t size)
     return b < SIZE_HIST_BUCKETS ? b : SIZE_HIST_BUCKETS - 1;
 }
 
+/* One type's figures as a report shows them: a snapshot assembled by
+ * stats_snapshot() from the counters below. */
 struct type_stats {
     int64_t alloc_calls;
     int64_t free_calls;
@@ -34,9 +36,34 @@ struct type_stats {
     int64_t instances;
     int64_t live_instances;
     int64_t peak_live_instances;
-    int64_t temporary_calls; /* blocks freed before the thread allocated again */
-    int64_t size_hist[SIZE_HIST_BUCKETS];   /* requests by size class, see size_bucket() */
-} __attribute__((aligned(128)));
+    int64_t temporary_calls;
+    int64_t size_hist[SIZE_HIST_BUCKETS];
+};
+
+/* The figures whose peaks must be exact, shared by all threads: one cache
+ * line per type. */
+struct type_live {
+    int64_t live_bytes;
+    int64_t peak_live_bytes;
+    int64_t live_usable;
+    int64_t peak_live_usable;
+    int64_t instances;
+    int64_t live_instances;
+    int64_t peak_live_instances;
+} __attribute__((aligned(64)));
+
+/* Plain tallies, kept per shard: each thread adds to its own shard (threads
+ * are dealt shards in turn), so threads do not fight over one cache line
+ * for figures that are only ever summed.  A report adds the shards up. */
+#define STATS_SHARDS 8
+struct type_counts {
+    int64_t alloc_calls;
+    int64_t free_calls;
+    int64_t bytes_requested;
+    int64_t live_blocks;
+    int64_t temporary_calls;
+    int64_t size_hist[SIZE_HIST_BUCKETS];
+} __attribute__((aligned(64)));
 
 /* Whole-process live figures and their peaks.  Call counts and requested
  * bytes of the totals are the sums of the per-type ones, computed when a
@@ -48,18 +75,31 @@ struct total_stats {
     int64_t peak_live_usable;
     int64_t live_blocks;
     int64_t peak_live_blocks;
-    int64_t realloc_calls;
+    /* rare events, on a line of their own */
+    int64_t realloc_calls __attribute__((aligned(64)));
     int64_t failed_calls;
     int64_t foreign_free_calls;
     int64_t untracked_blocks;
 } __attribute__((aligned(128)));
 
-extern struct type_stats type_stats[HT_MAX_TYPES];
+extern struct type_live type_live[HT_MAX_TYPES];
+extern struct type_counts type_counts[STATS_SHARDS][HT_MAX_TYPES];
 extern struct total_stats totals;
+extern __thread unsigned stats_shard_plus1;
+unsigned stats_assign_shard(void);
+/* Fill *out with type t's figures, each counter read once. */
+void stats_snapshot(uint32_t t, struct type_stats *out);
 
-static inline int64_t counter_add(int64_t *c, int64_t d)
+/* mt: whether other threads may exist (read once per hook from
+ * __libc_single_threaded, which the compiler cannot hoist itself). */
+static inline int stats_mt(void)
 {
-    if (__libc_single_threaded) {
+    return !__libc_single_threaded;
+}
+
+static inline int64_t add_mt(int mt, int64_t *c, int64_t d)
+{
+    if (!mt) {
         int64_t v = HT_LOAD(c) + d;
         HT_STORE(c, v);
         return v;
@@ -67,10 +107,10 @@ static inline int64_t counter_add(int64_t *c, int64_t d)
     return __atomic_add_fetch(c, d, __ATOMIC_RELAXED);
 }
 
-static inline void peak_raise(int64_t *peak, int64_t v)
+static inline void raise_mt(int mt, int64_t *peak, int64_t v)
 {
     int64_t old = HT_LOAD(peak);
-    if (__libc_single_threaded) {
+    if (!mt) {
         if (v > old)
             HT_STORE(peak, v);
         return;
@@ -80,20 +120,34 @@ static inline void peak_raise(int64_t *peak, int64_t v)
         ;
 }
 
-/* A block of type t comes to life (usable before requested: a snapshot
- * taken between the two never shows usable < requested). */
-static inline void stats_block_born(uint32_t t, size_t requested, size_t usable)
+/* For rare paths. */
+static inline int64_t counter_add(int64_t *c, int64_t d) { return add_mt(stats_mt(), c, d); }
+static inline void peak_raise(int64_t *peak, int64_t v) { raise_mt(stats_mt(), peak, v); }
+
+static inline struct type_counts *my_counts(uint32_t t)
 {
-    struct type_stats *s = &type_stats[t];
-    counter_add(&s->alloc_calls, 1);
-    counter_add(&s->size_hist[size_bucket(requested)], 1);
-    counter_add(&s->bytes_requested, (int64_t)requested);
-    peak_raise(&s->peak_live_usable, counter_add(&s->live_usable, (int64_t)usable));
-    peak_raise(&s->peak_live_bytes, counter_add(&s->live_bytes, (int64_t)requested));
-    counter_add(&s->live_blocks, 1);
-    peak_raise(&totals.peak_live_usable, counter_add(&totals.live_usable, (int64_t)usable));
-    peak_raise(&totals.peak_live_bytes, counter_add(&totals.live_bytes, (int64_t)requested));
-    peak_raise(&totals.peak_live_blocks, counter_add(&totals.live_blocks, 1));
+    unsigned s = stats_shard_plus1;
+    if (HT_UNLIKELY(!s))
+        s = stats_assign_shard();
+    return &type_counts[s - 1][t];
+}
+
+/* A block of type t comes to life (usable before requested: a snapshot
+ * taken between the two never shows usable < requested; the type before
+ * the totals: see stats_block_died). */
+static inline void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
+{
+    struct type_counts *c = my_counts(t);
+    struct type_live *l = &type_live[t];
+    add_mt(mt, &c->alloc_calls, 1);
+    add_mt(mt, &c->bytes_requested, (int64_t)requested);
+    add_mt(mt, &c->size_hist[size_bucket(requested)], 1);
+    add_mt(mt, &c->live_blocks, 1);
+    raise_mt(mt, &l->peak_live_usable, add_mt(mt, &l->live_usable, (int64_t)usable));
+    raise_mt(mt, &l->peak_live_bytes, add_mt(mt, &l->live_bytes, (int64_t)requested));
+    raise_mt(mt, &totals.peak_live_usable, add_mt(mt, &totals.live_usable, (int64_t)usable));
+    raise_mt(mt, &totals.peak_live_bytes, add_mt(mt, &totals.live_bytes, (int64_t)requested));
+    raise_mt(mt, &totals.peak_live_blocks, add_mt(mt, &totals.live_blocks, 1));
 }
 
 /* A block of type t is freed; `temporary` if no allocation happened on
@@ -101,30 +155,33 @@ static inline void stats_block_born(uint32_t t, size_t requested, size_t usable)
  * (and come up after it in stats_block_born), so the whole-process live
  * figure never includes a block its type no longer counts: the total's
  * peak stays below the sum of the types' peaks. */
-static inline void stats_block_died(uint32_t t, size_t requested, size_t usable, int temporary)
+static inline void stats_block_died(int mt, uint32_t t, size_t requested, size_t usable,
+                                    int temporary)
 {
-    struct type_stats *s = &type_stats[t];
-    counter_add(&totals.live_bytes, -(int64_t)requested);
-    counter_add(&totals.live_usable, -(int64_t)usable);
-    counter_add(&totals.live_blocks, -1);
-    counter_add(&s->free_calls, 1);
+    struct type_counts *c = my_counts(t);
+    struct type_live *l = &type_live[t];
+    add_mt(mt, &totals.live_bytes, -(int64_t)requested);
+    add_mt(mt, &totals.live_usable, -(int64_t)usable);
+    add_mt(mt, &totals.live_blocks, -1);
+    add_mt(mt, &c->free_calls, 1);
     if (temporary)
-        counter_add(&s->temporary_calls, 1);
-    counter_add(&s->live_bytes, -(int64_t)requested);
-    counter_add(&s->live_usable, -(int64_t)usable);
-    counter_add(&s->live_blocks, -1);
+        add_mt(mt, &c->temporary_calls, 1);
+    add_mt(mt, &c->live_blocks, -1);
+    add_mt(mt, &l->live_bytes, -(int64_t)requested);
+    add_mt(mt, &l->live_usable, -(int64_t)usable);
 }
 
 /* A live block moves from type `from` to type `to` (heaptag_retag). */
 static inline void stats_block_moved(uint32_t from, uint32_t to, size_t requested,
                                      size_t usable)
 {
-    struct type_stats *a = &type_stats[from], *b = &type_stats[to];
-    peak_raise(&b->peak_live_usable, counter_add(&b->live_usable, (int64_t)usable));
-    peak_raise(&b->peak_live_bytes, counter_add(&b->live_bytes, (int64_t)requested));
-    counter_add(&b->live_blocks, 1);
-    counter_add(&a->live_bytes, -(int64_t)requested);
-    counter_add(&a->live_usable, -(int64_t)usable);
-    counter_add(&a->live_blocks, -1);
+    int mt = stats_mt();
+    struct type_live *a = &type_live[from], *b = &type_live[to];
+    raise_mt(mt, &b->peak_live_usable, add_mt(mt, &b->live_usable, (int64_t)usable));
+    raise_mt(mt, &b->peak_live_bytes, add_mt(mt, &b->live_bytes, (int64_t)requested));
+    add_mt(mt, &my_counts(to)->live_blocks, 1);
+    add_mt(mt, &a->live_bytes, -(int64_t)requested);
+    add_mt(mt, &a->live_usable, -(int64_t)usable);
+    add_mt(mt, &my_counts(from)->live_blocks, -1);
 }
 #endif

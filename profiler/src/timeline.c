@@ -14,6 +14,7 @@
 #define FIRST_INTERVAL 4096
 
 int64_t timeline_allocated;
+__thread int64_t timeline_pending;
 int64_t timeline_next = FIRST_INTERVAL;
 int64_t peak_snapshot_next = 1;
 
