@@ -36,6 +36,20 @@ else
 SANFLAGS :=
 endif
 
+# A fresh machine needs nothing by hand: every make (but clean) first makes
+# sure the Debian packages are there, installing what is missing when root
+# (scripts/install-deps.sh; it prints the apt-get line otherwise).  This
+# runs at parse time because fragments ask pkg-config for flags.
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifneq ($(HEAPTAG_DEPS_CHECKED),1)
+DEPS_STATUS := $(shell scripts/install-deps.sh --quiet >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error Debian packages are missing: see the install-deps message above)
+endif
+export HEAPTAG_DEPS_CHECKED := 1
+endif
+endif
+
 ALL_TARGETS   :=
 TESTS         :=
 BENCH_TARGETS :=

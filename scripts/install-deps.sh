@@ -2,8 +2,12 @@
 # Install the Debian packages heaptag needs to build, test, benchmark and
 # validate.  Idempotent: packages already installed are not fetched again,
 # and apt-get update runs only when something is missing.  When not root it
-# prints the exact command to run instead and exits 1.
+# prints the exact command to run instead and exits 1.  With --quiet it
+# prints nothing when everything is present (the Makefile runs it that way
+# on every invocation, so a fresh machine needs no step by hand).
 set -eu
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
 
 PACKAGES="gcc g++ make pkg-config libc6-dev libdw-dev \
 libunwind-dev libcmocka-dev libssl-dev libjansson-dev zlib1g-dev \
@@ -14,15 +18,19 @@ nginx python3 python3-httpbin python3-werkzeug curl openssl ca-certificates \
 chromium \
 git perl gawk sed grep findutils tar gzip xz-utils sqlite3 cmake bash procps time"
 
+# One dpkg-query for all packages: the Makefile runs this every time.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null |
+            awk '$NF == "installed" { print $1 }' | sed 's/:.*//')
 missing=""
 for p in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
+    case " $(echo $installed) " in
+        *" $p "*) ;;
+        *) missing="$missing $p" ;;
+    esac
 done
 
 if [ -z "$missing" ]; then
-    echo "install-deps: all $(echo $PACKAGES | wc -w) packages present"
+    [ $quiet = 1 ] || echo "install-deps: all $(echo $PACKAGES | wc -w) packages present"
     exit 0
 fi
 
