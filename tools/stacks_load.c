@@ -175,8 +175,10 @@ static int column(json_t *cols, const char *name)
 static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 {
 	json_t *tl = json_object_get(doc, "timeline");
+	if (!tl && !s->depth)
+		return 0; /* from a tracker that predates timelines */
 	if (!json_is_object(tl))
-		return fail(err, errlen, "no \"timeline\" (a report from a tracker without timelines)");
+		return fail(err, errlen, "missing or non-object \"timeline\"");
 	json_t *unit = json_object_get(tl, "unit"), *cols = json_object_get(tl, "columns");
 	json_t *rows = json_object_get(tl, "samples");
 	if (!json_is_string(unit) || (strcmp(json_string_value(unit), "bytes") &&
@@ -258,8 +260,11 @@ static int load_types(json_t *arr, struct ht_stacks *s, char *err, size_t errlen
 			return fail(err, errlen, "\"%s.name\" is missing or not a string", where);
 		if (!(t->name = strdup(name)))
 			return fail(err, errlen, "out of memory");
-		if (get_i64(o, where, "temporary_calls", &t->temporary_calls, err, errlen) ||
-		    get_hist(o, where, t->size_hist, err, errlen))
+		/* Both absent in reports of trackers that predate them. */
+		if (json_object_get(o, "temporary_calls") &&
+		    get_i64(o, where, "temporary_calls", &t->temporary_calls, err, errlen))
+			return -1;
+		if (json_object_get(o, "size_hist") && get_hist(o, where, t->size_hist, err, errlen))
 			return -1;
 	}
 	return 0;
@@ -269,9 +274,11 @@ static int load(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 {
 	json_t *st = json_object_get(doc, "stacks");
 	int64_t depth, rules;
-	if (!json_is_object(st))
-		return fail(err, errlen, "no \"stacks\" (a report from a tracker without stacks support)");
-	if (get_i64(st, "stacks", "depth", &depth, err, errlen) ||
+	if (!st)
+		depth = rules = 0; /* from a tracker that predates stacks */
+	else if (!json_is_object(st))
+		return fail(err, errlen, "\"stacks\" is not an object");
+	else if (get_i64(st, "stacks", "depth", &depth, err, errlen) ||
 	    get_i64(st, "stacks", "rules", &rules, err, errlen))
 		return -1;
 	s->depth = (int)depth;
