@@ -1,0 +1,30 @@
+# Tests of call stacks in the heaptag command: symbolization, per-site
+# figures, folded stacks, massif output and type rules (tests/stacks/).
+# The programs are built without sanitizers (they run under LD_PRELOAD),
+# with -rdynamic (rules see exported symbols only), without sibling calls
+# (a tail call would take its caller off the stack) and with the builtins
+# that would let the compiler merge or drop allocations turned off.
+ST_BUILD := $(BUILD)/tests/stacks
+ST_CFLAGS := $(CFLAGS_BASE) -Iprofiler/include -rdynamic -fno-optimize-sibling-calls \
+	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc
+
+$(ST_BUILD)/stacks-prog-fp: tests/stacks/stacks_prog.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ST_CFLAGS) -fno-omit-frame-pointer -o $@ $<
+
+$(ST_BUILD)/stacks-prog-nofp: tests/stacks/stacks_prog.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ST_CFLAGS) -fomit-frame-pointer -o $@ $<
+
+$(ST_BUILD)/stacks-prog-tagged: tests/stacks/stacks_prog.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ST_CFLAGS) -DTAGGED -o $@ $<
+
+$(ST_BUILD)/stacks-cxx: tests/stacks/stacks_cxx.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) -fno-omit-frame-pointer -fno-builtin -fno-allocation-dce -o $@ $<
+
+TEST_DEPS += $(HEAPTAG_BIN) $(ST_BUILD)/stacks-prog-fp $(ST_BUILD)/stacks-prog-nofp \
+	$(ST_BUILD)/stacks-prog-tagged $(ST_BUILD)/stacks-cxx
+TESTS += tests/stacks/test-sites.sh tests/stacks/test-formats.sh tests/stacks/test-rules.sh \
+	tests/stacks/test-cxx.sh tests/stacks/test-system-programs.sh
