@@ -18,7 +18,12 @@
 #define MAX_REQUESTS 64
 #define REQ_MAX 65536
 
+#define MAX_CONNS 64
+
 struct cs_server {
+    pthread_mutex_t lock;      /* guards next and nconn_threads */
+    pthread_t conn_threads[MAX_CONNS];
+    int nconn_threads;
     const struct cs_step *steps;
     size_t nsteps, next;
     int lfd, port;
@@ -94,9 +99,13 @@ static void send_all(int fd, const char *p, size_t n)
 static void serve_connection(struct cs_server *s, int fd)
 {
     for (;;) {
-        if (!read_request(s, fd) || s->next >= s->nsteps)
+        if (!read_request(s, fd))
             break;
-        const struct cs_step *st = &s->steps[s->next++];
+        pthread_mutex_lock(&s->lock);
+        const struct cs_step *st = s->next < s->nsteps ? &s->steps[s->next++] : NULL;
+        pthread_mutex_unlock(&s->lock);
+        if (!st)
+            break;
         nap(s, st->delay_ms);
         send_all(fd, st->bytes, st->len ? st->len : strlen(st->bytes));
         if (st->action == CS_KEEP)
@@ -112,6 +121,21 @@ static void serve_connection(struct cs_server *s, int fd)
     close(fd);
 }
 
+struct conn_arg {
+    struct cs_server *s;
+    int fd;
+};
+
+static void *conn_main(void *arg)
+{
+    struct conn_arg *a = arg;
+    serve_connection(a->s, a->fd);
+    free(a);
+    return NULL;
+}
+
+/* Each connection gets its own thread, so a client holding a kept-alive
+ * connection never blocks the next one. */
 static void *server_main(void *arg)
 {
     struct cs_server *s = arg;
@@ -122,9 +146,18 @@ static void *server_main(void *arg)
         int fd = accept(s->lfd, NULL, NULL);
         if (fd < 0)
             continue;
+        if (s->nconn_threads >= MAX_CONNS) {
+            close(fd);
+            continue;
+        }
         atomic_fetch_add(&s->connections, 1);
-        serve_connection(s, fd);
+        struct conn_arg *a = malloc(sizeof *a);
+        a->s = s;
+        a->fd = fd;
+        pthread_create(&s->conn_threads[s->nconn_threads++], NULL, conn_main, a);
     }
+    for (int i = 0; i < s->nconn_threads; i++)
+        pthread_join(s->conn_threads[i], NULL);
     return NULL;
 }
 
@@ -133,6 +166,7 @@ struct cs_server *cs_start(const struct cs_step *steps, size_t nsteps)
     struct cs_server *s = calloc(1, sizeof *s);
     s->steps = steps;
     s->nsteps = nsteps;
+    pthread_mutex_init(&s->lock, NULL);
     s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t al = sizeof a;
@@ -163,6 +197,7 @@ void cs_stop(struct cs_server *s)
     close(s->lfd);
     for (int i = 0; i < MAX_REQUESTS; i++)
         free(s->requests[i]);
+    pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
