@@ -95,11 +95,10 @@ static inline __attribute__((always_inline)) void track_gone(void *p, int may_be
 {
     struct block_record r;
     size_t usable;
-    if (HT_UNLIKELY(!block_map_lookup(p, &usable, &r))) {
+    if (HT_UNLIKELY(!block_map_take(p, &usable, &r))) {
         counter_add(&totals.foreign_free_calls, 1);
         return;
     }
-    block_map_erase(p);
     int mt = stats_mt();
     int temporary = may_be_temporary && p == last_alloc;
     if (temporary)
@@ -177,15 +176,12 @@ static void *do_realloc(void *p, size_t size)
 
     struct block_record old;
     size_t old_usable;
-    int known = block_map_lookup(p, &old_usable, &old);
+    /* Forget the old block before the allocator may hand its address to
+     * another thread; restore it if realloc fails. */
+    int known = block_map_take(p, &old_usable, &old);
     uint32_t old_site = 0;
-    if (known) {
-        /* Forget the old block before the allocator may hand its address
-         * to another thread; restore it if realloc fails. */
-        block_map_erase(p);
-        if (HT_UNLIKELY(stack_depth))
-            old_site = site_map_take(p);
-    }
+    if (known && HT_UNLIKELY(stack_depth))
+        old_site = site_map_take(p);
     void *q = next.realloc(p, size);
     if (HT_UNLIKELY(!q && size != 0)) {
         /* Failure: the old block is untouched and still the caller's. */

@@ -17,7 +17,8 @@
  * The functions are inline because they run on every allocation:
  * block_map_insert records a block (0, or -1 if no memory was left to
  * record it); block_map_lookup finds one (1 and *out, *usable filled, or 0);
- * block_map_erase forgets one; block_map_set_type gives it another type. */
+ * block_map_take finds one and forgets it in the same walk;
+ * block_map_set_type gives it another type. */
 #ifndef HT_BLOCK_MAP_H
 #define HT_BLOCK_MAP_H
 #include "addr_radix.h"
@@ -83,19 +84,31 @@ HT_INLINE int block_map_lookup(void *p, size_t *usable, struct block_record *out
     return 1;
 }
 
-HT_INLINE void block_map_erase(void *p)
+/* Find a block and forget it: 1 and *out, *usable filled, or 0 if unknown. */
+HT_INLINE int block_map_take(void *p, size_t *usable, struct block_record *out)
 {
     uintptr_t a = (uintptr_t)p;
     if (HT_UNLIKELY(!addr_radix_covers(a))) {
+        if (!overflow_lookup(a, out))
+            return 0;
+        *usable = next_usable_size(p);
         overflow_erase(a);
-        return;
+        return 1;
     }
     uint16_t *cell = block_cell(a);
-    if (!cell)
-        return;
-    if (HT_UNLIKELY(HT_LOAD(cell) == CELL_OVERFLOW))
-        overflow_erase(a);
+    uint16_t v = cell ? HT_LOAD(cell) : 0;
+    if (!v)
+        return 0;
+    *usable = next_usable_size(p);
     HT_STORE(cell, 0);
+    if (HT_UNLIKELY(v == CELL_OVERFLOW)) {
+        int known = overflow_lookup(a, out);
+        overflow_erase(a);
+        return known;
+    }
+    out->type = v & CELL_TYPE_MASK;
+    out->requested = *usable - (v >> CELL_TYPE_BITS);
+    return 1;
 }
 
 static inline int block_map_set_type(void *p, uint32_t type, size_t requested, size_t usable)

@@ -23,14 +23,16 @@ void stats_snapshot(uint32_t t, struct type_stats *c)
     *c = z;
     for (unsigned s = 0; s < STATS_SHARDS; s++) {
         const struct type_counts *k = &type_counts[s][t];
-        c->alloc_calls += HT_LOAD(&k->alloc_calls);
         c->free_calls += HT_LOAD(&k->free_calls);
         c->bytes_requested += HT_LOAD(&k->bytes_requested);
-        c->live_blocks += HT_LOAD(&k->live_blocks);
+        c->live_blocks += HT_LOAD(&k->moved_blocks);
         c->temporary_calls += HT_LOAD(&k->temporary_calls);
         for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
             c->size_hist[i] += HT_LOAD(&k->size_hist[i]);
     }
+    for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
+        c->alloc_calls += c->size_hist[i];
+    c->live_blocks += c->alloc_calls - c->free_calls;
     /* Peaks after the figures they bound: a peak read later can only be
      * higher, so live <= peak holds in the copy. */
     c->live_bytes = HT_LOAD(&l->live_bytes);

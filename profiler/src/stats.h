@@ -57,11 +57,13 @@ struct type_live {
  * for figures that are only ever summed.  A report adds the shards up. */
 #define STATS_SHARDS 8
 struct type_counts {
-    int64_t alloc_calls;
     int64_t free_calls;
     int64_t bytes_requested;
-    int64_t live_blocks;
     int64_t temporary_calls;
+    int64_t moved_blocks;   /* retagged in minus retagged out */
+    /* Requests by size class; their sum is the type's alloc_calls, and
+     * alloc_calls - free_calls + moved_blocks its live_blocks, so neither
+     * costs a counter of its own on the hot path. */
     int64_t size_hist[SIZE_HIST_BUCKETS];
 } __attribute__((aligned(64)));
 
@@ -134,20 +136,35 @@ static inline struct type_counts *my_counts(uint32_t t)
 
 /* A block of type t comes to life (usable before requested: a snapshot
  * taken between the two never shows usable < requested; the type before
- * the totals: see stats_block_died). */
+ * the totals: see stats_block_died).  With one thread, plain arithmetic
+ * the compiler can keep in registers; with more, atomic adds. */
 static inline void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
 {
     struct type_counts *c = my_counts(t);
     struct type_live *l = &type_live[t];
-    add_mt(mt, &c->alloc_calls, 1);
-    add_mt(mt, &c->bytes_requested, (int64_t)requested);
-    add_mt(mt, &c->size_hist[size_bucket(requested)], 1);
-    add_mt(mt, &c->live_blocks, 1);
-    raise_mt(mt, &l->peak_live_usable, add_mt(mt, &l->live_usable, (int64_t)usable));
-    raise_mt(mt, &l->peak_live_bytes, add_mt(mt, &l->live_bytes, (int64_t)requested));
-    raise_mt(mt, &totals.peak_live_usable, add_mt(mt, &totals.live_usable, (int64_t)usable));
-    raise_mt(mt, &totals.peak_live_bytes, add_mt(mt, &totals.live_bytes, (int64_t)requested));
-    raise_mt(mt, &totals.peak_live_blocks, add_mt(mt, &totals.live_blocks, 1));
+    int64_t req = (int64_t)requested, use = (int64_t)usable;
+    if (!mt) {
+        c->bytes_requested += req;
+        c->size_hist[size_bucket(requested)]++;
+        if ((l->live_usable += use) > l->peak_live_usable)
+            l->peak_live_usable = l->live_usable;
+        if ((l->live_bytes += req) > l->peak_live_bytes)
+            l->peak_live_bytes = l->live_bytes;
+        if ((totals.live_usable += use) > totals.peak_live_usable)
+            totals.peak_live_usable = totals.live_usable;
+        if ((totals.live_bytes += req) > totals.peak_live_bytes)
+            totals.peak_live_bytes = totals.live_bytes;
+        if (++totals.live_blocks > totals.peak_live_blocks)
+            totals.peak_live_blocks = totals.live_blocks;
+        return;
+    }
+    add_mt(1, &c->bytes_requested, req);
+    add_mt(1, &c->size_hist[size_bucket(requested)], 1);
+    raise_mt(1, &l->peak_live_usable, add_mt(1, &l->live_usable, use));
+    raise_mt(1, &l->peak_live_bytes, add_mt(1, &l->live_bytes, req));
+    raise_mt(1, &totals.peak_live_usable, add_mt(1, &totals.live_usable, use));
+    raise_mt(1, &totals.peak_live_bytes, add_mt(1, &totals.live_bytes, req));
+    raise_mt(1, &totals.peak_live_blocks, add_mt(1, &totals.live_blocks, 1));
 }
 
 /* A block of type t is freed; `temporary` if no allocation happened on
@@ -160,15 +177,25 @@ static inline void stats_block_died(int mt, uint32_t t, size_t requested, size_t
 {
     struct type_counts *c = my_counts(t);
     struct type_live *l = &type_live[t];
-    add_mt(mt, &totals.live_bytes, -(int64_t)requested);
-    add_mt(mt, &totals.live_usable, -(int64_t)usable);
-    add_mt(mt, &totals.live_blocks, -1);
-    add_mt(mt, &c->free_calls, 1);
+    int64_t req = (int64_t)requested, use = (int64_t)usable;
+    if (!mt) {
+        totals.live_bytes -= req;
+        totals.live_usable -= use;
+        totals.live_blocks--;
+        c->free_calls++;
+        c->temporary_calls += temporary;
+        l->live_bytes -= req;
+        l->live_usable -= use;
+        return;
+    }
+    add_mt(1, &totals.live_bytes, -req);
+    add_mt(1, &totals.live_usable, -use);
+    add_mt(1, &totals.live_blocks, -1);
+    add_mt(1, &c->free_calls, 1);
     if (temporary)
-        add_mt(mt, &c->temporary_calls, 1);
-    add_mt(mt, &c->live_blocks, -1);
-    add_mt(mt, &l->live_bytes, -(int64_t)requested);
-    add_mt(mt, &l->live_usable, -(int64_t)usable);
+        add_mt(1, &c->temporary_calls, 1);
+    add_mt(1, &l->live_bytes, -req);
+    add_mt(1, &l->live_usable, -use);
 }
 
 /* A live block moves from type `from` to type `to` (heaptag_retag). */
@@ -179,9 +206,9 @@ static inline void stats_block_moved(uint32_t from, uint32_t to, size_t requeste
     struct type_live *a = &type_live[from], *b = &type_live[to];
     raise_mt(mt, &b->peak_live_usable, add_mt(mt, &b->live_usable, (int64_t)usable));
     raise_mt(mt, &b->peak_live_bytes, add_mt(mt, &b->live_bytes, (int64_t)requested));
-    add_mt(mt, &my_counts(to)->live_blocks, 1);
+    add_mt(mt, &my_counts(to)->moved_blocks, 1);
     add_mt(mt, &a->live_bytes, -(int64_t)requested);
     add_mt(mt, &a->live_usable, -(int64_t)usable);
-    add_mt(mt, &my_counts(from)->live_blocks, -1);
+    add_mt(mt, &my_counts(from)->moved_blocks, -1);
 }
 #endif
