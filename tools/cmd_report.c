@@ -176,7 +176,7 @@ int cmd_report(int argc, char **argv)
 	if (!rc) {
 		ht_report_sort(r, sort);
 		if (mode == MODE_COLLAPSED)
-			ht_print_collapsed(out, s, z, weight, type_frames, so.type);
+			ht_print_collapsed(out, r, s, z, weight, type_frames, so.type);
 		else if (mode == MODE_MASSIF)
 			ht_print_massif(out, r, s, z);
 		else if (mode == MODE_LEAKS)

@@ -16,7 +16,7 @@ static void put_name(FILE *out, const char *name)
 		fputc(*p == ';' ? ':' : *p == '\n' ? ' ' : *p, out);
 }
 
-void ht_print_collapsed(FILE *out, const struct ht_stacks *s, struct ht_symbolizer *z,
+void ht_print_collapsed(FILE *out, const struct ht_report *r, const struct ht_stacks *s, struct ht_symbolizer *z,
 			enum ht_weight w, int type_frames, const char *type)
 {
 	size_t max = (size_t)(s->depth > 0 ? s->depth : 1) * 8;
@@ -44,4 +44,27 @@ void ht_print_collapsed(FILE *out, const struct ht_stacks *s, struct ht_symboliz
 		fprintf(out, " %lld\n", weight);
 	}
 	free(path);
+	/* Blocks without a site (allocated before the tracker turned stacks
+	 * on, from a constructor that ran before its own, or whose stack
+	 * could not be unwound) still count in the type's figures; show them
+	 * as one pseudo-frame so the graph adds up to the report.  Not for
+	 * the peak weight: the type's own peak is another moment's figure. */
+	for (size_t t = 0; w != HT_WEIGHT_PEAK && t < r->ntypes; t++) {
+		const struct ht_type *ty = &r->types[t];
+		if (type && strcmp(type, ty->name))
+			continue;
+		long long rest = w == HT_WEIGHT_LIVE ? ty->live_bytes : ty->bytes_requested;
+		for (size_t i = 0; i < s->nsites; i++)
+			if (!strcmp(s->sites[i].type, ty->name))
+				rest -= ht_site_weight(&s->sites[i], w);
+		if (rest <= 0)
+			continue;
+		fputs("[no stack]", out);
+		if (type_frames) {
+			fputs(";[", out);
+			put_name(out, ty->name);
+			fputc(']', out);
+		}
+		fprintf(out, " %lld\n", rest);
+	}
 }

@@ -170,6 +170,9 @@ void ht_print_massif(FILE *out, const struct ht_report *r, const struct ht_stack
 		if (i < s->nsamples) {
 			const struct ht_sample *m = &s->samples[i];
 			int64_t t = s->unit_ms ? m->t_ms : m->t_bytes;
+			/* massif's times never decrease; keep a stray one in line. */
+			if (t < last_time || (s->unit_ms && t > r->duration_ms))
+				t = last_time;
 			last_time = t;
 			struct node *root = NULL;
 			if (m->detail >= 0 && s->depth) {

@@ -49,8 +49,10 @@ int ht_weight_parse(const char *s, enum ht_weight *out);
 long long ht_site_weight(const struct ht_site *site, enum ht_weight w);
 
 /* Folded stacks: "outer;...;inner BYTES", one line per site with a
- * non-zero weight.  TYPE_FRAMES appends "[Type]" as the innermost frame. */
-void ht_print_collapsed(FILE *out, const struct ht_stacks *s, struct ht_symbolizer *z,
+ * non-zero weight, then "[no stack] BYTES" for bytes no site accounts for
+ * (live and allocated weights).  TYPE_FRAMES appends "[Type]" as the
+ * innermost frame. */
+void ht_print_collapsed(FILE *out, const struct ht_report *r, const struct ht_stacks *s, struct ht_symbolizer *z,
 			enum ht_weight w, int type_frames, const char *type);
 
 /* A massif.out file. */

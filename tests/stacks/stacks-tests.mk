@@ -22,7 +22,8 @@ $(ST_BUILD)/stacks-prog-tagged: tests/stacks/stacks_prog.c profiler/include/heap
 
 $(ST_BUILD)/stacks-cxx: tests/stacks/stacks_cxx.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_BASE) -fno-omit-frame-pointer -fno-builtin -fno-allocation-dce -o $@ $<
+	$(CXX) $(CXXFLAGS_BASE) -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-builtin \
+		-fno-allocation-dce -o $@ $<
 
 TEST_DEPS += $(HEAPTAG_BIN) $(ST_BUILD)/stacks-prog-fp $(ST_BUILD)/stacks-prog-nofp \
 	$(ST_BUILD)/stacks-prog-tagged $(ST_BUILD)/stacks-cxx
