@@ -1,7 +1,8 @@
 #!/bin/bash
 # heaptag's cost against heaptrack and valgrind massif on malloc-heavy
 # workloads (bench/*.c).  Each workload runs uninstrumented, under heaptag
-# (LD_PRELOAD), under heaptrack (recording only) and under massif, all in
+# (LD_PRELOAD), under heaptag with call stacks 32 deep (stacks), under
+# heaptrack (recording only; it always unwinds) and under massif, all in
 # the same session and interleaved round by round, so that machine load
 # drifting over the run hits every tool alike; each cell is the median of
 # the rounds.  Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS
@@ -37,7 +38,7 @@ workloads=(
     "tree_build $(sz 1000000) 1"
 )
 
-tools=(none heaptag)
+tools=(none heaptag stacks)
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
@@ -51,6 +52,8 @@ run_one() {
     none)      res=$("$runner" -- "$prog" "$@") ;;
     heaptag)   res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
                    HEAPTAG_QUIET=1 "$prog" "$@") ;;
+    stacks)    res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
+                   HEAPTAG_STACKS=32 HEAPTAG_QUIET=1 "$prog" "$@") ;;
     heaptrack) res=$("$runner" -- heaptrack -o "$work/heaptrack.$name" "$prog" "$@")
                rm -f "$work"/heaptrack."$name"* ;;
     massif)    res=$("$runner" -- valgrind --tool=massif --massif-out-file="$work/massif.out" \
@@ -62,6 +65,13 @@ run_one() {
         exit 1
     fi
     echo "$name $tool $1 $2" >>"$work/data"
+    # The tracker's own bookkeeping (resident bytes of its maps and tables),
+    # from the report: what heaptag adds per live block.
+    if [ "$tool" = heaptag ] || [ "$tool" = stacks ]; then
+        /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["peak_live_blocks"])' \
+            "$work/heaptag.json" "$name" "$tool" >>"$work/overhead"
+    fi
 }
 
 echo "tracker benchmark: $reps rounds (massif: $massif_reps), scale $scale, $(nproc) cores" >&2
@@ -116,6 +126,14 @@ mkdir -p "$(dirname "$out")"
             printf "  %-14s %+.3f s / %+.3f s = %6.3f  %s\n", w, ht, hk, ht / hk, (ht / hk < 0.10 ? "met" : "MISSED")
         }
         print ""
+        print "heaptag with stacks (depth 32): extra time as a fraction of heaptrack extra time (target <= 0.33):"
+        for (i = 1; i <= nw; i++) {
+            w = order[i]
+            if (mt_[w, "heaptrack"] == "") continue
+            ht = mt_[w, "stacks"] - mt_[w, "none"]; hk = mt_[w, "heaptrack"] - mt_[w, "none"]
+            printf "  %-14s %+.3f s / %+.3f s = %6.3f  %s\n", w, ht, hk, ht / hk, (ht / hk <= 0.33 ? "met" : "MISSED")
+        }
+        print ""
         print "targets:"
         w = "churn_small"
         x = mt_[w, "heaptag"] / mt_[w, "none"]
@@ -127,5 +145,10 @@ mkdir -p "$(dirname "$out")"
         }
         printf "  heaptag peak RSS <= 1.3x (worst: %s):  %.2f  %s\n", ww, worst, (worst <= 1.3 ? "met" : "MISSED")
     }' "$work/data"
+    echo
+    echo "tracker bookkeeping at exit (resident bytes of its own maps and tables, last round):"
+    awk '{ last[$1 " " $2] = $3 " " $4 } END { for (k in last) { split(last[k], v, " ");
+          printf "  %-26s %8.1f MB for a peak of %d live blocks (%.1f bytes per block)\n", k, v[1] / 1048576, v[2], v[2] ? v[1] / v[2] : 0 } }' \
+        "$work/overhead" | sort
 } | tee "$out"
 echo "(written to $out)" >&2

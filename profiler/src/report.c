@@ -8,6 +8,9 @@
  * final name: a reader never meets half a report under that name. */
 #include "report.h"
 #include "report_stacks.h"
+#include "site_map.h"
+#include "site_table.h"
+#include "timeline.h"
 #include "block_map.h"
 #include "ht_common.h"
 #include "next_alloc.h"
@@ -182,7 +185,9 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     key(b, "failed_calls", HT_LOAD(&totals.failed_calls), 1);
     key(b, "foreign_free_calls", HT_LOAD(&totals.foreign_free_calls), 0);
     tb_str(b, "},\n\"tracker\":{");
-    key(b, "overhead_bytes", (int64_t)block_map_resident_bytes(), 1);
+    key(b, "overhead_bytes",
+        (int64_t)(block_map_resident_bytes() + site_map_resident_bytes() +
+                  site_table_resident_bytes() + timeline_resident_bytes()), 1);
     key(b, "mapped_bytes", (int64_t)(os_mem_mapped_bytes() - own_bytes), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "},\n\"types\":[");

@@ -28,6 +28,7 @@ static uint32_t next_id = 1;
 static ht_spinlock lock;
 static char *arena;
 static size_t arena_used = RECORD_ARENA;
+static unsigned arenas;
 
 static uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 {
@@ -107,6 +108,7 @@ static struct site *new_record_locked(size_t bytes)
             return NULL;
         arena = a;
         arena_used = 0;
+        arenas++;
     }
     struct site *s = (struct site *)(arena + arena_used);
     arena_used += bytes;
@@ -158,6 +160,28 @@ uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 out:
     ht_spin_unlock(&lock);
     return id;
+}
+
+uint64_t site_table_resident_bytes(void)
+{
+    /* Read without the lock (a signal handler may be writing a report):
+     * chunks and index arrays are never unmapped, so the worst a race does
+     * is leave out the newest.  Record arenas are counted by their mapped
+     * size: the chain of old arenas is not kept. */
+    uint64_t total = 0;
+    for (unsigned c = 0; c < MAX_CHUNKS; c++) {
+        struct site **sites = __atomic_load_n(&site_chunks[c], __ATOMIC_ACQUIRE);
+        struct site_stats *stats = __atomic_load_n(&stats_chunks[c], __ATOMIC_ACQUIRE);
+        if (sites)
+            total += os_mem_resident(sites, CHUNK * sizeof(struct site *));
+        if (stats)
+            total += os_mem_resident(stats, CHUNK * sizeof(struct site_stats));
+    }
+    struct index *ix = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+    if (ix)
+        total += os_mem_resident(ix, sizeof *ix + ix->capacity * sizeof(uint32_t));
+    total += (uint64_t)arenas * RECORD_ARENA;
+    return total;
 }
 
 void site_table_lock_for_fork(void) { ht_spin_lock(&lock); }

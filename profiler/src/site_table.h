@@ -36,6 +36,8 @@ const struct site *site_get(uint32_t id);
 struct site_stats *site_stats_of(uint32_t id);
 /* Number of ids handed out so far, plus one. */
 uint32_t site_count(void);
+/* Resident bytes of the table, its records and counters. */
+uint64_t site_table_resident_bytes(void);
 void site_table_lock_for_fork(void);
 void site_table_unlock_after_fork(void);
 

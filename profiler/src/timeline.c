@@ -132,3 +132,13 @@ void timeline_peak_snapshot(void)
     HT_STORE(&peak_snapshot_next, live + live / 100 + 1);
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
+
+uint64_t timeline_resident_bytes(void)
+{
+    uint64_t total = 0;
+    if (samples)
+        total += os_mem_resident(samples, MAX_SAMPLES * sizeof *samples);
+    if (detail_log)
+        total += os_mem_resident(detail_log, DETAIL_LOG_BYTES);
+    return total;
+}

@@ -53,6 +53,8 @@ static inline void timeline_note_alloc(int mt, size_t requested)
         timeline_sample();
 }
 
+/* Resident bytes of the samples and the detail log. */
+uint64_t timeline_resident_bytes(void);
 /* Accessors for the report writer. */
 int timeline_unit_ms(void);
 int64_t timeline_interval(void);
