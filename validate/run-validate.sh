@@ -37,8 +37,8 @@ ADR=${VALIDATE_ADR-$root/docs/adr/0007-slots-for-hot-objects.md}
 MODES="dict slots allslots"
 SCENES="keep churn"
 
-for v in N CHURN REPS; do
-    case ${!v} in ''|*[!0-9]*|0) echo "validate: ${v/N/VALIDATE_REQUESTS} must be a positive integer" >&2; exit 2;; esac
+for v in VALIDATE_REQUESTS:$N VALIDATE_CHURN_REQUESTS:$CHURN VALIDATE_REPS:$REPS; do
+    case ${v#*:} in ''|*[!0-9]*|0) echo "validate: ${v%%:*} must be a positive integer" >&2; exit 2;; esac
 done
 case $MASSIF_N in ''|*[!0-9]*) echo "validate: VALIDATE_MASSIF_REQUESTS must be an integer" >&2; exit 2;; esac
 case $MASSIF_CHURN in ''|*[!0-9]*|0) echo "validate: VALIDATE_MASSIF_CHURN_REQUESTS must be a positive integer" >&2; exit 2;; esac

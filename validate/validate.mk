@@ -1,10 +1,14 @@
-# validate/ — `make validate`: the ADR-007 footprint validation.
+# validate/ — `make validate`: the ADR-007 footprint validation
+# (validate/run-validate.sh; its environment variables size the run).
 #
-#   make validate                  full run (reports/footprint.*, docs/adr/0007 results)
-#   make validate VALIDATE_REQUESTS=2000 VALIDATE_REPS=2   a smaller run
+#   make validate                                   the full run, ~1 minute:
+#       reports/footprint.{txt,md,json,html}, the results block of
+#       docs/adr/0007-slots-for-hot-objects.md, the verdict table on stdout
+#   make validate VALIDATE_REQUESTS=2000 VALIDATE_ADR=   smaller, docs untouched
 #
-# hc-scene is built per client mode against that mode's libhc.a, so the
-# same source measures the three object layouts.
+# hc-scene is compiled once per client mode against that mode's libhc.a, so
+# one source drives the three object layouts.  The validation needs all
+# three modes, whatever MODE= says.
 
 VALIDATE_SCENE_LIBS := -lssl -lcrypto -lz -ljansson -lpthread -lm
 
@@ -12,13 +16,19 @@ define VALIDATE_MODE_RULES
 $(BUILD)/validate/$(1)/hc-scene: validate/hc-scene.c client/include/hc.h $(BUILD)/$(1)/lib/libhc.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) -Iclient/include -o $$@ $$< $(BUILD)/$(1)/lib/libhc.a $$(VALIDATE_SCENE_LIBS)
-
-VALIDATE_SCENES += $(BUILD)/validate/$(1)/hc-scene
 endef
 
-VALIDATE_SCENES :=
-$(foreach m,$(MODES),$(eval $(call VALIDATE_MODE_RULES,$(m))))
-ALL_TARGETS += $(VALIDATE_SCENES)
+$(foreach m,$(BUILD_MODES),$(eval $(call VALIDATE_MODE_RULES,$(m))))
+VALIDATE_SCENES := $(foreach m,$(MODES),$(BUILD)/validate/$(m)/hc-scene)
+ALL_TARGETS += $(foreach m,$(BUILD_MODES),$(BUILD)/validate/$(m)/hc-scene)
 
-validate: build-all
-	BUILD=$(abspath $(BUILD)) validate/run-validate.sh
+# Forwarded only when given, so run-validate.sh's defaults stay in one place.
+VALIDATE_VARS := VALIDATE_REQUESTS VALIDATE_CHURN_REQUESTS VALIDATE_MASSIF_REQUESTS \
+    VALIDATE_MASSIF_CHURN_REQUESTS VALIDATE_REPS VALIDATE_PATH VALIDATE_OUT VALIDATE_ADR
+validate_env = $(foreach v,$(VALIDATE_VARS),$(if $(filter-out undefined,$(origin $(v))),$(v)='$($(v))'))
+
+validate: build-all $(VALIDATE_SCENES)
+ifneq ($(MODE),)
+	@echo "make validate needs every client mode; run it without MODE=$(MODE)" >&2; exit 2
+endif
+	@BUILD=$(abspath $(BUILD)) $(validate_env) validate/run-validate.sh
