@@ -1,7 +1,9 @@
 /* Stack capture with libunwind's unw_backtrace, which unwinds from DWARF
  * CFI and therefore works in programs built without frame pointers
- * (Debian's python3, perl, git).  Its per-thread cache makes repeated
- * stacks cheap.  Frames inside libheaptag.so itself are dropped: they say
+ * (Debian's python3, perl, git).  Its cache of unwind rules makes
+ * repeated stacks cheap.  The cache stays libunwind's default (global):
+ * with UNW_CACHE_PER_THREAD, libunwind 1.6's fast path returned wrong
+ * frames in Debian's python3.11 (checked against unw_step and gdb).  Frames inside libheaptag.so itself are dropped: they say
  * nothing about the program and would split identical call sites. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"
@@ -47,7 +49,6 @@ void stack_capture_init(int depth)
     if (depth > STACK_MAX_DEPTH)
         depth = STACK_MAX_DEPTH;
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
-    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
     stack_depth = depth;
 }
 
