@@ -159,7 +159,7 @@ def fmt_b(x):
 
 
 def pct(x):
-    return "-" if x is None else "%.1f%%" % x
+    return "-" if x is None else "%.1f%%" % (x + 0.0)   # + 0.0: no "-0.0%"
 
 
 def saving(before, after):
