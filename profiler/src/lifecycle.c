@@ -7,6 +7,7 @@
  * from exit() — from main's return or from any thread — after the
  * program's own atexit handlers and destructors, and writes the report. */
 #include "ht_common.h"
+#include "lifecycle.h"
 #include "next_alloc.h"
 #include "overflow_table.h"
 #include "report.h"
@@ -85,18 +86,26 @@ static void install(int sig, void (*handler)(int), int flags)
     sigaction(sig, &sa, NULL);
 }
 
-__attribute__((constructor)) static void heaptag_start(void)
+/* Runs once, right after the first allocation found the next allocator —
+ * before any library constructor may have allocated — so the settings,
+ * the clock and call stacks cover those early blocks too (libstdc++'s
+ * emergency pool, for one).  Nothing here allocates. */
+void tracker_early_init(void)
 {
-    int saved = errno;
-    next_alloc_resolve();
     own_pid = getpid();
     settings_load();
     report_mark_start();
-    next_alloc_describe();
     timeline_init(settings.timeline_ms);
     if (settings.rules_path)
         rules_load(settings.rules_path);
     stack_capture_init(settings.stack_depth);
+}
+
+__attribute__((constructor)) static void heaptag_start(void)
+{
+    int saved = errno;
+    next_alloc_resolve();
+    next_alloc_describe();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
     scope_push_id(type_intern("heaptag.internal"));

@@ -6,6 +6,7 @@
  * from the bootstrap arena (bootstrap_heap.c); a thread that arrives while
  * another one resolves waits for it. */
 #include "next_alloc.h"
+#include "lifecycle.h"
 #include "ht_common.h"
 #include <dlfcn.h>
 #include <errno.h>
@@ -107,6 +108,7 @@ int next_alloc_resolve(void)
     next = n;
     next_is_glibc = check_glibc(&n);
     __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
+    tracker_early_init();
     return 1;
 }
 

@@ -30,6 +30,11 @@ grep -q "^          long\* shop::make_array<long>(unsigned long) (stacks_cxx.cc:
 run "$HT" report --leaks "$tmp/r.json"
 expect_rc 0 "--leaks"
 grep -v '^#' "$tmp/out" >"$tmp/got"
-printf 'leak:long* shop::make_array<long>(unsigned long)\n' >"$tmp/want"
+# Two blocks are live at exit: the program's own leak, and libstdc++'s
+# emergency exception pool, allocated by its constructor before main (the
+# tracker sees it since it starts at the first allocation).  libstdc++ is
+# stripped, so the innermost named frame of that one is the loader's
+# call_init.
+printf 'leak:call_init\nleak:long* shop::make_array<long>(unsigned long)\n' >"$tmp/want"
 expect_same "C++ leak suppressions" "$tmp/got" "$tmp/want"
 finish

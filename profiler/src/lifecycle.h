@@ -1,0 +1,6 @@
+/* Start-up of the tracker (lifecycle.c). */
+#ifndef HT_LIFECYCLE_H
+#define HT_LIFECYCLE_H
+/* Settings, clock, rules and stacks: called once by next_alloc_resolve. */
+void tracker_early_init(void);
+#endif
