@@ -53,6 +53,7 @@ typedef enum hc_error_kind {
     HC_ERR_TOO_MANY_REDIRECTS,  /* more redirects than the session allows */
     HC_ERR_MALFORMED_RESPONSE,  /* bad or oversized response, empty reply */
     HC_ERR_TRUNCATED,           /* connection closed before the body ended */
+    HC_ERR_EMPTY_REPLY,         /* connection closed before any response byte */
     HC_ERR_SEND,                /* writing the request failed */
     HC_ERR_RECV,                /* connection reset while reading */
     HC_ERR_DECODE,              /* gzip/deflate body cannot be decoded */
@@ -210,6 +211,11 @@ void hc_session_set_verify(hc_session *s, int verify);
 int hc_session_set_ca_file(hc_session *s, const char *path, hc_error **err);
 /* Ask for and decode gzip/deflate bodies (default 1). */
 void hc_session_set_decode_content(hc_session *s, int decode);
+
+/* Called with every response received, redirects included, before the
+ * next request is sent (requests' "response" hook).  NULL removes it. */
+typedef void hc_response_hook(const hc_response *r, void *ctx);
+void hc_session_set_response_hook(hc_session *s, hc_response_hook *hook, void *ctx);
 
 /* Send R (not consumed) and read the whole response. */
 hc_response *hc_session_send(hc_session *s, const hc_request *r, hc_error **err);

@@ -63,6 +63,7 @@ const char *hc_error_kind_name(hc_error_kind kind)
     case HC_ERR_TOO_MANY_REDIRECTS: return "TooManyRedirects";
     case HC_ERR_MALFORMED_RESPONSE: return "MalformedResponse";
     case HC_ERR_TRUNCATED: return "ChunkedEncodingError";
+    case HC_ERR_EMPTY_REPLY: return "RemoteDisconnected";
     case HC_ERR_SEND: return "SendError";
     case HC_ERR_RECV: return "ConnectionResetError";
     case HC_ERR_DECODE: return "ContentDecodingError";

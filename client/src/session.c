@@ -47,8 +47,25 @@ hc_session *hc_session_new(void)
     return (hc_session *)s;
 }
 
+struct session_hooks {
+    hc_response_hook *response;
+    void *ctx;
+};
+
+void hc_session_set_response_hook(hc_session *s, hc_response_hook *hook, void *ctx)
+{
+    struct session_hooks *h = ho_ptr(s, SESS_HOOKS);
+    if (!h) {
+        h = hc_payload_alloc(T, sizeof *h);
+        ho_set_ptr(s, SESS_HOOKS, h);
+    }
+    h->response = hook;
+    h->ctx = ctx;
+}
+
 void hc_session_finalize(struct hc_object *o)
 {
+    free(ho_ptr(o, SESS_HOOKS));
     SSL_CTX *ctx = ho_ptr(o, SESS_SSL_CTX);
     if (ctx)
         SSL_CTX_free(ctx);
@@ -330,6 +347,9 @@ hc_response *hc_session_send(hc_session *s, const hc_request *req, hc_error **er
     hc_response *resp = NULL;
     for (int hops = 0;; hops++) {
         resp = send_once(s, cur, &dl, err);
+        struct session_hooks *hooks = ho_ptr(s, SESS_HOOKS);
+        if (resp && hooks && hooks->response)
+            hooks->response(resp, hooks->ctx);
         if (!resp || !ho_int(s, SESS_FOLLOW_REDIRECTS) || !is_redirect(hc_response_status_code(resp)))
             break;
         const char *loc = hc_headers_get(hc_response_headers(resp), "Location");

@@ -54,7 +54,7 @@ static int read_head(hc_connection *c, const struct hc_limits *lim, const struct
             if (n < 0)
                 hc_error_pass(err, e);
             else if (rb->len == 0)
-                hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Empty reply from server");
+                hc_error_set(err, HC_ERR_EMPTY_REPLY, "Empty reply from server");
             else
                 hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: connection closed inside the response head");
             return -1;

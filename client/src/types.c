@@ -76,6 +76,7 @@ static const struct hc_attr session_attrs[] = {
     [SESS_VERIFY] = { "verify", HK_INT },
     [SESS_CA_FILE] = { "ca_file", HK_STR },
     [SESS_DECODE_CONTENT] = { "decode_content", HK_INT },
+    [SESS_HOOKS] = { "hooks", HK_PTR },
     [SESS_SSL_CTX] = { "_ssl_ctx", HK_PTR },
 };
 

@@ -60,7 +60,7 @@ static void test_layout_per_mode(void **state)
         { rq, "Request", hot, 5 },
         { t, "Timeout", hot, 3 },
         { h, "Headers", hot, 3 },
-        { s, "Session", cold, 9 },
+        { s, "Session", cold, 10 },
         { hc_session_pool(s), "ConnectionPool", cold, 6 },
         { e, "Error", cold, 3 },
     };

@@ -179,7 +179,7 @@ static void test_malformed(void **state)
 {
     (void)state;
     fails("garbage\r\n\r\n", 0, CS_KEEP, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: not an HTTP/1.x status line");
-    fails("", 0, CS_CLOSE, HC_ERR_MALFORMED_RESPONSE, "Empty reply from server");
+    fails("", 0, CS_CLOSE, HC_ERR_EMPTY_REPLY, "Empty reply from server");
     fails("HTTP/1.1 200 OK\r\nContent-Le", 0, CS_CLOSE, HC_ERR_MALFORMED_RESPONSE,
           "Weird server reply: connection closed inside the response head");
     fails("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0, CS_CLOSE, HC_ERR_TRUNCATED,
