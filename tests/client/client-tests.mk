@@ -23,3 +23,10 @@ TEST_DEPS += $(CLIENT_TEST_BINS)
 client-test: $(CLIENT_TEST_BINS) $(CLIENT_TARGETS)
 	@BUILD=$(abspath $(BUILD)) tests/run-tests.sh $(CLIENT_TEST_BINS)
 .PHONY: client-test
+
+# Scripts run once for all modes (they loop over $MODES themselves) and use
+# build/bin/hc-serve, built by client/server/.
+CLIENT_TEST_SCRIPTS := tests/client/test-hc-cli.sh tests/client/test-hc-load-valgrind.sh
+ifeq ($(SAN),)
+TESTS += $(CLIENT_TEST_SCRIPTS)
+endif
