@@ -1,0 +1,2 @@
+#include "ops.h"
+int mul(int a, int b) { return a * b; }
