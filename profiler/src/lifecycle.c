@@ -6,6 +6,7 @@
  * handlers and signal handlers, and starts the clock.  The destructor runs
  * from exit() — from main's return or from any thread — after the
  * program's own atexit handlers and destructors, and writes the report. */
+#include "elf_symbols.h"
 #include "ht_common.h"
 #include "lifecycle.h"
 #include "next_alloc.h"
@@ -30,6 +31,7 @@
  * is ever held while calling out to code that could itself wait on fork. */
 static void before_fork(void)
 {
+    elf_symbols_lock_for_fork();
     type_registry_lock_for_fork();
     site_table_lock_for_fork();
     overflow_lock_for_fork();
@@ -46,6 +48,7 @@ static void after_fork_in_child(void)
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
+    elf_symbols_unlock_after_fork();
 }
 
 static void after_fork(void)
@@ -53,6 +56,7 @@ static void after_fork(void)
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
+    elf_symbols_unlock_after_fork();
 }
 
 /* Signal handlers only write a report: report_write is async-signal-safe. */

@@ -1,16 +1,16 @@
 /* Applying type rules to call stacks.  Runs once per new call site (the
  * site table caches the answer), so it may afford dladdr per frame; it
  * must still not allocate, hence the raw file reading into mapped memory.
- * dladdr sees the dynamic symbol table only: functions a program does not
- * export are invisible to rules (build with -rdynamic to expose them). */
+ * Function names come from each module's full symbol table, or its
+ * separate debug file (elf_symbols.c), so static functions match too. */
 #include "rules.h"
+#include "elf_symbols.h"
 #include "glob_match.h"
 #include "os_mem.h"
 #include "rules_parse.h"
 #include "settings.h"
 #include "text_buf.h"
 #include "type_registry.h"
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -76,16 +76,18 @@ uint32_t rules_type_for(const uintptr_t *frames, uint32_t depth)
     if (!nrules)
         return HT_TYPE_UNTAGGED;
     for (uint32_t f = 0; f < depth; f++) {
-        Dl_info info;
         /* A return address may be one past the end of its function (a call
          * as the last instruction); look up the byte before it. */
-        if (!dladdr((void *)(frames[f] - 1), &info) || !info.dli_sname)
+        const char *function, *module;
+        elf_function_at(frames[f] - 1, &function, &module);
+        if (!function)
             continue;
-        const char *module = info.dli_fname ? info.dli_fname : "";
+        if (!module)
+            module = "";
         const char *slash = strrchr(module, '/');
         const char *base = slash ? slash + 1 : module;
         for (int r = 0; r < nrules; r++)
-            if (glob_match(rules[r].function, info.dli_sname) &&
+            if (glob_match(rules[r].function, function) &&
                 (!rules[r].module || glob_match(rules[r].module, base)))
                 return rule_types[r];
     }
