@@ -1,0 +1,86 @@
+"""Name each call site's frames the way the tracker's rule matcher does:
+the ELF symbol (.symtab, else the separate debug file found by build-id,
+else .dynsym) containing the return address minus one, no inlining, no
+demangling.  Used by the rules tests to print what a pack leaves
+untagged, so a failing figure comes with the functions to write rules for.
+
+    site_functions.py REPORT [TYPE] [N]
+
+prints the N (default 15) sites of TYPE (default untagged) with the most
+bytes live at the peak, each as "BYTES  f0 < f1 < f2 < f3"."""
+import bisect
+import json
+import os
+import subprocess
+import sys
+
+_syms = {}
+
+
+def _elf_file(path):
+    """The file holding PATH's full symbol table."""
+    try:
+        out = subprocess.run(["readelf", "-nW", path], capture_output=True, text=True).stdout
+    except OSError:
+        return path
+    for line in out.splitlines():
+        if "Build ID:" in line:
+            bid = line.split()[-1]
+            dbg = "/usr/lib/debug/.build-id/%s/%s.debug" % (bid[:2], bid[2:])
+            if os.path.exists(dbg):
+                return dbg
+    return path
+
+
+def _symbols(path):
+    if path in _syms:
+        return _syms[path]
+    segs = []
+    out = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD":
+            segs.append((int(f[1], 16), int(f[2], 16), int(f[4], 16)))  # offset, vaddr, filesz
+    table = []
+    for src, opt in ((_elf_file(path), []), (path, ["-D"])):
+        out = subprocess.run(["nm", "-S", "--defined-only"] + opt + [src], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 4 and f[2] in "tTwWiI":
+                table.append((int(f[0], 16), int(f[1], 16), f[3]))
+        if table:
+            break
+    table.sort()
+    _syms[path] = (segs, table, [t[0] for t in table])
+    return _syms[path]
+
+
+def name_of(report, addr):
+    for m in report["modules"]:
+        if m["start"] <= addr < m["end"]:
+            off = addr - m["start"] + m["offset"]
+            segs, table, starts = _symbols(m["path"])
+            va = off
+            for so, sv, sz in segs:
+                if so <= off < so + sz:
+                    va = off - so + sv
+            i = bisect.bisect_right(starts, va) - 1
+            if i >= 0 and va < table[i][0] + max(table[i][1], 1):
+                return table[i][2]
+            return "%s+0x%x" % (os.path.basename(m["path"]), off)
+    return "0x%x" % addr
+
+
+def main():
+    report = json.load(open(sys.argv[1]))
+    want = sys.argv[2] if len(sys.argv) > 2 else "untagged"
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+    sites = sorted((s for s in report["sites"] if s["type"] == want),
+                   key=lambda s: (-s["live_at_peak"], -s["bytes_requested"]))
+    for s in sites[:n]:
+        names = [name_of(report, a - 1) for a in s["frames"][:4]]
+        print("%10d %8d  %s" % (s["live_at_peak"], s["alloc_calls"], " < ".join(names)))
+
+
+if __name__ == "__main__":
+    main()
