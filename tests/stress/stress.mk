@@ -13,7 +13,8 @@ $(STRESS_PROGS): $(STRESS_BUILD)/%: tests/stress/progs/%.c profiler/include/heap
 
 TEST_DEPS += $(STRESS_PROGS) $(BUILD)/tests/profiler/report-check $(LIBHEAPTAG) $(HEAPTAG_BIN)
 TESTS += tests/stress/t-threads.sh tests/stress/t-fork.sh tests/stress/t-spawn.sh \
-	tests/stress/t-signals.sh tests/stress/t-oom.sh
+	tests/stress/t-signals.sh tests/stress/t-oom.sh tests/stress/t-hostile-tracker.sh \
+	tests/stress/t-hostile-tools.sh
 
 stress-progs: $(STRESS_PROGS)
 .PHONY: stress-progs
