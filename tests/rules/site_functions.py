@@ -7,8 +7,16 @@ untagged, so a failing figure comes with the functions to write rules for.
     site_functions.py REPORT [TYPE] [N]
 
 prints the N (default 15) sites of TYPE (default untagged) with the most
-bytes live at the peak, each as "BYTES  f0 < f1 < f2 < f3"."""
+bytes live at the peak, each as "BYTES CALLS  f0 < f1 < f2 < f3".
+
+    site_functions.py --dead-rules RULES ELF...
+
+prints each rule (file:line) whose function glob matches no function of
+the ELF files (those whose file name matches the rule's module glob): a
+rule naming a function the program does not have is a typo or a rule for
+another version."""
 import bisect
+import fnmatch
 import json
 import os
 import subprocess
@@ -71,7 +79,24 @@ def name_of(report, addr):
     return "0x%x" % addr
 
 
+def dead_rules(rules_path, files):
+    dead = 0
+    for lineno, line in enumerate(open(rules_path), 1):
+        f = line.split("#", 1)[0].split()
+        if len(f) < 2:
+            continue
+        func, mod = f[1], f[2] if len(f) > 2 else "*"
+        names = [t[2] for p in files if fnmatch.fnmatchcase(os.path.basename(p), mod)
+                 for t in _symbols(p)[1]]
+        if not any(fnmatch.fnmatchcase(n, func) for n in names):
+            print("%s:%d: %s matches no function" % (rules_path, lineno, " ".join(f)))
+            dead += 1
+    return 1 if dead else 0
+
+
 def main():
+    if sys.argv[1] == "--dead-rules":
+        sys.exit(dead_rules(sys.argv[2], [os.path.realpath(p) for p in sys.argv[3:]]))
     report = json.load(open(sys.argv[1]))
     want = sys.argv[2] if len(sys.argv) > 2 else "untagged"
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 15
