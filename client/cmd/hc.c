@@ -325,8 +325,14 @@ int main(int argc, char **argv)
                        NULL);
     if (o.have_data) {
         hc_request_set_body(req, o.data, o.data_len);
-        if (!hc_headers_get(o.headers, "Content-Type"))
+        /* curl's order: the -H headers, Content-Length, then its default
+         * Content-Type, so servers that echo headers see the same request. */
+        if (!hc_headers_get(o.headers, "Content-Type") && !hc_headers_get(o.headers, "Content-Length")) {
+            char n[32];
+            snprintf(n, sizeof n, "%zu", o.data_len);
+            hc_headers_add(hc_request_headers(req), "Content-Length", n, NULL);
             hc_headers_add(hc_request_headers(req), "Content-Type", "application/x-www-form-urlencoded", NULL);
+        }
     }
     if (o.out_path) {
         outfile = fopen(o.out_path, "wb");
