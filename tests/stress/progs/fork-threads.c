@@ -70,6 +70,7 @@ int main(int argc, char **argv)
     int good = 0;
     for (int i = 0; i < n; i++) {
         int how = i % 3;
+        fflush(stdout);   /* or each child's exit() prints the parent's lines again */
         pid_t pid = fork();
         if (pid < 0) {
             perror("fork-threads: fork");
