@@ -112,7 +112,7 @@ static int open_debug_by_build_id(const struct elf_file *f, struct elf_file *dbg
         return -1;
     static const char hex[] = "0123456789abcdef";
     char path[256];
-    struct text_buf b = {path, 0, sizeof path, 0};
+    struct text_buf b = TEXT_BUF(path, sizeof path);
     tb_str(&b, "/usr/lib/debug/.build-id/");
     for (unsigned i = 0; i < nh->n_descsz; i++) {
         tb_char(&b, hex[id[i] >> 4]);
@@ -136,7 +136,7 @@ static int open_debug_by_link(const struct elf_file *f, const char *path, struct
         return -1;
     const char *slash = strrchr(path, '/');
     char buf[1024];
-    struct text_buf b = {buf, 0, sizeof buf, 0};
+    struct text_buf b = TEXT_BUF(buf, sizeof buf);
     tb_str(&b, "/usr/lib/debug");
     tb_mem(&b, path, slash ? (size_t)(slash - path) + 1 : 0);
     tb_str(&b, name);

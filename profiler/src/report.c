@@ -54,7 +54,7 @@ static const char *program_name(void)
  * directory the program started in. */
 static int expand_path(const char *tmpl, char *out, size_t cap)
 {
-    struct text_buf b = {out, 0, cap, 0};
+    struct text_buf b = TEXT_BUF(out, cap);
     if (tmpl[0] != '/' && settings.have_start_dir) {
         tb_str(&b, settings.start_dir);
         tb_char(&b, '/');
@@ -130,8 +130,7 @@ static int unused(const struct type_stats *c)
            !c->peak_live_bytes && !c->live_instances;
 }
 
-static void emit(struct text_buf *b, const char *reason, struct type_view *views,
-                 uint64_t own_bytes)
+static void emit(struct text_buf *b, const char *reason, struct type_view *views)
 {
     /* The whole-process peaks first: each was reached at a moment when no
      * type's live figure exceeded the type's peak read after it. */
@@ -188,7 +187,7 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     key(b, "overhead_bytes",
         (int64_t)(block_map_resident_bytes() + site_map_resident_bytes() +
                   site_table_resident_bytes() + timeline_resident_bytes()), 1);
-    key(b, "mapped_bytes", (int64_t)(os_mem_mapped_bytes() - own_bytes), 1);
+    key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "},\n\"types\":[");
     for (size_t i = 0; i < count; i++) {
@@ -217,39 +216,42 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     tb_str(b, "}\n");
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
+/* Views for the report: a static array, so a report needs no memory
+ * from the kernel at all (a process that ran out of address space still
+ * gets its report); a second report written at the same moment (a signal
+ * during heaptag_dump) maps its own. */
+static struct type_view static_views[HT_MAX_TYPES];
+static int static_views_busy;
 
-static int save(const char *path, const char *data, size_t len)
+/* A temporary name beside PATH, unique per process and call. */
+static int temp_name(const char *path, char *tmp, size_t cap)
 {
-    char tmp[HT_PATH_MAX + 64];
-    struct text_buf t = {tmp, 0, sizeof tmp, 0};
+    struct text_buf t = TEXT_BUF(tmp, cap);
     tb_str(&t, path);
     tb_str(&t, ".tmp");
     tb_u64(&t, (uint64_t)getpid());
     tb_char(&t, '-');
     tb_u64(&t, __atomic_add_fetch(&write_seq, 1, __ATOMIC_RELAXED));
     tb_cstr(&t);
-    if (t.truncated) {
+    return t.truncated ? -1 : 0;
+}
+
+/* Stream the report into a new temporary file, then rename it over PATH. */
+static int save(const char *path, const char *reason, struct type_view *views)
+{
+    char tmp[HT_PATH_MAX + 64];
+    if (temp_name(path, tmp, sizeof tmp) != 0) {
         errno = ENAMETOOLONG;
         return -1;
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
-    int rc = write_all(fd, data, len);
-    int err = errno;
+    char chunk[4096];
+    struct text_buf b = TEXT_BUF_FD(chunk, sizeof chunk, fd);
+    emit(&b, reason, views);
+    int rc = tb_flush(&b);
+    int err = b.write_errno;
     if (close(fd) != 0 && rc == 0) {
         rc = -1;
         err = errno;
@@ -276,26 +278,23 @@ int report_write(const char *tmpl, const char *reason)
         errno = ENAMETOOLONG;
         return -1;
     }
-    size_t types = type_count();
-    size_t views_bytes = (types * sizeof(struct type_view) + 4095) & ~(size_t)4095;
-    size_t cap = 65536 + types * 2048 + report_stacks_bound();
-    char *mem = os_mem_map(views_bytes + cap);
-    if (!mem) {
-        ht_warn("cannot write report to '", path, "': out of memory", NULL);
-        errno = ENOMEM;
-        return -1;
+    struct type_view *views = static_views;
+    size_t views_bytes = 0;
+    if (__atomic_exchange_n(&static_views_busy, 1, __ATOMIC_ACQUIRE)) {
+        views_bytes = sizeof static_views;
+        views = os_mem_map(views_bytes);
+        if (!views) {
+            ht_warn("cannot write report to '", path, "': out of memory", NULL);
+            errno = ENOMEM;
+            return -1;
+        }
     }
-    struct text_buf b = {mem + views_bytes, 0, cap, 0};
-    emit(&b, reason, (struct type_view *)mem, views_bytes + cap);
-    int rc;
-    if (b.truncated) {
-        errno = EOVERFLOW;
-        rc = -1;
-    } else {
-        rc = save(path, b.data, b.len);
-    }
+    int rc = save(path, reason, views);
     int err = errno;
-    os_mem_unmap(mem, views_bytes + cap);
+    if (views == static_views)
+        __atomic_store_n(&static_views_busy, 0, __ATOMIC_RELEASE);
+    else
+        os_mem_unmap(views, views_bytes);
     if (rc != 0) {
         const char *why = strerrordesc_np(err);
         ht_warn("cannot write report to '", path, "': ", why ? why : "error", NULL);

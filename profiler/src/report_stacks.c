@@ -5,7 +5,6 @@
  * need the loader's lock, which a signal handler must not take. */
 #include "report_stacks.h"
 #include "ht_common.h"
-#include "os_mem.h"
 #include "rules.h"
 #include "site_table.h"
 #include "stack_capture.h"
@@ -13,9 +12,8 @@
 #include "type_registry.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
-
-#define MAPS_MAX (4u << 20)
 
 static void key(struct text_buf *b, const char *k, int64_t v)
 {
@@ -36,21 +34,6 @@ void report_emit_hist(struct text_buf *b, const int64_t *hist)
     tb_char(b, ']');
 }
 
-size_t report_stacks_bound(void)
-{
-    size_t sites = site_count();
-    size_t details = 0;
-    uint32_t n = timeline_count();
-    const struct timeline_sample *s = timeline_samples();
-    for (uint32_t i = 0; i < n; i++)
-        if (s[i].detail >= 0) {
-            uint32_t pairs;
-            timeline_detail(s[i].detail, &pairs);
-            details += 8 + pairs * 44;
-        }
-    return 4096 + MAPS_MAX + sites * (600 + (size_t)stack_depth * 21) + n * 130 + details;
-}
-
 static uint64_t hex(const char **p)
 {
     uint64_t v = 0;
@@ -63,62 +46,70 @@ static uint64_t hex(const char **p)
     }
 }
 
-/* Executable, file-backed mappings: enough to place every frame. */
+/* One line of /proc/self/maps (start-end perms offset dev inode path):
+ * executable, file-backed mappings are enough to place every frame. */
+static void emit_module_line(struct text_buf *b, const char *p, const char *eol, int *first)
+{
+    uint64_t start = hex(&p);
+    p++;
+    uint64_t end = hex(&p);
+    p++;
+    int exec = p + 3 < eol && p[2] == 'x';
+    p += 5;
+    uint64_t offset = hex(&p);
+    for (int field = 0; field < 2 && p < eol; field++) { /* skip dev, inode */
+        while (p < eol && *p == ' ')
+            p++;
+        while (p < eol && *p != ' ')
+            p++;
+    }
+    while (p < eol && *p == ' ')
+        p++;
+    if (!exec || p >= eol || *p != '/')
+        return;
+    char path[1024];
+    size_t n = (size_t)(eol - p) < sizeof path - 1 ? (size_t)(eol - p) : sizeof path - 1;
+    memcpy(path, p, n);
+    path[n] = 0;
+    tb_str(b, *first ? "\n{\"path\":" : ",\n{\"path\":");
+    *first = 0;
+    tb_json_str(b, path);
+    key(b, "start", (int64_t)start);
+    key(b, "end", (int64_t)end);
+    key(b, "offset", (int64_t)offset);
+    tb_char(b, '}');
+}
+
+/* Read the maps file in small pieces: a report needs no memory of its own. */
 static void emit_modules(struct text_buf *b)
 {
     tb_str(b, ",\n\"modules\":[");
-    char *buf = os_mem_map(MAPS_MAX);
-    int fd = buf ? open("/proc/self/maps", O_RDONLY | O_CLOEXEC) : -1;
-    size_t len = 0;
-    while (fd >= 0 && len < MAPS_MAX - 1) {
-        ssize_t r = read(fd, buf + len, MAPS_MAX - 1 - len);
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    char buf[8192];
+    size_t have = 0;
+    int first = 1;
+    while (fd >= 0) {
+        ssize_t r = read(fd, buf + have, sizeof buf - have);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             break;
-        len += (size_t)r;
+        have += (size_t)r;
+        size_t done = 0;
+        for (;;) {
+            const char *eol = memchr(buf + done, '\n', have - done);
+            if (!eol)
+                break;
+            emit_module_line(b, buf + done, eol, &first);
+            done = (size_t)(eol - buf) + 1;
+        }
+        if (done == 0 && have == sizeof buf)
+            have = 0; /* a line longer than the buffer: drop it */
+        memmove(buf, buf + done, have - done);
+        have -= done;
     }
     if (fd >= 0)
         close(fd);
-    int first = 1;
-    for (size_t i = 0; buf && i < len;) {
-        /* start-end perms offset dev inode path */
-        const char *p = buf + i, *eol = p;
-        while (eol < buf + len && *eol != '\n')
-            eol++;
-        uint64_t start = hex(&p);
-        p++;
-        uint64_t end = hex(&p);
-        p++;
-        int exec = p + 3 < eol && p[2] == 'x';
-        p += 5;
-        uint64_t offset = hex(&p);
-        for (int field = 0; field < 2 && p < eol; field++) { /* skip dev, inode */
-            while (p < eol && *p == ' ')
-                p++;
-            while (p < eol && *p != ' ')
-                p++;
-        }
-        while (p < eol && *p == ' ')
-            p++;
-        if (exec && p < eol && *p == '/') {
-            char path[1024];
-            size_t n = (size_t)(eol - p) < sizeof path - 1 ? (size_t)(eol - p) : sizeof path - 1;
-            for (size_t k = 0; k < n; k++)
-                path[k] = p[k];
-            path[n] = 0;
-            tb_str(b, first ? "\n{\"path\":" : ",\n{\"path\":");
-            first = 0;
-            tb_json_str(b, path);
-            key(b, "start", (int64_t)start);
-            key(b, "end", (int64_t)end);
-            key(b, "offset", (int64_t)offset);
-            tb_char(b, '}');
-        }
-        i = (size_t)(eol - buf) + 1;
-    }
-    if (buf)
-        os_mem_unmap(buf, MAPS_MAX);
     tb_char(b, ']');
 }
 

@@ -6,8 +6,6 @@
 #include "text_buf.h"
 #include <stddef.h>
 
-/* An upper bound of the bytes report_emit_stacks writes. */
-size_t report_stacks_bound(void);
 /* Append ",\"stacks\":…" and the rest to the report being written. */
 void report_emit_stacks(struct text_buf *b);
 /* A JSON array of size-histogram counts. */

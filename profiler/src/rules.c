@@ -60,7 +60,7 @@ void rules_load(const char *path)
     int n = rules_parse(text, got, rules, MAX_RULES, &bad_line, &why);
     if (n < 0) {
         char line[16];
-        struct text_buf tb = {line, 0, sizeof line, 0};
+        struct text_buf tb = TEXT_BUF(line, sizeof line);
         tb_u64(&tb, bad_line);
         tb_cstr(&tb);
         ht_warn("ignoring HEAPTAG_RULES: ", path, ":", line, ": ", why, NULL);

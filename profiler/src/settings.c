@@ -18,7 +18,7 @@ void ht_warn(const char *first, ...)
     if (settings.quiet)
         return;
     char line[1024];
-    struct text_buf tb = {line, 0, sizeof line - 1, 0};
+    struct text_buf tb = TEXT_BUF(line, sizeof line - 1);
     tb_str(&tb, "heaptag: ");
     va_list ap;
     va_start(ap, first);

@@ -1,11 +1,47 @@
 #include "text_buf.h"
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+
+static int write_all(struct text_buf *b, const char *p, size_t n)
+{
+    while (n && !b->write_errno) {
+        ssize_t w = write(b->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            b->write_errno = w < 0 ? errno : EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return b->write_errno ? -1 : 0;
+}
+
+int tb_flush(struct text_buf *b)
+{
+    if (b->fd < 0)
+        return 0;
+    int rc = write_all(b, b->data, b->len);
+    b->len = 0;
+    return rc;
+}
 
 void tb_mem(struct text_buf *b, const char *s, size_t n)
 {
-    if (b->truncated || b->len + n + 1 > b->cap) {
-        b->truncated = 1;
+    if (b->truncated || b->write_errno)
         return;
+    if (b->len + n + 1 > b->cap) {
+        if (b->fd < 0) {
+            b->truncated = 1;
+            return;
+        }
+        tb_flush(b);
+        if (n + 1 > b->cap) { /* larger than the whole buffer: straight out */
+            write_all(b, s, n);
+            return;
+        }
     }
     memcpy(b->data + b->len, s, n);
     b->len += n;
