@@ -33,7 +33,7 @@ def peak(path):
 
 
 def types(path):
-    keys = ("alloc_calls", "free_calls", "realloc_calls", "bytes_requested", "live_bytes",
+    keys = ("alloc_calls", "free_calls", "bytes_requested", "live_bytes",
             "peak_live_bytes", "live_blocks", "temporary_calls", "size_hist")
     for t in sorted(load(path)["types"], key=lambda t: t["name"]):
         print(t["name"], " ".join("%s=%s" % (k, t.get(k)) for k in keys))

@@ -14,7 +14,15 @@ bytes live at the peak, each as "BYTES CALLS  f0 < f1 < f2 < f3".
 prints each rule (file:line) whose function glob matches no function of
 the ELF files (those whose file name matches the rule's module glob): a
 rule naming a function the program does not have is a typo or a rule for
-another version."""
+another version.
+
+    site_functions.py --entry REPORT ENTRY-GLOB
+
+prints "TYPE CALLS BYTES" (alloc_calls, bytes_requested), one line per
+type, summed over the sites whose entry into the C library matches
+ENTRY-GLOB: the outermost frame of the run of libc/ld.so frames the stack
+starts with (the libc function the program called).  ENTRY-GLOB "?" lists
+the entries instead.  What one library call allocated, by type."""
 import bisect
 import fnmatch
 import json
@@ -94,7 +102,40 @@ def dead_rules(rules_path, files):
     return 1 if dead else 0
 
 
+def module_of(report, addr):
+    for m in report["modules"]:
+        if m["start"] <= addr < m["end"]:
+            return os.path.basename(m["path"])
+    return ""
+
+
+def entry(path, glob):
+    report = json.load(open(path))
+    acc = {}
+    for s in report["sites"]:
+        first = None
+        for a in s["frames"]:
+            if not module_of(report, a - 1).startswith(("libc.so", "ld-linux")):
+                break
+            first = name_of(report, a - 1)
+        if glob == "?":
+            seen = acc.setdefault(first, [0, 0])
+            seen[0] += s["alloc_calls"]
+            seen[1] += s["bytes_requested"]
+            continue
+        if first is None or not fnmatch.fnmatchcase(first, glob):
+            continue
+        a = acc.setdefault(s["type"], [0, 0])
+        a[0] += s["alloc_calls"]
+        a[1] += s["bytes_requested"]
+    for t in sorted(acc):
+        print(t, acc[t][0], acc[t][1])
+
+
 def main():
+    if sys.argv[1] == "--entry":
+        entry(*sys.argv[2:4])
+        return
     if sys.argv[1] == "--dead-rules":
         sys.exit(dead_rules(sys.argv[2], [os.path.realpath(p) for p in sys.argv[3:]]))
     report = json.load(open(sys.argv[1]))
