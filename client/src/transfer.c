@@ -264,7 +264,9 @@ hc_response *hc_read_response(hc_connection *c, bool head_request, bool decode, 
 {
     res->reusable = false;
     res->nothing_received = false;
-    struct hc_head *head = malloc(sizeof *head);   /* 8 KiB: keep it off small stacks */
+    /* 8 KiB: keep it off small stacks.  Transient, but the Response's
+     * while it is read: tagged as its payload. */
+    struct hc_head *head = hc_payload_alloc(T, sizeof *head);
     if (!head) {
         hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "out of memory");
         return NULL;

@@ -58,11 +58,13 @@ int heaptag_dump(const char *path) __attribute__((weak));
 
 #ifdef HEAPTAG_DISABLE
 #define HEAPTAG_ACTIVE() 0
-#define HEAPTAG_PUSH(type) ((void)0)
+/* The arguments are still evaluated (once), so a disabled build warns
+ * about nothing a tagged build would not. */
+#define HEAPTAG_PUSH(type) ((void)(type))
 #define HEAPTAG_POP() ((void)0)
-#define HEAPTAG_RETAG(block, type) ((void)0)
-#define HEAPTAG_INSTANCE_NEW(type) ((void)0)
-#define HEAPTAG_INSTANCE_FREE(type) ((void)0)
+#define HEAPTAG_RETAG(block, type) ((void)(block), (void)(type))
+#define HEAPTAG_INSTANCE_NEW(type) ((void)(type))
+#define HEAPTAG_INSTANCE_FREE(type) ((void)(type))
 #else
 /* True when libheaptag.so is loaded into this process. */
 #define HEAPTAG_ACTIVE() (heaptag_push != 0)

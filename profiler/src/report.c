@@ -158,6 +158,15 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
             count++;
     }
     sort_views(views, count);
+    /* The whole process was at least as high as any one type ever was.
+     * Counters updated one by one can leave the recorded total short of
+     * that when threads race (a free lowering the total before its type
+     * while another thread raises the type): the largest type peak is the
+     * better figure then. */
+    for (size_t i = 0; i < count; i++) {
+        total_peak = max64(total_peak, views[i].c.peak_live_bytes);
+        total_upeak = max64(total_upeak, views[i].c.peak_live_usable);
+    }
 
     tb_str(b, "{\"format\":\"heaptag-report\",\"version\":1,\"program\":");
     tb_json_str(b, program_name());

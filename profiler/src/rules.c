@@ -67,29 +67,86 @@ void rules_load(const char *path)
         return;
     }
     for (int i = 0; i < n; i++)
-        rule_types[i] = type_intern(rules[i].type);
+        rule_types[i] = rules[i].type[0] == '.' ? HT_TYPE_NONE : type_intern(rules[i].type);
     nrules = n; /* the text stays mapped: the rules point into it */
 }
 
+/* Which rule a return address matches (see match_frame), cached: a program
+ * has far fewer distinct return addresses than call sites, and naming one
+ * costs a dladdr and a symbol search.  Direct-mapped; a collision just
+ * evicts.  Entries are written whole under no lock: a torn read can only
+ * fail the address check and fall back to the lookup. */
+#define FRAME_CACHE (1u << 16)
+struct frame_answer {
+    uintptr_t addr;
+    uint32_t type;
+};
+static struct frame_answer *frame_cache;
+
+/* Which rule a return address matches: its index + 1, or 0 for none. */
+static uint32_t match_frame(uintptr_t frame)
+{
+    /* A return address may be one past the end of its function (a call
+     * as the last instruction); look up the byte before it. */
+    const char *function, *module;
+    elf_function_at(frame - 1, &function, &module);
+    if (!function)
+        return 0;
+    if (!module)
+        module = "";
+    const char *slash = strrchr(module, '/');
+    const char *base = slash ? slash + 1 : module;
+    for (int r = 0; r < nrules; r++)
+        if (glob_match(rules[r].function, function) &&
+            (!rules[r].module || glob_match(rules[r].module, base)))
+            return (uint32_t)r + 1;
+    return 0;
+}
+
+static uint32_t frame_rule(uintptr_t frame)
+{
+    if (!frame_cache)
+        frame_cache = os_mem_map(FRAME_CACHE * sizeof *frame_cache);
+    if (!frame_cache)
+        return match_frame(frame);
+    struct frame_answer *slot = &frame_cache[(frame * 0x9e3779b97f4a7c15ULL) >> 48];
+    struct frame_answer seen = {HT_LOAD(&slot->addr), HT_LOAD(&slot->type)};
+    if (seen.addr == frame && HT_LOAD(&slot->addr) == frame)
+        return seen.type;
+    uint32_t type = match_frame(frame);
+    HT_STORE(&slot->addr, 0);
+    HT_STORE(&slot->type, type);
+    HT_STORE(&slot->addr, frame);
+    return type;
+}
+
+/* The innermost frame matching a rule decides.  A rule whose type starts
+ * with '.' is a suffix: the innermost frame matching one marks the block
+ * (a generic payload helper, say) and the search goes on outwards; the
+ * type found there gets the suffix ("Response" + ".payload"). */
 uint32_t rules_type_for(const uintptr_t *frames, uint32_t depth)
 {
     if (!nrules)
         return HT_TYPE_UNTAGGED;
+    const char *suffix = NULL;
     for (uint32_t f = 0; f < depth; f++) {
-        /* A return address may be one past the end of its function (a call
-         * as the last instruction); look up the byte before it. */
-        const char *function, *module;
-        elf_function_at(frames[f] - 1, &function, &module);
-        if (!function)
+        uint32_t r = frame_rule(frames[f]);
+        if (!r)
             continue;
-        if (!module)
-            module = "";
-        const char *slash = strrchr(module, '/');
-        const char *base = slash ? slash + 1 : module;
-        for (int r = 0; r < nrules; r++)
-            if (glob_match(rules[r].function, function) &&
-                (!rules[r].module || glob_match(rules[r].module, base)))
-                return rule_types[r];
+        const char *type = rules[r - 1].type;
+        if (type[0] == '.') {
+            if (!suffix)
+                suffix = type;
+            continue;
+        }
+        if (!suffix)
+            return rule_types[r - 1];
+        char name[512];
+        struct text_buf b = TEXT_BUF(name, sizeof name);
+        tb_str(&b, type);
+        tb_str(&b, suffix);
+        tb_cstr(&b);
+        return b.truncated ? rule_types[r - 1] : type_intern(name);
     }
     return HT_TYPE_UNTAGGED;
 }

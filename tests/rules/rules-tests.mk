@@ -12,18 +12,17 @@ $(RT_BUILD)/glibc-prog: tests/rules/glibc_prog.c
 	$(CC) $(CFLAGS_BASE) -o $@ $<
 
 TESTS += tests/rules/test-glibc.sh
+TESTS += tests/rules/test-client.sh
 TEST_DEPS += $(RT_BUILD)/glibc-prog
 
 # The reference client built without tagging (-DHEAPTAG_DISABLE: not even
 # the weak-symbol checks remain), from the client's own sources and flags,
 # one folder per mode: build/rules-untagged/<mode>/bin/hc-load.  Types come
-# from profiler/rules/hc-client.rules instead.  -Wno-unused-parameter:
-# heaptag.h's HEAPTAG_SCOPE helper leaves its parameter unused when
-# HEAPTAG_DISABLE empties HEAPTAG_PUSH (to be fixed in heaptag.h).
+# from profiler/rules/hc-client.rules instead.
 # -fno-optimize-sibling-calls: a tail call (hc_headers_new ending in
 # ho_new) would take the function that names the type off the stack.
 RT_UNTAGGED = $(BUILD)/rules-untagged/$(1)
-RT_UNTAGGED_CFLAGS = $(CLIENT_CFLAGS) -DHEAPTAG_DISABLE -Wno-unused-parameter -fno-optimize-sibling-calls
+RT_UNTAGGED_CFLAGS = $(CLIENT_CFLAGS) -DHEAPTAG_DISABLE -fno-optimize-sibling-calls
 define RT_UNTAGGED_RULES
 $(call RT_UNTAGGED,$(1))/obj/%.o: client/src/%.c $(CLIENT_HDRS)
 	@mkdir -p $$(dir $$@)
