@@ -31,6 +31,7 @@ struct ht_report {
 	int64_t pid, ppid;
 	char *reason;
 	int64_t duration_ms;
+	int concurrent; /* written while other threads may have been allocating */
 	char *allocator;
 	struct ht_totals totals;
 	int64_t overhead_bytes, peak_overhead_bytes; /* peak: -1 if not reported */

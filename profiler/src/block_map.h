@@ -7,7 +7,8 @@
  * so no lock is needed: the allocator's own synchronisation orders one
  * owner after the next.
  *
- * Cell format: 0 means no block.  Otherwise the low 11 bits are the type id
+ * Cell format: 0 means no block, unless the overflow table has it (a
+ * block whose leaf could not be mapped).  Otherwise the low 11 bits are the type id
  * (1..2047) and the high 5 bits are usable - requested (0..30); the value
  * 31 there means "the record is in the overflow table" (overflow_table.h),
  * as do addresses the radix does not cover.  Storing the difference instead
@@ -47,11 +48,10 @@ HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t 
     if (HT_UNLIKELY(!addr_radix_covers(a)))
         return overflow_insert(a, type, requested);
     uint16_t *cell = block_cell(a);
-    /* If no leaf can be mapped the block stays unrecorded (its free will
-     * count as foreign): putting it in the overflow table instead would hide
-     * it from lookups once another block maps the leaf. */
+    /* No leaf and none to be had (out of address space): the overflow
+     * table keeps the block, and lookups that find a zero cell ask it. */
     if (HT_UNLIKELY(!cell) && !(cell = addr_radix_make(&block_cells, a)))
-        return -1;
+        return overflow_insert(a, type, requested);
     size_t delta = usable - requested;
     if (HT_LIKELY(delta < CELL_DELTA_ESCAPE && type <= CELL_TYPE_MASK)) {
         HT_STORE(cell, (uint16_t)(type | (delta << CELL_TYPE_BITS)));
@@ -74,8 +74,12 @@ HT_INLINE int block_map_lookup(void *p, size_t *usable, struct block_record *out
     }
     uint16_t *cell = block_cell(a);
     uint16_t v = cell ? HT_LOAD(cell) : 0;
-    if (!v)
-        return 0;
+    if (!v) {
+        if (HT_LIKELY(!overflow_count()) || !overflow_lookup(a, out))
+            return 0;
+        *usable = next_usable_size(p);
+        return 1;
+    }
     *usable = next_usable_size(p);
     if (HT_UNLIKELY(v == CELL_OVERFLOW))
         return overflow_lookup(a, out);
@@ -97,8 +101,13 @@ HT_INLINE int block_map_take(void *p, size_t *usable, struct block_record *out)
     }
     uint16_t *cell = block_cell(a);
     uint16_t v = cell ? HT_LOAD(cell) : 0;
-    if (!v)
-        return 0;
+    if (!v) {
+        if (HT_LIKELY(!overflow_count()) || !overflow_lookup(a, out))
+            return 0;
+        *usable = next_usable_size(p);
+        overflow_erase(a);
+        return 1;
+    }
     *usable = next_usable_size(p);
     HT_STORE(cell, 0);
     if (HT_UNLIKELY(v == CELL_OVERFLOW)) {
@@ -115,14 +124,15 @@ static inline int block_map_set_type(void *p, uint32_t type, size_t requested, s
 {
     uintptr_t a = (uintptr_t)p;
     uint16_t *cell = addr_radix_covers(a) ? block_cell(a) : NULL;
-    if (cell && HT_LOAD(cell) != CELL_OVERFLOW && type > CELL_TYPE_MASK) {
+    uint16_t v = cell ? HT_LOAD(cell) : 0;
+    if (v && v != CELL_OVERFLOW && type > CELL_TYPE_MASK) {
         /* The new id does not fit the cell: move the record out. */
         if (overflow_insert(a, type, requested) != 0)
             return -1;
         HT_STORE(cell, CELL_OVERFLOW);
         return 0;
     }
-    if (!cell || HT_LOAD(cell) == CELL_OVERFLOW)
+    if (!v || v == CELL_OVERFLOW) /* no cell, or the record is in the table */
         return overflow_set_type(a, type) ? 0 : -1;
     HT_STORE(cell, (uint16_t)(type | ((usable - requested) << CELL_TYPE_BITS)));
     return 0;

@@ -23,28 +23,33 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/single_threaded.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The pid this image runs as, kept current in fork children: a process
+ * whose getpid() differs is a vfork or posix_spawn child sharing our
+ * memory, which must not write a report of its parent's counters. */
+static pid_t own_pid;
+/* Whether the process had other threads when it last forked. */
+static int threads_at_fork;
+
 /* Fork: the child must not inherit a spinlock held by a thread that does
- * not exist there, so fork holds both locks across the copy.  Neither lock
- * is ever held while calling out to code that could itself wait on fork. */
+ * not exist there, so fork holds every tracker lock across the copy.  No
+ * lock is ever held while calling out to code that could wait on fork. */
 static void before_fork(void)
 {
+    threads_at_fork = !__libc_single_threaded;
     elf_symbols_lock_for_fork();
     type_registry_lock_for_fork();
     site_table_lock_for_fork();
     overflow_lock_for_fork();
 }
 
-/* The pid this image runs as, kept current in fork children: a process
- * whose getpid() differs is a vfork or posix_spawn child sharing our
- * memory, which must not write a report of its parent's counters. */
-static pid_t own_pid;
-
 static void after_fork_in_child(void)
 {
     own_pid = getpid();
+    report_note_fork_child(threads_at_fork);
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -97,6 +102,7 @@ static void install(int sig, void (*handler)(int), int flags)
 void tracker_early_init(void)
 {
     own_pid = getpid();
+    overflow_reserve();
     settings_load();
     report_mark_start();
     timeline_init(settings.timeline_ms);

@@ -60,6 +60,19 @@ static int grow(void)
     return 0;
 }
 
+size_t overflow_count(void)
+{
+    return __atomic_load_n(&count, __ATOMIC_RELAXED);
+}
+
+void overflow_reserve(void)
+{
+    ht_spin_lock(&lock);
+    if (!capacity)
+        grow();
+    ht_spin_unlock(&lock);
+}
+
 int overflow_insert(uintptr_t key, uint32_t type, uint64_t requested)
 {
     int rc = 0;
@@ -72,7 +85,7 @@ int overflow_insert(uintptr_t key, uint32_t type, uint64_t requested)
         rc = -1;
     } else {
         put(slots, capacity, (struct slot){key, type, requested});
-        count++;
+        __atomic_store_n(&count, count + 1, __ATOMIC_RELAXED);
     }
     ht_spin_unlock(&lock);
     return rc;
@@ -121,7 +134,7 @@ int overflow_erase(uintptr_t key)
         }
     }
     slots[hole].key = 0;
-    count--;
+    __atomic_store_n(&count, count - 1, __ATOMIC_RELAXED);
     ht_spin_unlock(&lock);
     return 1;
 }

@@ -21,6 +21,7 @@
 #include "type_registry.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/single_threaded.h>
 #include <stdio.h> /* rename(2) only: no stream is ever opened here */
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,17 @@
 extern char *program_invocation_short_name;
 static struct timespec started;
 static unsigned write_seq;
+static int forked_from_threads;
+
+void report_note_fork_child(int parent_had_threads)
+{
+    forked_from_threads |= parent_had_threads;
+}
+
+static int report_concurrent(void)
+{
+    return !__libc_single_threaded || forked_from_threads;
+}
 
 void report_mark_start(void)
 {
@@ -177,6 +189,9 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
     tb_json_str(b, reason);
     tb_str(b, ",");
     key(b, "duration_ms", (int64_t)elapsed_ms(), 1);
+    /* Whether other threads could be mid-allocation while this was read
+     * (or were, in the parent, when this fork child was copied). */
+    tb_str(b, report_concurrent() ? "\"concurrent\":true," : "\"concurrent\":false,");
     tb_str(b, "\"allocator\":");
     tb_json_str(b, next_alloc_provider());
     tb_str(b, ",\n\"totals\":{");

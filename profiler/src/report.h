@@ -6,6 +6,9 @@
  * given reason.  Async-signal-safe; no lock is taken and nothing allocated
  * from the heap.  Returns 0, or -1 with errno set (and one warning line). */
 int report_write(const char *template_or_null, const char *reason);
+/* A fork child records whether its parent had other threads, which may
+ * have been mid-update when the counters were copied. */
+void report_note_fork_child(int parent_had_threads);
 /* Monotonic start time, set by the constructor. */
 void report_mark_start(void);
 #endif

@@ -92,6 +92,9 @@ static void check_top(const char *file, json_t *r)
     if (!known)
         rc_fail(file, "reason: missing or not one of exit/_exit/dump/sigusr2/sigterm/sigint");
     (void)get_count(file, r, "(top)", "duration_ms");
+    v = json_object_get(r, "concurrent");
+    if (!json_is_boolean(v))
+        rc_fail(file, "concurrent: missing or not true/false");
     v = json_object_get(r, "allocator");
     if (!json_is_string(v) || json_string_length(v) == 0)
         rc_fail(file, "allocator: missing or not a non-empty string");
