@@ -76,6 +76,36 @@ for r in $(seq "$ROUNDS"); do
     done
 done
 
+# hc-load reports latency in milliseconds: add microsecond keys like curl-load's.
+for c in "${clients[@]}"; do
+    [ "$c" = libcurl ] && continue
+    awk '/^failed$/ { print; next }
+         { line = $0
+           for (i = 1; i <= NF; i++) if ($i ~ /^p(50|90|99)_ms=/) {
+               split($i, kv, "="); k = kv[1]; sub(/_ms$/, "_us", k)
+               line = line " " k "=" int(kv[2] * 1000 + 0.5) }
+           print line }' "$work/$c" >"$work/$c.us" && mv "$work/$c.us" "$work/$c"
+done
+
+# Memory per kept Response, from the tracker: one --keep run per mode under
+# heaptag; Response objects alone / with their payload (bytes per instance).
+mem_per_response() {
+    local mode=$1
+    local report=$work/keep-$mode.json
+    "$BUILD/bin/heaptag" run --quiet -o "$report" -- "$BUILD/$mode/bin/hc-load" -n 2000 -c "$K" --keep "$url" \
+        >/dev/null 2>&1 || { echo "-"; return; }
+    /usr/bin/python3 - "$report" <<'PY'
+import json, sys
+types = {t["name"]: t for t in json.load(open(sys.argv[1]))["types"]}
+r = types.get("Response"); p = types.get("Response.payload", {"peak_live_bytes": 0})
+if not r or not r["peak_live_instances"]:
+    print("-")
+else:
+    n = r["peak_live_instances"]
+    print("%.0f/%.0f" % (r["peak_live_bytes"] / n, (r["peak_live_bytes"] + p["peak_live_bytes"]) / n))
+PY
+}
+
 # median KEY FILE: median of KEY over the successful rounds.
 median() {
     grep -v '^failed' "$2" | while read -r line; do kv "$line" "$1"; done | sort -g |
@@ -86,20 +116,16 @@ base=$(median rps "$work/libcurl")
 out=$BUILD/bench/client.txt
 mkdir -p "$BUILD/bench"
 {
-    printf '%-14s %10s %9s %8s %8s %14s\n' client req/s vs-curl p50_us p99_us bytes/Response
+    printf '%-14s %10s %9s %8s %8s %18s\n' client req/s vs-curl p50_us p99_us "B/Response (+data)"
     for c in "${clients[@]}"; do
         rps=$(median rps "$work/$c")
         ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN{ if (a=="-" || b=="-" || b==0) print "-"; else printf "%.2f", a/b }')
-        # hc-load may report the memory each kept Response costs; libcurl keeps none.
+        # bytes per kept Response, storage/with payload; libcurl keeps none.
         mem=-
-        last=$(grep -v '^failed' "$work/$c" | tail -n 1)
-        for key in bytes_per_response response_bytes mem_per_response; do
-            v=$(kv "$last" "$key")
-            [ -n "$v" ] && { mem=$v; break; }
-        done
-        printf '%-14s %10s %9s %8s %8s %14s\n' "$c" "$rps" "$ratio" \
+        [ "$c" = libcurl ] || mem=$(mem_per_response "${c#hc-}")
+        printf '%-14s %10s %9s %8s %8s %18s\n' "$c" "$rps" "$ratio" \
             "$(median p50_us "$work/$c")" "$(median p99_us "$work/$c")" "$mem"
     done
 } | tee "$out"
-grep -q failed "$work"/libcurl "$work"/hc-* 2>/dev/null && exit 1
+grep -qx failed "$work"/libcurl "$work"/hc-* 2>/dev/null && exit 1
 exit 0
