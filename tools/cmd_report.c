@@ -142,7 +142,7 @@ int cmd_report(int argc, char **argv)
 	char err[1024];
 	struct ht_report *r = ht_report_load(path, err, sizeof err);
 	struct ht_stacks *s = NULL;
-	if (r && !(s = ht_stacks_load(path, err, sizeof err))) {
+	if (r && !(s = ht_stacks_load(r, err, sizeof err))) {
 		ht_report_free(r);
 		r = NULL;
 	}

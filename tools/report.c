@@ -244,11 +244,12 @@ struct ht_report *ht_report_load(const char *path, char *err, size_t errlen)
 			  jerr.line, jerr.column, jerr.text);
 	else
 		rc = load_doc(doc, r, err, errlen);
-	json_decref(doc);
 	if (rc) {
+		json_decref(doc);
 		ht_report_free(r);
 		return NULL;
 	}
+	r->json = doc;
 	return r;
 }
 
@@ -263,6 +264,7 @@ void ht_report_free(struct ht_report *r)
 	free(r->program);
 	free(r->reason);
 	free(r->allocator);
+	json_decref(r->json);
 	free(r);
 }
 

@@ -37,6 +37,8 @@ struct ht_report {
 	int64_t overhead_bytes, peak_overhead_bytes; /* peak: -1 if not reported */
 	size_t ntypes;
 	struct ht_type *types;
+	void *json;     /* the parsed document (a json_t), for readers of the
+			 * extensions (stacks_load.c): a report is parsed once */
 };
 
 /* Load and validate PATH.  On failure returns NULL and writes a one-line

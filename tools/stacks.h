@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ht_report;
+
 #define HT_SIZE_HIST 24
 
 struct ht_module {
@@ -57,9 +59,10 @@ struct ht_stacks {
 	struct ht_type_extra *types;
 };
 
-/* Load the stacks parts of the report at PATH.  NULL with a one-line
- * reason in ERR when they are missing or malformed. */
-struct ht_stacks *ht_stacks_load(const char *path, char *err, size_t errlen);
+/* The stacks parts of a loaded report (from its parsed document, not the
+ * file again).  NULL with a one-line reason in ERR when they are
+ * malformed. */
+struct ht_stacks *ht_stacks_load(const struct ht_report *r, char *err, size_t errlen);
 void ht_stacks_free(struct ht_stacks *s);
 
 const struct ht_site *ht_stacks_site(const struct ht_stacks *s, int64_t id);

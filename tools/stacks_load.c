@@ -4,6 +4,7 @@
  * not add up would produce flame graphs and massif trees that look right
  * and are not.
  */
+#include "report.h"
 #include "stacks.h"
 
 #include <inttypes.h>
@@ -305,17 +306,10 @@ static int load(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 	return load_timeline(doc, s, err, errlen);
 }
 
-struct ht_stacks *ht_stacks_load(const char *path, char *err, size_t errlen)
+struct ht_stacks *ht_stacks_load(const struct ht_report *r, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	if (!doc) {
-		fail(err, errlen, "not valid JSON (line %d: %s)", jerr.line, jerr.text);
-		return NULL;
-	}
 	struct ht_stacks *s = calloc(1, sizeof *s);
-	int rc = s ? load(doc, s, err, errlen) : fail(err, errlen, "out of memory");
-	json_decref(doc);
+	int rc = s ? load(r->json, s, err, errlen) : fail(err, errlen, "out of memory");
 	if (rc) {
 		ht_stacks_free(s);
 		return NULL;
