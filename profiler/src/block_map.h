@@ -63,61 +63,46 @@ HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t 
     return 0;
 }
 
-HT_INLINE int block_map_lookup(void *p, size_t *usable, struct block_record *out)
+/* The walk shared by lookup and take: FORGET is a constant at each call
+ * site, so each gets its own straight-line code. */
+HT_INLINE int block_map_find(void *p, size_t *usable, struct block_record *out, int forget)
 {
     uintptr_t a = (uintptr_t)p;
-    if (HT_UNLIKELY(!addr_radix_covers(a))) {
-        if (!overflow_lookup(a, out))
-            return 0;
-        *usable = next_usable_size(p);
-        return 1;
-    }
-    uint16_t *cell = block_cell(a);
+    uint16_t *cell = addr_radix_covers(a) ? block_cell(a) : NULL;
     uint16_t v = cell ? HT_LOAD(cell) : 0;
-    if (!v) {
-        if (HT_LIKELY(!overflow_count()) || !overflow_lookup(a, out))
-            return 0;
+    if (HT_LIKELY(v && v != CELL_OVERFLOW)) {
         *usable = next_usable_size(p);
+        if (forget)
+            HT_STORE(cell, 0);
+        out->type = v & CELL_TYPE_MASK;
+        out->requested = *usable - (v >> CELL_TYPE_BITS);
         return 1;
     }
+    /* The overflow table: flagged in the cell, or no cell (an address the
+     * map does not cover, a leaf that could not be mapped) and a table
+     * that is not empty. */
+    if (!v && (cell || addr_radix_covers(a)) && HT_LIKELY(!overflow_count()))
+        return 0;
+    if (!overflow_lookup(a, out))
+        return 0;
     *usable = next_usable_size(p);
-    if (HT_UNLIKELY(v == CELL_OVERFLOW))
-        return overflow_lookup(a, out);
-    out->type = v & CELL_TYPE_MASK;
-    out->requested = *usable - (v >> CELL_TYPE_BITS);
+    if (forget) {
+        if (cell)
+            HT_STORE(cell, 0);
+        overflow_erase(a);
+    }
     return 1;
+}
+
+HT_INLINE int block_map_lookup(void *p, size_t *usable, struct block_record *out)
+{
+    return block_map_find(p, usable, out, 0);
 }
 
 /* Find a block and forget it: 1 and *out, *usable filled, or 0 if unknown. */
 HT_INLINE int block_map_take(void *p, size_t *usable, struct block_record *out)
 {
-    uintptr_t a = (uintptr_t)p;
-    if (HT_UNLIKELY(!addr_radix_covers(a))) {
-        if (!overflow_lookup(a, out))
-            return 0;
-        *usable = next_usable_size(p);
-        overflow_erase(a);
-        return 1;
-    }
-    uint16_t *cell = block_cell(a);
-    uint16_t v = cell ? HT_LOAD(cell) : 0;
-    if (!v) {
-        if (HT_LIKELY(!overflow_count()) || !overflow_lookup(a, out))
-            return 0;
-        *usable = next_usable_size(p);
-        overflow_erase(a);
-        return 1;
-    }
-    *usable = next_usable_size(p);
-    HT_STORE(cell, 0);
-    if (HT_UNLIKELY(v == CELL_OVERFLOW)) {
-        int known = overflow_lookup(a, out);
-        overflow_erase(a);
-        return known;
-    }
-    out->type = v & CELL_TYPE_MASK;
-    out->requested = *usable - (v >> CELL_TYPE_BITS);
-    return 1;
+    return block_map_find(p, usable, out, 1);
 }
 
 static inline int block_map_set_type(void *p, uint32_t type, size_t requested, size_t usable)
