@@ -294,26 +294,26 @@ void hc_rbuf_reserve(hc_connection *c, size_t n)
 void hc_connection_count_request(hc_connection *c) { ho_set_int(c, CONN_REQUESTS, ho_int(c, CONN_REQUESTS) + 1); }
 long hc_connection_requests(const hc_connection *c) { return (long)ho_int(c, CONN_REQUESTS); }
 
-/* Writing to a socket the peer closed raises SIGPIPE; OpenSSL writes with
- * plain write(), so block the signal around our writes and swallow one
- * that became pending, leaving the process's disposition alone. */
+/* Writing to a socket the peer closed raises SIGPIPE.  Plain sockets are
+ * written with MSG_NOSIGNAL; OpenSSL writes with plain write(), so around
+ * its writes block the signal and swallow one that became pending, leaving
+ * the process's disposition alone. */
 static ssize_t write_nosigpipe(hc_connection *c, const void *buf, size_t n, int *ssl_err)
 {
+    SSL *ssl = ho_ptr(c, CONN_SSL);
+    if (!ssl) {
+        /* A plain socket says so itself: three syscalls fewer per write. */
+        *ssl_err = SSL_ERROR_NONE;
+        return send((int)ho_int(c, CONN_FD), buf, n, MSG_NOSIGNAL);
+    }
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-    ssize_t rc;
-    SSL *ssl = ho_ptr(c, CONN_SSL);
-    if (ssl) {
-        ERR_clear_error();
-        int r = SSL_write(ssl, buf, (int)(n > 0x40000000 ? 0x40000000 : n));
-        *ssl_err = r > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
-        rc = r;
-    } else {
-        rc = send((int)ho_int(c, CONN_FD), buf, n, MSG_NOSIGNAL);
-        *ssl_err = SSL_ERROR_NONE;
-    }
+    ERR_clear_error();
+    int r = SSL_write(ssl, buf, (int)(n > 0x40000000 ? 0x40000000 : n));
+    *ssl_err = r > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
+    ssize_t rc = r;
     int saved = errno;
     sigset_t pending;
     sigpending(&pending);
