@@ -6,6 +6,7 @@
 #   make test       run every test; the last line is "N passed, N failed"
 #   make bench      run the benchmarks against their competitors
 #   make validate   the ADR-007 validation (reports/footprint.*)
+#   make sanitize   the client and heaptag command suites under ASan and UBSan
 #   make install PREFIX=/usr/local
 
 BUILD    ?= build
@@ -75,6 +76,14 @@ bench: build-all $(BENCH_TARGETS)
 
 deps:
 	scripts/install-deps.sh
+
+# The suites under AddressSanitizer and UBSan: the client in every mode, and
+# the heaptag command (built into build/tools-<san>/ by the script).
+sanitize:
+	$(MAKE) SAN=asan client-test
+	$(MAKE) SAN=ubsan client-test
+	scripts/sanitizer-tests.sh
+.PHONY: sanitize
 
 install: build-all $(INSTALL_TARGETS)
 
