@@ -111,7 +111,7 @@ static inline __attribute__((always_inline)) void track_gone(void *p, int may_be
     }
 }
 
-static inline void *track_result(void *p, size_t requested)
+static inline __attribute__((always_inline)) void *track_result(void *p, size_t requested)
 {
     if (HT_UNLIKELY(!p))
         counter_add(&totals.failed_calls, 1);

@@ -138,7 +138,7 @@ static inline struct type_counts *my_counts(uint32_t t)
  * taken between the two never shows usable < requested; the type before
  * the totals: see stats_block_died).  With one thread, plain arithmetic
  * the compiler can keep in registers; with more, atomic adds. */
-static inline void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
+static inline __attribute__((always_inline)) void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
 {
     struct type_counts *c = my_counts(t);
     struct type_live *l = &type_live[t];
@@ -172,7 +172,7 @@ static inline void stats_block_born(int mt, uint32_t t, size_t requested, size_t
  * (and come up after it in stats_block_born), so the whole-process live
  * figure never includes a block its type no longer counts: the total's
  * peak stays below the sum of the types' peaks. */
-static inline void stats_block_died(int mt, uint32_t t, size_t requested, size_t usable,
+static inline __attribute__((always_inline)) void stats_block_died(int mt, uint32_t t, size_t requested, size_t usable,
                                     int temporary)
 {
     struct type_counts *c = my_counts(t);
