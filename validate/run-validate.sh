@@ -150,4 +150,7 @@ fi
 echo
 sed '/^heaptag diff, keep scene/,$d' "$OUT/footprint.txt"
 echo "full tables: $OUT/footprint.{txt,md,json,html} (churn: footprint-churn.html); raw runs: $raw"
+# End with the verdict table itself, where a reader of the last lines looks.
+echo
+sed -n '/^Verdict: /,/^10,000 Responses against/p' "$OUT/footprint.txt" | sed '$d' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 exit "$rc"
