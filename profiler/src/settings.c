@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct settings settings = {
@@ -13,9 +14,22 @@ struct settings settings = {
     .sigusr2 = 1,
 };
 
+/* The stderr the program started with.  A program may close fd 2 and
+ * reuse the number for a file of its own; a warning must never land there. */
+static dev_t stderr_dev;
+static ino_t stderr_ino;
+static int stderr_known;
+
+static int stderr_is_original(void)
+{
+    struct stat st;
+    return stderr_known && fstat(2, &st) == 0 && st.st_dev == stderr_dev &&
+           st.st_ino == stderr_ino;
+}
+
 void ht_warn(const char *first, ...)
 {
-    if (settings.quiet)
+    if (settings.quiet || !stderr_is_original())
         return;
     char line[1024];
     struct text_buf tb = TEXT_BUF(line, sizeof line - 1);
@@ -68,6 +82,12 @@ static int read_switch(const char *name, int fallback)
 
 void settings_load(void)
 {
+    struct stat err_st;
+    if (fstat(2, &err_st) == 0) {
+        stderr_dev = err_st.st_dev;
+        stderr_ino = err_st.st_ino;
+        stderr_known = 1;
+    }
     /* HEAPTAG_QUIET first: it decides whether the other warnings show. */
     const char *q = getenv("HEAPTAG_QUIET");
     settings.quiet = q && strcmp(q, "1") == 0;

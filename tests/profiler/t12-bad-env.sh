@@ -53,4 +53,10 @@ bad_case out-readonly 1 HEAPTAG_OUT=$ro/heaptag-test.%p.json
 grep -q '^heaptag: cannot write report' "$SCRATCH/out-readonly.err" ||
     fail "out-readonly: the warning is not 'heaptag: cannot write report ...'"
 bad_case out-proc-quiet 0 HEAPTAG_OUT=/proc/nope/x.json HEAPTAG_QUIET=1
+
+# A program that points fd 2 at a file of its own: the warning must not
+# land in that file (the tracker writes only to the stderr it started with).
+own=$SCRATCH/own-stderr.txt
+env LD_PRELOAD="$LIB" HEAPTAG_OUT=/proc/nope/x.json sh -c 'exec 2>"$0"; echo mine >&2' "$own"
+expect_eq "fd 2 reused by the program: its file holds only its own line" "mine" "$(cat "$own")"
 finish
