@@ -157,6 +157,40 @@ static void remove_dot_segments(char *path)
     free(out);
 }
 
+/* A resolved Location as a request can use it: spaces and control bytes
+ * (which servers do send) percent-encoded, as curl does, and NULL unless
+ * the result parses as a URL (a Location of "//" has no host, say).
+ * Takes ownership of R. */
+static char *checked(char *r)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t extra = 0;
+    for (const unsigned char *c = (const unsigned char *)r; *c; c++)
+        extra += (*c <= 0x20 || *c >= 0x7f) ? 2 : 0;
+    if (extra) {
+        char *e = xmalloc(strlen(r) + extra + 1), *o = e;
+        for (const unsigned char *c = (const unsigned char *)r; *c; c++) {
+            if (*c <= 0x20 || *c >= 0x7f) {
+                *o++ = '%';
+                *o++ = hex[*c >> 4];
+                *o++ = hex[*c & 15];
+            } else {
+                *o++ = (char)*c;
+            }
+        }
+        *o = '\0';
+        free(r);
+        r = e;
+    }
+    struct hc_url u;
+    const char *why;
+    if (hc_url_parse(r, &u, &why) != 0) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
 char *hc_url_resolve(const char *base, const char *location)
 {
     struct hc_url b;
@@ -164,17 +198,18 @@ char *hc_url_resolve(const char *base, const char *location)
     size_t loclen = strcspn(location, "#");
     if (loclen == 0 || hc_url_parse(base, &b, &why) != 0)
         return NULL;
-    /* An absolute URL: has a scheme. */
+    /* An absolute URL: has a scheme, which starts with a letter. */
     const char *p = location;
-    while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.')
-        p++;
+    if (is_alpha(*p))
+        while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.')
+            p++;
     if (p > location && *p == ':')
-        return xstrndup(location, loclen);
+        return checked(xstrndup(location, loclen));
     const char *scheme = b.https ? "https:" : "http:";
     if (location[0] == '/' && location[1] == '/') {
         char *r = xmalloc(strlen(scheme) + loclen + 1);
         sprintf(r, "%s%.*s", scheme, (int)loclen, location);
-        return r;
+        return checked(r);
     }
     /* Authority of the base: everything before its target. */
     size_t prefix = (size_t)(b.target - base);
@@ -208,5 +243,5 @@ char *hc_url_resolve(const char *base, const char *location)
         strcat(r, query);
     free(query);
     free(merged);
-    return r;
+    return checked(r);
 }

@@ -89,6 +89,12 @@ static void test_resolve(void **state)
     resolves("http://a/b/c/d?q", "?y", "http://a/b/c/d?y");
     resolves("http://a", "g", "http://a/g");
     resolves("http://a/b", "/x/../y?z=1#f", "http://a/y?z=1");
+    /* A scheme starts with a letter: ".....http:g" is a relative path. */
+    resolves("http://a/b/c", ".....http:g", "http://a/b/.....http:g");
+    /* Spaces and control bytes sent in a Location are percent-encoded. */
+    resolves("http://a/b", "/x y\x01", "http://a/x%20y%01");
+    /* A result that is no URL (no host) is refused. */
+    assert_null(hc_url_resolve("http://a/b", "//"));
     assert_null(hc_url_resolve("http://a/b", ""));
     assert_null(hc_url_resolve("not a url", "/x"));
 }
