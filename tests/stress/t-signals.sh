@@ -18,6 +18,13 @@ for mode in counts stacks; do
     dumps=("$d"/dump-*.json)
     expect_eq "$mode: dumps taken" 40 "${#dumps[@]}"
     run_check "$mode: every dump valid, reason sigusr2" --expect reason=sigusr2 "${dumps[@]}"
+    # heaptag report reads every one of them too (they are "concurrent":
+    # taken while the storm's threads allocate).
+    refused=0
+    for f in "${dumps[@]}"; do
+        "$HEAPTAG" report "$f" >/dev/null 2>"$d/report.err" || { refused=$((refused + 1)); cat "$d/report.err"; }
+    done
+    expect_eq "$mode: dumps heaptag report refused" 0 "$refused"
     expect_args "$d/expect"
     run_check "$mode: report at exit, exact Storm figures" "${EXPECT[@]}" --expect reason=exit "$d/r.json"
     # The dumps show allocation going on: Storm's calls grow dump by dump.
