@@ -154,10 +154,16 @@ static void emit_sites(struct text_buf *b)
     tb_char(b, ']');
 }
 
+/* The copy of the samples a report works from (one report at a time uses
+ * it; a second, concurrent one emits an empty timeline). */
+static struct timeline_sample samples_copy[TIMELINE_MAX_SAMPLES];
+static int samples_copy_busy;
+
 static void emit_timeline(struct text_buf *b)
 {
-    uint32_t n = timeline_count();
-    const struct timeline_sample *s = timeline_samples();
+    int mine = !__atomic_exchange_n(&samples_copy_busy, 1, __ATOMIC_ACQUIRE);
+    uint32_t n = mine ? timeline_copy(samples_copy) : 0;
+    const struct timeline_sample *s = samples_copy;
     tb_str(b, ",\n\"timeline\":{\"unit\":");
     tb_str(b, timeline_unit_ms() ? "\"ms\"" : "\"bytes\"");
     key(b, "interval", timeline_interval());
@@ -196,6 +202,8 @@ static void emit_timeline(struct text_buf *b)
         tb_char(b, ']');
     }
     tb_char(b, ']');
+    if (mine)
+        __atomic_store_n(&samples_copy_busy, 0, __ATOMIC_RELEASE);
 }
 
 void report_emit_stacks(struct text_buf *b)

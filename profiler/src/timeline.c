@@ -6,9 +6,10 @@
 #include "os_mem.h"
 #include "site_table.h"
 #include "stack_capture.h"
+#include <sched.h>
 #include <time.h>
 
-#define MAX_SAMPLES 512
+#define MAX_SAMPLES TIMELINE_MAX_SAMPLES
 #define DETAIL_EVERY 10                  /* every 10th sample is detailed, like massif */
 #define DETAIL_LOG_BYTES (64u << 20)     /* the log's cap; past it, no more details */
 #define FIRST_INTERVAL 4096
@@ -24,6 +25,8 @@ static struct timeline_sample *samples;
 static uint32_t count;
 static uint32_t taken; /* samples ever taken, for DETAIL_EVERY */
 static int busy;
+/* Odd while samples change (a sequence lock: readers copy and check). */
+static unsigned seq;
 static int64_t *detail_log;
 static size_t detail_used; /* in int64_t units */
 static struct timespec start;
@@ -38,8 +41,24 @@ void timeline_init(int ms)
 
 int timeline_unit_ms(void) { return unit_ms; }
 int64_t timeline_interval(void) { return interval; }
-uint32_t timeline_count(void) { return __atomic_load_n(&count, __ATOMIC_ACQUIRE); }
-const struct timeline_sample *timeline_samples(void) { return samples; }
+uint32_t timeline_copy(struct timeline_sample *out)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned before = __atomic_load_n(&seq, __ATOMIC_ACQUIRE);
+        if (before & 1) {
+            sched_yield();
+            continue;
+        }
+        uint32_t n = __atomic_load_n(&count, __ATOMIC_ACQUIRE);
+        struct timeline_sample *s = __atomic_load_n(&samples, __ATOMIC_ACQUIRE);
+        for (uint32_t i = 0; s && i < n && i < MAX_SAMPLES; i++)
+            out[i] = s[i];
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&seq, __ATOMIC_RELAXED) == before)
+            return s ? n : 0;
+    }
+    return 0; /* a writer on this very thread, interrupted by a signal */
+}
 
 const int64_t *timeline_detail(int64_t offset, uint32_t *n)
 {
@@ -105,6 +124,8 @@ void timeline_sample(void)
         __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
         return;
     }
+    __atomic_store_n(&seq, seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     if (count == MAX_SAMPLES)
         thin();
     struct timeline_sample *s = &samples[count];
@@ -115,6 +136,7 @@ void timeline_sample(void)
     s->live_blocks = HT_LOAD(&totals.live_blocks);
     s->detail = (taken++ % DETAIL_EVERY == 0) ? take_detail() : -1;
     __atomic_store_n(&count, count + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&seq, seq + 1, __ATOMIC_RELEASE);
     HT_STORE(&timeline_next, unit_ms ? t + 65536 : t + interval);
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }

@@ -58,8 +58,11 @@ uint64_t timeline_resident_bytes(void);
 /* Accessors for the report writer. */
 int timeline_unit_ms(void);
 int64_t timeline_interval(void);
-uint32_t timeline_count(void);
-const struct timeline_sample *timeline_samples(void);
+/* A consistent copy of the samples into OUT (room for TIMELINE_MAX_SAMPLES),
+ * or 0 samples if none could be had: sampling runs in place (thinning moves
+ * samples), and a report may interrupt it on the same thread. */
+#define TIMELINE_MAX_SAMPLES 512
+uint32_t timeline_copy(struct timeline_sample *out);
 /* The detailed snapshot at OFFSET: *count pairs of (site id, live bytes). */
 const int64_t *timeline_detail(int64_t offset, uint32_t *count);
 #endif
