@@ -134,13 +134,13 @@ entry spawner "$CB/spawner tree/sub/fruit.txt"
 
 PROGRAMS=0 RUNS=0 PROCS=0 CRASHES=0 DIFFS=0 INVALID=0
 
-# Rules make every new call site cost a dladdr() per frame; the compilers
-# (cc1, cc1plus) create tens of thousands of sites, which takes minutes
-# with rules (see docs/reliability.md), so what runs them gets stacks
-# without rules.  (Commands write through pipes only to readers that read
-# everything: a reader that quits early, like head, kills the writer with
-# SIGPIPE at a moment that varies from run to run.)
-NORULES=" gcc gcc-error g++ make cmake "
+# Every program runs its stacks configuration with rules too: the tracker
+# names each return address once (a per-address cache), so even the
+# compilers' tens of thousands of call sites cost seconds, not minutes.
+# (Commands write through pipes only to readers that read everything: a
+# reader that quits early, like head, kills the writer with SIGPIPE at a
+# moment that varies from run to run.)
+NORULES=" "
 
 # set_tracked_env CONFIG NAME: the environment a configuration adds, as
 # assignments for env in the array TENV.
