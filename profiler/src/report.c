@@ -142,8 +142,25 @@ static int unused(const struct type_stats *c)
            !c->peak_live_bytes && !c->live_instances;
 }
 
-static void emit(struct text_buf *b, const char *reason, struct type_view *views)
+/* What a report is assembled in: every type's counters read once, and
+ * which types the call sites listed in it have. */
+struct report_scratch {
+    struct type_view views[HT_MAX_TYPES];
+    unsigned char site_type[HT_MAX_TYPES];
+};
+
+static void emit(struct text_buf *b, const char *reason, struct report_scratch *scratch)
 {
+    struct type_view *views = scratch->views;
+    /* The sites the report will list, fixed now: their types are listed
+     * too, even if the site's first block is still being counted. */
+    uint32_t nsites = site_count();
+    memset(scratch->site_type, 0, sizeof scratch->site_type);
+    for (uint32_t id = 1; id < nsites; id++) {
+        const struct site *st = site_get(id);
+        if (st && st->type < HT_MAX_TYPES)
+            scratch->site_type[st->type] = 1;
+    }
     /* The whole-process peaks first: each was reached at a moment when no
      * type's live figure exceeded the type's peak read after it. */
     int64_t total_peak = HT_LOAD(&totals.peak_live_bytes);
@@ -166,7 +183,7 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
         sum.live_blocks += v->c.live_blocks;
         /* A name registered but never used (heaptag.internal, usually) is
          * left out; untagged always stays. */
-        if (id == HT_TYPE_UNTAGGED || !unused(&v->c))
+        if (id == HT_TYPE_UNTAGGED || !unused(&v->c) || scratch->site_type[id])
             count++;
     }
     sort_views(views, count);
@@ -236,16 +253,16 @@ static void emit(struct text_buf *b, const char *reason, struct type_view *views
         tb_char(b, '}');
     }
     tb_char(b, ']');
-    report_emit_stacks(b);
+    report_emit_stacks(b, nsites);
     tb_str(b, "}\n");
 }
 
-/* Views for the report: a static array, so a report needs no memory
- * from the kernel at all (a process that ran out of address space still
- * gets its report); a second report written at the same moment (a signal
- * during heaptag_dump) maps its own. */
-static struct type_view static_views[HT_MAX_TYPES];
-static int static_views_busy;
+/* Scratch for the report: static, so a report needs no memory from the
+ * kernel at all (a process that ran out of address space still gets its
+ * report); a second report written at the same moment (a signal during
+ * heaptag_dump) maps its own. */
+static struct report_scratch static_scratch;
+static int static_scratch_busy;
 
 /* A temporary name beside PATH, unique per process and call. */
 static int temp_name(const char *path, char *tmp, size_t cap)
@@ -261,7 +278,7 @@ static int temp_name(const char *path, char *tmp, size_t cap)
 }
 
 /* Stream the report into a new temporary file, then rename it over PATH. */
-static int save(const char *path, const char *reason, struct type_view *views)
+static int save(const char *path, const char *reason, struct report_scratch *scratch)
 {
     char tmp[HT_PATH_MAX + 64];
     if (temp_name(path, tmp, sizeof tmp) != 0) {
@@ -273,7 +290,7 @@ static int save(const char *path, const char *reason, struct type_view *views)
         return -1;
     char chunk[4096];
     struct text_buf b = TEXT_BUF_FD(chunk, sizeof chunk, fd);
-    emit(&b, reason, views);
+    emit(&b, reason, scratch);
     int rc = tb_flush(&b);
     int err = b.write_errno;
     if (close(fd) != 0 && rc == 0) {
@@ -302,23 +319,21 @@ int report_write(const char *tmpl, const char *reason)
         errno = ENAMETOOLONG;
         return -1;
     }
-    struct type_view *views = static_views;
-    size_t views_bytes = 0;
-    if (__atomic_exchange_n(&static_views_busy, 1, __ATOMIC_ACQUIRE)) {
-        views_bytes = sizeof static_views;
-        views = os_mem_map(views_bytes);
-        if (!views) {
+    struct report_scratch *scratch = &static_scratch;
+    if (__atomic_exchange_n(&static_scratch_busy, 1, __ATOMIC_ACQUIRE)) {
+        scratch = os_mem_map(sizeof *scratch);
+        if (!scratch) {
             ht_warn("cannot write report to '", path, "': out of memory", NULL);
             errno = ENOMEM;
             return -1;
         }
     }
-    int rc = save(path, reason, views);
+    int rc = save(path, reason, scratch);
     int err = errno;
-    if (views == static_views)
-        __atomic_store_n(&static_views_busy, 0, __ATOMIC_RELEASE);
+    if (scratch == &static_scratch)
+        __atomic_store_n(&static_scratch_busy, 0, __ATOMIC_RELEASE);
     else
-        os_mem_unmap(views, views_bytes);
+        os_mem_unmap(scratch, sizeof *scratch);
     if (rc != 0) {
         const char *why = strerrordesc_np(err);
         ht_warn("cannot write report to '", path, "': ", why ? why : "error", NULL);

@@ -113,10 +113,9 @@ static void emit_modules(struct text_buf *b)
     tb_char(b, ']');
 }
 
-static void emit_sites(struct text_buf *b)
+static void emit_sites(struct text_buf *b, uint32_t n)
 {
     tb_str(b, ",\n\"sites\":[");
-    uint32_t n = site_count();
     int first = 1;
     for (uint32_t id = 1; id < n; id++) {
         const struct site *s = site_get(id);
@@ -159,7 +158,7 @@ static void emit_sites(struct text_buf *b)
 static struct timeline_sample samples_copy[TIMELINE_MAX_SAMPLES];
 static int samples_copy_busy;
 
-static void emit_timeline(struct text_buf *b)
+static void emit_timeline(struct text_buf *b, uint32_t nsites)
 {
     int mine = !__atomic_exchange_n(&samples_copy_busy, 1, __ATOMIC_ACQUIRE);
     uint32_t n = mine ? timeline_copy(samples_copy) : 0;
@@ -194,10 +193,18 @@ static void emit_timeline(struct text_buf *b)
         const int64_t *d = timeline_detail(s[i].detail, &pairs);
         tb_str(b, first ? "\n[" : ",\n[");
         first = 0;
-        for (uint32_t k = 0; k < 2 * pairs; k++) {
-            if (k)
+        /* Only sites the report lists (a detail taken while this report
+         * was being written may name newer ones). */
+        int firstpair = 1;
+        for (uint32_t k = 0; k < pairs; k++) {
+            if (d[2 * k] >= (int64_t)nsites)
+                continue;
+            if (!firstpair)
                 tb_char(b, ',');
-            tb_i64(b, d[k]);
+            firstpair = 0;
+            tb_i64(b, d[2 * k]);
+            tb_char(b, ',');
+            tb_i64(b, d[2 * k + 1]);
         }
         tb_char(b, ']');
     }
@@ -206,15 +213,15 @@ static void emit_timeline(struct text_buf *b)
         __atomic_store_n(&samples_copy_busy, 0, __ATOMIC_RELEASE);
 }
 
-void report_emit_stacks(struct text_buf *b)
+void report_emit_stacks(struct text_buf *b, uint32_t nsites)
 {
     tb_str(b, ",\n\"stacks\":{\"depth\":");
     tb_i64(b, stack_depth);
     key(b, "rules", rules_count());
     tb_char(b, '}');
-    emit_timeline(b);
+    emit_timeline(b, nsites);
     if (!stack_depth)
         return;
     emit_modules(b);
-    emit_sites(b);
+    emit_sites(b, nsites);
 }

@@ -5,9 +5,12 @@
 #define HT_REPORT_STACKS_H
 #include "text_buf.h"
 #include <stddef.h>
+#include <stdint.h>
 
-/* Append ",\"stacks\":…" and the rest to the report being written. */
-void report_emit_stacks(struct text_buf *b);
+/* Append ",\"stacks\":…" and the rest to the report being written;
+ * NSITES: the sites to list are those with ids below it (fixed before the
+ * types were listed, so every listed site's type is listed). */
+void report_emit_stacks(struct text_buf *b, uint32_t nsites);
 /* A JSON array of size-histogram counts. */
 void report_emit_hist(struct text_buf *b, const int64_t *hist);
 #endif
