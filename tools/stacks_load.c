@@ -177,6 +177,7 @@ static int column(json_t *cols, const char *name)
 
 static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 {
+	int concurrent = json_is_true(json_object_get(doc, "concurrent"));
 	json_t *tl = json_object_get(doc, "timeline");
 	if (!tl && !s->depth)
 		return 0; /* from a tracker that predates timelines */
@@ -218,8 +219,10 @@ static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t err
 		}
 		struct ht_sample *m = &s->samples[i];
 		*m = (struct ht_sample){ v[0], v[1], v[2], v[3], v[4], v[5] };
+		/* usable >= live holds only when no other thread allocated
+		 * while the sample was read (report-format.md, "concurrent"). */
 		if (m->detail < -1 || m->detail >= (int64_t)s->ndetails || m->live_bytes < 0 ||
-		    m->live_usable_bytes < m->live_bytes)
+		    (!concurrent && m->live_usable_bytes < m->live_bytes))
 			return fail(err, errlen, "\"timeline.samples[%zu]\" is inconsistent", i);
 		/* t_ms is not checked: a sample taken before the tracker
 		 * started its clock (an allocation from a constructor that runs

@@ -131,9 +131,16 @@ void timeline_sample(void)
     struct timeline_sample *s = &samples[count];
     s->t_bytes = t;
     s->t_ms = ms;
-    s->live_bytes = HT_LOAD(&totals.live_bytes);
-    s->live_usable = HT_LOAD(&totals.live_usable);
-    s->live_blocks = HT_LOAD(&totals.live_blocks);
+    /* Other threads may change the totals between two loads: take a
+     * pair that did not move (a few tries; a stubborn race leaves the last
+     * reading, which readers of a concurrent report accept). */
+    for (int tries = 0; tries < 4; tries++) {
+        s->live_bytes = HT_LOAD(&totals.live_bytes);
+        s->live_usable = HT_LOAD(&totals.live_usable);
+        s->live_blocks = HT_LOAD(&totals.live_blocks);
+        if (HT_LOAD(&totals.live_bytes) == s->live_bytes && s->live_usable >= s->live_bytes)
+            break;
+    }
     s->detail = (taken++ % DETAIL_EVERY == 0) ? take_detail() : -1;
     __atomic_store_n(&count, count + 1, __ATOMIC_RELEASE);
     __atomic_store_n(&seq, seq + 1, __ATOMIC_RELEASE);

@@ -30,6 +30,11 @@
 static atomic_long alarms;
 static long rounds;
 static atomic_int running;
+/* Set by main when every dump is taken: the threads stay (idle, still
+ * accepting the signals) until then, so a slow machine gets all its dumps
+ * without changing how much the threads allocate. */
+static atomic_int dumps_done;
+static void pause_ms(long ms);
 
 static void on_alarm(int sig)
 {
@@ -58,6 +63,8 @@ static void *allocate(void *arg)
     for (int k = 0; k < 16; k++)
         free(keep[k]);
     HEAPTAG_POP();
+    while (!atomic_load(&dumps_done))
+        pause_ms(1);
     atomic_fetch_sub(&running, 1);
     return NULL;
 }
@@ -101,7 +108,7 @@ int main(int argc, char **argv)
 
     int done = 0, lost = 0;
     char name[4096];
-    for (int d = 0; d < dumps && atomic_load(&running) == 4; d++) {
+    for (int d = 0; d < dumps; d++) {
         kill(getpid(), SIGUSR2);
         struct stat st;
         int waited = 0;
@@ -113,6 +120,7 @@ int main(int argc, char **argv)
         else
             lost++;
     }
+    atomic_store(&dumps_done, 1);
     for (int i = 0; i < 4; i++)
         pthread_join(th[i], NULL);
     it = (struct itimerval){{0, 0}, {0, 0}};
