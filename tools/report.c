@@ -37,9 +37,7 @@ static const struct field type_fields[] = {
 	TYP(live_blocks),
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int ht_report_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -55,12 +53,12 @@ static int get_int(json_t *obj, const char *where, const char *key, int signed_o
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v)
-		return fail(err, errlen, "missing \"%s%s%s\"", where, *where ? "." : "", key);
+		return ht_report_fail(err, errlen, "missing \"%s%s%s\"", where, *where ? "." : "", key);
 	if (!json_is_integer(v))
-		return fail(err, errlen, "\"%s%s%s\" is not an integer", where, *where ? "." : "", key);
+		return ht_report_fail(err, errlen, "\"%s%s%s\" is not an integer", where, *where ? "." : "", key);
 	*out = json_integer_value(v);
 	if (*out < 0 && !signed_ok)
-		return fail(err, errlen, "\"%s%s%s\" is negative (%" PRId64 ")", where,
+		return ht_report_fail(err, errlen, "\"%s%s%s\" is negative (%" PRId64 ")", where,
 			    *where ? "." : "", key, *out);
 	return 0;
 }
@@ -69,33 +67,33 @@ static int get_str(json_t *obj, const char *key, char **out, char *err, size_t e
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v)
-		return fail(err, errlen, "missing \"%s\"", key);
+		return ht_report_fail(err, errlen, "missing \"%s\"", key);
 	if (!json_is_string(v))
-		return fail(err, errlen, "\"%s\" is not a string", key);
+		return ht_report_fail(err, errlen, "\"%s\" is not a string", key);
 	*out = strdup(json_string_value(v));
-	return *out ? 0 : fail(err, errlen, "out of memory");
+	return *out ? 0 : ht_report_fail(err, errlen, "out of memory");
 }
 
 static int load_types(json_t *arr, struct ht_report *r, char *err, size_t errlen)
 {
 	if (!json_is_array(arr))
-		return fail(err, errlen, "missing or non-array \"types\"");
+		return ht_report_fail(err, errlen, "missing or non-array \"types\"");
 	r->ntypes = json_array_size(arr);
 	r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
 	if (!r->types)
-		return fail(err, errlen, "out of memory");
+		return ht_report_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < r->ntypes; i++) {
 		json_t *o = json_array_get(arr, i);
 		struct ht_type *t = &r->types[i];
 		char where[32];
 		snprintf(where, sizeof where, "types[%zu]", i);
 		if (!json_is_object(o))
-			return fail(err, errlen, "\"%s\" is not an object", where);
+			return ht_report_fail(err, errlen, "\"%s\" is not an object", where);
 		json_t *name = json_object_get(o, "name");
 		if (!json_is_string(name) || !*json_string_value(name))
-			return fail(err, errlen, "\"%s.name\" is missing or not a non-empty string", where);
+			return ht_report_fail(err, errlen, "\"%s.name\" is missing or not a non-empty string", where);
 		if (!(t->name = strdup(json_string_value(name))))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		for (size_t f = 0; f < sizeof type_fields / sizeof *type_fields; f++) {
 			int signed_ok = !strcmp(type_fields[f].key, "live_instances");
 			if (get_int(o, where, type_fields[f].key, signed_ok,
@@ -104,7 +102,7 @@ static int load_types(json_t *arr, struct ht_report *r, char *err, size_t errlen
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(r->types[j].name, t->name))
-				return fail(err, errlen, "type \"%s\" listed twice", t->name);
+				return ht_report_fail(err, errlen, "type \"%s\" listed twice", t->name);
 	}
 	return 0;
 }
@@ -117,19 +115,19 @@ static int check_invariants(const struct ht_report *r, char *err, size_t errlen)
 	/* A report read while other threads allocated ("concurrent") may be
 	 * off by the operations in flight in these two (docs/report-format.md). */
 	if (!r->concurrent && T->alloc_calls - T->free_calls != T->live_blocks)
-		return fail(err, errlen, "inconsistent report: totals.alloc_calls - free_calls "
+		return ht_report_fail(err, errlen, "inconsistent report: totals.alloc_calls - free_calls "
 			    "(%" PRId64 ") != live_blocks (%" PRId64 ")",
 			    T->alloc_calls - T->free_calls, T->live_blocks);
 	if (T->live_bytes > T->peak_live_bytes)
-		return fail(err, errlen, "inconsistent report: totals.live_bytes > peak_live_bytes");
+		return ht_report_fail(err, errlen, "inconsistent report: totals.live_bytes > peak_live_bytes");
 	if (!r->concurrent && T->live_usable_bytes < T->live_bytes)
-		return fail(err, errlen, "inconsistent report: totals.live_usable_bytes < live_bytes");
+		return ht_report_fail(err, errlen, "inconsistent report: totals.live_usable_bytes < live_bytes");
 	if (T->peak_live_usable_bytes < T->peak_live_bytes)
-		return fail(err, errlen, "inconsistent report: totals.peak_live_usable_bytes < peak_live_bytes");
+		return ht_report_fail(err, errlen, "inconsistent report: totals.peak_live_usable_bytes < peak_live_bytes");
 	if (T->live_blocks > T->peak_live_blocks)
-		return fail(err, errlen, "inconsistent report: totals.live_blocks > peak_live_blocks");
+		return ht_report_fail(err, errlen, "inconsistent report: totals.live_blocks > peak_live_blocks");
 	if (r->peak_overhead_bytes >= 0 && r->overhead_bytes > r->peak_overhead_bytes)
-		return fail(err, errlen, "inconsistent report: tracker.overhead_bytes > peak_overhead_bytes");
+		return ht_report_fail(err, errlen, "inconsistent report: tracker.overhead_bytes > peak_overhead_bytes");
 
 	struct ht_totals sum = { 0 };
 	for (size_t i = 0; i < r->ntypes; i++) {
@@ -148,7 +146,7 @@ static int check_invariants(const struct ht_report *r, char *err, size_t errlen)
 		else if (t->peak_live_instances > t->instances)
 			bad = "peak_live_instances > instances";
 		if (bad)
-			return fail(err, errlen, "inconsistent report: type \"%s\": %s", t->name, bad);
+			return ht_report_fail(err, errlen, "inconsistent report: type \"%s\": %s", t->name, bad);
 		sum.alloc_calls += t->alloc_calls;
 		sum.free_calls += t->free_calls;
 		sum.bytes_requested += t->bytes_requested;
@@ -157,7 +155,7 @@ static int check_invariants(const struct ht_report *r, char *err, size_t errlen)
 		sum.live_blocks += t->live_blocks;
 	}
 #define SUM(k) if (sum.k != T->k) \
-	return fail(err, errlen, "inconsistent report: types' " #k " sum to %" PRId64 \
+	return ht_report_fail(err, errlen, "inconsistent report: types' " #k " sum to %" PRId64 \
 		    ", totals.%s is %" PRId64, sum.k, #k, T->k)
 	SUM(alloc_calls);
 	SUM(free_calls);
@@ -172,15 +170,15 @@ static int check_invariants(const struct ht_report *r, char *err, size_t errlen)
 static int load_doc(json_t *doc, struct ht_report *r, char *err, size_t errlen)
 {
 	if (!json_is_object(doc))
-		return fail(err, errlen, "not a heaptag report (the top level is not an object)");
+		return ht_report_fail(err, errlen, "not a heaptag report (the top level is not an object)");
 	json_t *format = json_object_get(doc, "format");
 	if (!json_is_string(format) || strcmp(json_string_value(format), "heaptag-report"))
-		return fail(err, errlen, "not a heaptag report (\"format\" is not \"heaptag-report\")");
+		return ht_report_fail(err, errlen, "not a heaptag report (\"format\" is not \"heaptag-report\")");
 	json_t *version = json_object_get(doc, "version");
 	if (!json_is_integer(version))
-		return fail(err, errlen, "missing or non-integer \"version\"");
+		return ht_report_fail(err, errlen, "missing or non-integer \"version\"");
 	if (json_integer_value(version) != 1)
-		return fail(err, errlen, "unsupported report version %" JSON_INTEGER_FORMAT
+		return ht_report_fail(err, errlen, "unsupported report version %" JSON_INTEGER_FORMAT
 			    " (this heaptag reads version 1)", json_integer_value(version));
 	if (get_str(doc, "program", &r->program, err, errlen) ||
 	    get_str(doc, "reason", &r->reason, err, errlen) ||
@@ -191,19 +189,19 @@ static int load_doc(json_t *doc, struct ht_report *r, char *err, size_t errlen)
 		return -1;
 	json_t *concurrent = json_object_get(doc, "concurrent");
 	if (concurrent && !json_is_boolean(concurrent))
-		return fail(err, errlen, "\"concurrent\" is not true or false");
+		return ht_report_fail(err, errlen, "\"concurrent\" is not true or false");
 	r->concurrent = json_is_true(concurrent);
 
 	json_t *totals = json_object_get(doc, "totals");
 	if (!json_is_object(totals))
-		return fail(err, errlen, "missing or non-object \"totals\"");
+		return ht_report_fail(err, errlen, "missing or non-object \"totals\"");
 	for (size_t f = 0; f < sizeof totals_fields / sizeof *totals_fields; f++)
 		if (get_int(totals, "totals", totals_fields[f].key, 0,
 			    (int64_t *)((char *)&r->totals + totals_fields[f].offset), err, errlen))
 			return -1;
 	json_t *tracker = json_object_get(doc, "tracker");
 	if (!json_is_object(tracker))
-		return fail(err, errlen, "missing or non-object \"tracker\"");
+		return ht_report_fail(err, errlen, "missing or non-object \"tracker\"");
 	if (get_int(tracker, "tracker", "overhead_bytes", 0, &r->overhead_bytes, err, errlen))
 		return -1;
 	/* The tracker's own peak is informative only (no figure is computed
@@ -223,12 +221,12 @@ struct ht_report *ht_report_load(const char *path, char *err, size_t errlen)
 	struct ht_report *r = calloc(1, sizeof *r);
 	if (!r || !(r->path = strdup(path))) {
 		free(r);
-		fail(err, errlen, "out of memory");
+		ht_report_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		fail(err, errlen, "cannot open: %s", strerror(errno));
+		ht_report_fail(err, errlen, "cannot open: %s", strerror(errno));
 		ht_report_free(r);
 		return NULL;
 	}
@@ -238,9 +236,9 @@ struct ht_report *ht_report_load(const char *path, char *err, size_t errlen)
 	fclose(f);
 	int rc;
 	if (read_error)
-		rc = fail(err, errlen, "read error");
+		rc = ht_report_fail(err, errlen, "read error");
 	else if (!doc)
-		rc = fail(err, errlen, "not valid JSON (line %d, column %d: %s)",
+		rc = ht_report_fail(err, errlen, "not valid JSON (line %d, column %d: %s)",
 			  jerr.line, jerr.column, jerr.text);
 	else
 		rc = load_doc(doc, r, err, errlen);

@@ -46,6 +46,11 @@ struct ht_report {
 struct ht_report *ht_report_load(const char *path, char *err, size_t errlen);
 void ht_report_free(struct ht_report *r);
 
+/* For the readers of a report (report.c, stacks_load.c): format a one-line
+ * reason into ERR and return -1. */
+int ht_report_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The type named NAME, or NULL. */
 const struct ht_type *ht_report_find(const struct ht_report *r, const char *name);
 

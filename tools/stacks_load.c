@@ -9,31 +9,20 @@
 
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int get_i64(json_t *o, const char *where, const char *key, int64_t *out,
 		   char *err, size_t errlen)
 {
 	json_t *v = json_object_get(o, key);
 	if (!json_is_integer(v))
-		return fail(err, errlen, "\"%s.%s\" is missing or not an integer", where, key);
+		return ht_report_fail(err, errlen, "\"%s.%s\" is missing or not an integer", where, key);
 	*out = json_integer_value(v);
 	if (*out < 0)
-		return fail(err, errlen, "\"%s.%s\" is negative", where, key);
+		return ht_report_fail(err, errlen, "\"%s.%s\" is negative", where, key);
 	return 0;
 }
 
@@ -41,12 +30,12 @@ static int get_hist(json_t *o, const char *where, int64_t *hist, char *err, size
 {
 	json_t *h = json_object_get(o, "size_hist");
 	if (!json_is_array(h) || json_array_size(h) != HT_SIZE_HIST)
-		return fail(err, errlen, "\"%s.size_hist\" is missing or not %d counts", where,
+		return ht_report_fail(err, errlen, "\"%s.size_hist\" is missing or not %d counts", where,
 			    HT_SIZE_HIST);
 	for (size_t i = 0; i < HT_SIZE_HIST; i++) {
 		json_t *v = json_array_get(h, i);
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return fail(err, errlen, "\"%s.size_hist[%zu]\" is not a count", where, i);
+			return ht_report_fail(err, errlen, "\"%s.size_hist[%zu]\" is not a count", where, i);
 		hist[i] = json_integer_value(v);
 	}
 	return 0;
@@ -55,11 +44,11 @@ static int get_hist(json_t *o, const char *where, int64_t *hist, char *err, size
 static int load_modules(json_t *arr, struct ht_stacks *s, char *err, size_t errlen)
 {
 	if (!json_is_array(arr))
-		return fail(err, errlen, "stacks mode but no \"modules\" array");
+		return ht_report_fail(err, errlen, "stacks mode but no \"modules\" array");
 	s->nmodules = json_array_size(arr);
 	s->modules = calloc(s->nmodules + 1, sizeof *s->modules);
 	if (!s->modules)
-		return fail(err, errlen, "out of memory");
+		return ht_report_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->nmodules; i++) {
 		json_t *o = json_array_get(arr, i);
 		struct ht_module *m = &s->modules[i];
@@ -68,15 +57,15 @@ static int load_modules(json_t *arr, struct ht_stacks *s, char *err, size_t errl
 		json_t *p = json_object_get(o, "path");
 		int64_t start, end, off;
 		if (!json_is_string(p))
-			return fail(err, errlen, "\"%s.path\" is missing or not a string", where);
+			return ht_report_fail(err, errlen, "\"%s.path\" is missing or not a string", where);
 		if (get_i64(o, where, "start", &start, err, errlen) ||
 		    get_i64(o, where, "end", &end, err, errlen) ||
 		    get_i64(o, where, "offset", &off, err, errlen))
 			return -1;
 		if (end <= start)
-			return fail(err, errlen, "\"%s\": end <= start", where);
+			return ht_report_fail(err, errlen, "\"%s\": end <= start", where);
 		if (!(m->path = strdup(json_string_value(p))))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		m->start = (uint64_t)start;
 		m->end = (uint64_t)end;
 		m->offset = (uint64_t)off;
@@ -100,34 +89,34 @@ static const struct {
 static int load_sites(json_t *arr, int concurrent, struct ht_stacks *s, char *err, size_t errlen)
 {
 	if (!json_is_array(arr))
-		return fail(err, errlen, "stacks mode but no \"sites\" array");
+		return ht_report_fail(err, errlen, "stacks mode but no \"sites\" array");
 	s->nsites = json_array_size(arr);
 	s->sites = calloc(s->nsites + 1, sizeof *s->sites);
 	if (!s->sites)
-		return fail(err, errlen, "out of memory");
+		return ht_report_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->nsites; i++) {
 		json_t *o = json_array_get(arr, i);
 		struct ht_site *t = &s->sites[i];
 		char where[32];
 		snprintf(where, sizeof where, "sites[%zu]", i);
 		if (!json_is_object(o))
-			return fail(err, errlen, "\"%s\" is not an object", where);
+			return ht_report_fail(err, errlen, "\"%s\" is not an object", where);
 		json_t *type = json_object_get(o, "type"), *frames = json_object_get(o, "frames");
 		if (get_i64(o, where, "id", &t->id, err, errlen))
 			return -1;
 		if (!json_is_string(type))
-			return fail(err, errlen, "\"%s.type\" is missing or not a string", where);
+			return ht_report_fail(err, errlen, "\"%s.type\" is missing or not a string", where);
 		if (!json_is_array(frames))
-			return fail(err, errlen, "\"%s.frames\" is missing or not an array", where);
+			return ht_report_fail(err, errlen, "\"%s.frames\" is missing or not an array", where);
 		if (!(t->type = strdup(json_string_value(type))))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		t->nframes = json_array_size(frames);
 		if (!(t->frames = calloc(t->nframes + 1, sizeof *t->frames)))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		for (size_t f = 0; f < t->nframes; f++) {
 			json_t *v = json_array_get(frames, f);
 			if (!json_is_integer(v))
-				return fail(err, errlen, "\"%s.frames[%zu]\" is not an address", where, f);
+				return ht_report_fail(err, errlen, "\"%s.frames[%zu]\" is not an address", where, f);
 			t->frames[f] = (uint64_t)json_integer_value(v);
 		}
 		for (size_t f = 0; f < sizeof site_fields / sizeof *site_fields; f++)
@@ -148,7 +137,7 @@ static int load_sites(json_t *arr, int concurrent, struct ht_stacks *s, char *er
 		else if (t->temporary_calls > t->free_calls)
 			bad = "temporary_calls > free_calls";
 		if (bad)
-			return fail(err, errlen, "inconsistent report: site %" PRId64 ": %s", t->id, bad);
+			return ht_report_fail(err, errlen, "inconsistent report: site %" PRId64 ": %s", t->id, bad);
 	}
 	return 0;
 }
@@ -182,12 +171,12 @@ static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t err
 	if (!tl && !s->depth)
 		return 0; /* from a tracker that predates timelines */
 	if (!json_is_object(tl))
-		return fail(err, errlen, "missing or non-object \"timeline\"");
+		return ht_report_fail(err, errlen, "missing or non-object \"timeline\"");
 	json_t *unit = json_object_get(tl, "unit"), *cols = json_object_get(tl, "columns");
 	json_t *rows = json_object_get(tl, "samples");
 	if (!json_is_string(unit) || (strcmp(json_string_value(unit), "bytes") &&
 				      strcmp(json_string_value(unit), "ms")))
-		return fail(err, errlen, "\"timeline.unit\" is not \"bytes\" or \"ms\"");
+		return ht_report_fail(err, errlen, "\"timeline.unit\" is not \"bytes\" or \"ms\"");
 	s->unit_ms = !strcmp(json_string_value(unit), "ms");
 	if (get_i64(tl, "timeline", "interval", &s->interval, err, errlen))
 		return -1;
@@ -195,26 +184,26 @@ static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t err
 					     "live_usable_bytes", "live_blocks", "detail" };
 	int idx[6];
 	if (!json_is_array(cols) || !json_is_array(rows))
-		return fail(err, errlen, "\"timeline.columns\" or \"timeline.samples\" is not an array");
+		return ht_report_fail(err, errlen, "\"timeline.columns\" or \"timeline.samples\" is not an array");
 	for (int i = 0; i < 6; i++)
 		if ((idx[i] = column(cols, names[i])) < 0)
-			return fail(err, errlen, "\"timeline.columns\" lacks \"%s\"", names[i]);
+			return ht_report_fail(err, errlen, "\"timeline.columns\" lacks \"%s\"", names[i]);
 	json_t *details = json_object_get(doc, "details");
 	if (!json_is_array(details))
-		return fail(err, errlen, "missing or non-array \"details\"");
+		return ht_report_fail(err, errlen, "missing or non-array \"details\"");
 	s->ndetails = json_array_size(details);
 	s->details = calloc(s->ndetails + 1, sizeof *s->details);
 	s->nsamples = json_array_size(rows);
 	s->samples = calloc(s->nsamples + 1, sizeof *s->samples);
 	if (!s->details || !s->samples)
-		return fail(err, errlen, "out of memory");
+		return ht_report_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->nsamples; i++) {
 		json_t *row = json_array_get(rows, i);
 		int64_t v[6];
 		for (int c = 0; c < 6; c++) {
 			json_t *x = json_array_get(row, (size_t)idx[c]);
 			if (!json_is_integer(x))
-				return fail(err, errlen, "\"timeline.samples[%zu]\" is not a row of integers", i);
+				return ht_report_fail(err, errlen, "\"timeline.samples[%zu]\" is not a row of integers", i);
 			v[c] = json_integer_value(x);
 		}
 		struct ht_sample *m = &s->samples[i];
@@ -223,31 +212,31 @@ static int load_timeline(json_t *doc, struct ht_stacks *s, char *err, size_t err
 		 * while the sample was read (report-format.md, "concurrent"). */
 		if (m->detail < -1 || m->detail >= (int64_t)s->ndetails || m->live_bytes < 0 ||
 		    (!concurrent && m->live_usable_bytes < m->live_bytes))
-			return fail(err, errlen, "\"timeline.samples[%zu]\" is inconsistent", i);
+			return ht_report_fail(err, errlen, "\"timeline.samples[%zu]\" is inconsistent", i);
 		/* t_ms is not checked: a sample taken before the tracker
 		 * started its clock (an allocation from a constructor that runs
 		 * first) can carry a stray t_ms; the massif writer copes. */
 		if (i && m->t_bytes < s->samples[i - 1].t_bytes)
-			return fail(err, errlen, "\"timeline.samples\" go back in time at %zu", i);
+			return ht_report_fail(err, errlen, "\"timeline.samples\" go back in time at %zu", i);
 	}
 	for (size_t k = 0; k < s->ndetails; k++) {
 		json_t *d = json_array_get(details, k);
 		size_t n = json_array_size(d);
 		if (!json_is_array(d) || n % 2)
-			return fail(err, errlen, "\"details[%zu]\" is not a list of (site, bytes) pairs", k);
+			return ht_report_fail(err, errlen, "\"details[%zu]\" is not a list of (site, bytes) pairs", k);
 		struct ht_detail *t = &s->details[k];
 		t->npairs = n / 2;
 		if (!(t->pairs = calloc(n + 1, sizeof *t->pairs)))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		for (size_t j = 0; j < n; j++) {
 			json_t *x = json_array_get(d, j);
 			if (!json_is_integer(x) || json_integer_value(x) < 0)
-				return fail(err, errlen, "\"details[%zu][%zu]\" is not a count", k, j);
+				return ht_report_fail(err, errlen, "\"details[%zu][%zu]\" is not a count", k, j);
 			t->pairs[j] = json_integer_value(x);
 		}
 		for (size_t j = 0; j < n && s->depth; j += 2)
 			if (!ht_stacks_site(s, t->pairs[j]))
-				return fail(err, errlen, "\"details[%zu]\" names site %" PRId64
+				return ht_report_fail(err, errlen, "\"details[%zu]\" names site %" PRId64
 					    ", which \"sites\" lacks", k, t->pairs[j]);
 	}
 	return 0;
@@ -258,7 +247,7 @@ static int load_types(json_t *arr, struct ht_stacks *s, char *err, size_t errlen
 	s->ntypes = json_array_size(arr);
 	s->types = calloc(s->ntypes + 1, sizeof *s->types);
 	if (!s->types)
-		return fail(err, errlen, "out of memory");
+		return ht_report_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->ntypes; i++) {
 		json_t *o = json_array_get(arr, i);
 		struct ht_type_extra *t = &s->types[i];
@@ -266,9 +255,9 @@ static int load_types(json_t *arr, struct ht_stacks *s, char *err, size_t errlen
 		snprintf(where, sizeof where, "types[%zu]", i);
 		const char *name = json_string_value(json_object_get(o, "name"));
 		if (!name)
-			return fail(err, errlen, "\"%s.name\" is missing or not a string", where);
+			return ht_report_fail(err, errlen, "\"%s.name\" is missing or not a string", where);
 		if (!(t->name = strdup(name)))
-			return fail(err, errlen, "out of memory");
+			return ht_report_fail(err, errlen, "out of memory");
 		/* Both absent in reports of trackers that predate them. */
 		if (json_object_get(o, "temporary_calls") &&
 		    get_i64(o, where, "temporary_calls", &t->temporary_calls, err, errlen))
@@ -286,7 +275,7 @@ static int load(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 	if (!st)
 		depth = rules = 0; /* from a tracker that predates stacks */
 	else if (!json_is_object(st))
-		return fail(err, errlen, "\"stacks\" is not an object");
+		return ht_report_fail(err, errlen, "\"stacks\" is not an object");
 	else if (get_i64(st, "stacks", "depth", &depth, err, errlen) ||
 	    get_i64(st, "stacks", "rules", &rules, err, errlen))
 		return -1;
@@ -303,10 +292,10 @@ static int load(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 		qsort(s->sites, s->nsites, sizeof *s->sites, by_id);
 		for (size_t i = 1; i < s->nsites; i++)
 			if (s->sites[i].id == s->sites[i - 1].id)
-				return fail(err, errlen, "site %" PRId64 " listed twice", s->sites[i].id);
+				return ht_report_fail(err, errlen, "site %" PRId64 " listed twice", s->sites[i].id);
 		for (size_t i = 0; i < s->nsites; i++)
 			if (!ht_stacks_type(s, s->sites[i].type))
-				return fail(err, errlen, "site %" PRId64 " has type \"%s\", which \"types\" lacks",
+				return ht_report_fail(err, errlen, "site %" PRId64 " has type \"%s\", which \"types\" lacks",
 					    s->sites[i].id, s->sites[i].type);
 	}
 	return load_timeline(doc, s, err, errlen);
@@ -315,7 +304,7 @@ static int load(json_t *doc, struct ht_stacks *s, char *err, size_t errlen)
 struct ht_stacks *ht_stacks_load(const struct ht_report *r, char *err, size_t errlen)
 {
 	struct ht_stacks *s = calloc(1, sizeof *s);
-	int rc = s ? load(r->json, s, err, errlen) : fail(err, errlen, "out of memory");
+	int rc = s ? load(r->json, s, err, errlen) : ht_report_fail(err, errlen, "out of memory");
 	if (rc) {
 		ht_stacks_free(s);
 		return NULL;
