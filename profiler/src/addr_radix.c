@@ -32,11 +32,26 @@ void *addr_radix_make(struct addr_radix *r, uintptr_t a)
         (void **)&mid[(a >> (RADIX_GRANULE_SHIFT + RADIX_LEAF_BITS)) & ((1u << RADIX_MID_BITS) - 1)];
     if (!__atomic_load_n((char **)leaf_slot, __ATOMIC_ACQUIRE) && !install(leaf_slot, leaf_bytes(r)))
         return NULL;
-    return addr_radix_find(r, a);
+    return addr_radix_find(r, a, r->cell_shift);
+}
+
+int addr_radix_reserve_flat(struct addr_radix *r)
+{
+    if (r->flat)
+        return 0;
+    size_t bytes = (size_t)1 << (RADIX_ADDR_BITS - FLAT_GRANULE_SHIFT + r->cell_shift);
+    char *flat = os_mem_map(bytes);
+    if (!flat)
+        return -1;
+    HT_STORE(&r->flat, flat);
+    return 0;
 }
 
 uint64_t addr_radix_resident(struct addr_radix *r)
 {
+    char *flat = HT_LOAD(&r->flat);
+    if (flat)
+        return os_mem_region_resident(flat);
     uint64_t total = 0;
     for (unsigned t = 0; t < (1u << RADIX_TOP_BITS); t++) {
         char **mid = __atomic_load_n(&r->top[t], __ATOMIC_ACQUIRE);

@@ -90,24 +90,21 @@ static inline __attribute__((always_inline)) void track_new(void *p, size_t requ
     timeline_note_alloc(mt, requested);
 }
 
-/* Forget a block about to be freed (or moved by realloc: not temporary). */
-static inline __attribute__((always_inline)) void track_gone(void *p, int may_be_temporary)
+/* Count a block the map has just forgotten (freed; realloc counts its
+ * moves itself). */
+static inline __attribute__((always_inline)) void block_gone(void *p,
+                                                             const struct block_record *r,
+                                                             size_t usable)
 {
-    struct block_record r;
-    size_t usable;
-    if (HT_UNLIKELY(!block_map_take(p, &usable, &r))) {
-        counter_add(&totals.foreign_free_calls, 1);
-        return;
-    }
     int mt = stats_mt();
-    int temporary = may_be_temporary && p == last_alloc;
+    int temporary = p == last_alloc;
     if (temporary)
         last_alloc = NULL;
-    stats_block_died(mt, r.type, r.requested, usable, temporary);
+    stats_block_died(mt, r->type, r->requested, usable, temporary);
     if (HT_UNLIKELY(stack_depth)) {
         uint32_t site = site_map_take(p);
         if (site)
-            site_died(mt, site, r.requested, usable, temporary);
+            site_died(mt, site, r->requested, usable, temporary);
     }
 }
 
@@ -129,11 +126,23 @@ HT_EXPORT void *malloc(size_t size)
 
 HT_EXPORT void free(void *p)
 {
-    if (!p || HT_UNLIKELY(bootstrap_owns(p)))
+    struct block_record r;
+    size_t usable;
+    if (!p)
         return;
+    /* A block the map knows was recorded after the allocator was resolved,
+     * and is no bootstrap block: the common case needs neither check.  The
+     * map forgets it before the allocator can hand the address out again. */
+    if (HT_LIKELY(block_map_take(p, &usable, &r))) {
+        block_gone(p, &r, usable);
+        next.free(p);
+        return;
+    }
+    if (HT_UNLIKELY(bootstrap_owns(p)))
+        return; /* bootstrap blocks are never reused */
     if (HT_UNLIKELY(!ready()))
         return; /* only bootstrap blocks exist while we resolve */
-    track_gone(p, 1);
+    counter_add(&totals.foreign_free_calls, 1);
     next.free(p);
 }
 

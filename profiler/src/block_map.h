@@ -32,14 +32,14 @@
 #define CELL_OVERFLOW ((uint16_t)(CELL_DELTA_ESCAPE << CELL_TYPE_BITS))
 #define HT_INLINE static inline __attribute__((always_inline))
 
-extern struct addr_radix block_cells;
+extern HT_HIDDEN struct addr_radix block_cells;
 
 /* Resident bytes of the map and the overflow table (for the report). */
 uint64_t block_map_resident_bytes(void);
 
 HT_INLINE uint16_t *block_cell(uintptr_t a)
 {
-    return addr_radix_find(&block_cells, a);
+    return addr_radix_find(&block_cells, a, 1);
 }
 
 HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t usable)

@@ -23,6 +23,10 @@
 #define HT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define HT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define HT_EXPORT __attribute__((visibility("default")))
+/* On declarations of the library's own globals: -fvisibility=hidden covers
+ * only definitions, and without this every hot-path access to a counter
+ * would go through the GOT. */
+#define HT_HIDDEN __attribute__((visibility("hidden")))
 
 /* Type ids: 0 is "no type", 1 is the type of blocks outside any scope. */
 #define HT_TYPE_NONE 0u

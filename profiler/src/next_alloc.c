@@ -6,6 +6,7 @@
  * from the bootstrap arena (bootstrap_heap.c); a thread that arrives while
  * another one resolves waits for it. */
 #include "next_alloc.h"
+#include "block_map.h"
 #include "lifecycle.h"
 #include "ht_common.h"
 #include <dlfcn.h>
@@ -107,6 +108,11 @@ int next_alloc_resolve(void)
     }
     next = n;
     next_is_glibc = check_glibc(&n);
+    /* The block map's form is settled before any hook can record a block
+     * (the store below lets other threads in): it never changes after.
+     * The flat form's 32-byte granule needs glibc's minimum chunk. */
+    if (next_is_glibc)
+        addr_radix_reserve_flat(&block_cells);
     __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
     tracker_early_init();
     return 1;

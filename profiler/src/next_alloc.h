@@ -3,6 +3,7 @@
  * such as jemalloc). */
 #ifndef HT_NEXT_ALLOC_H
 #define HT_NEXT_ALLOC_H
+#include "ht_common.h"
 #include <stddef.h>
 
 struct next_alloc {
@@ -21,9 +22,9 @@ struct next_alloc {
     void *(*pvalloc)(size_t);
 };
 
-extern struct next_alloc next;
+extern HT_HIDDEN struct next_alloc next;
 /* 0: not resolved, 1: resolving (dlsym may call us back), 2: ready. */
-extern int next_alloc_state;
+extern HT_HIDDEN int next_alloc_state;
 
 /* Resolve the next allocator; safe to call from any hook, any number of
  * times.  Returns 1 when ready, 0 if this thread is inside the resolution
@@ -37,7 +38,7 @@ void next_alloc_describe(void);
 
 /* Set when the next allocator is glibc's and its chunk header was checked
  * to give the same usable sizes as malloc_usable_size (see next_alloc.c). */
-extern int next_is_glibc;
+extern HT_HIDDEN int next_is_glibc;
 
 /* malloc_usable_size of a live block.  For glibc it reads the chunk header
  * directly: this runs twice per malloc/free pair, and the call through the
@@ -56,7 +57,7 @@ static inline size_t next_usable_size(void *p)
  * while we are still looking up the real allocator.  Its blocks are never
  * reused; freeing one does nothing. */
 void *bootstrap_alloc(size_t size, size_t align);
-extern char bootstrap_arena[];
+extern HT_HIDDEN char bootstrap_arena[];
 #define BOOTSTRAP_BYTES (256 * 1024)
 static inline int bootstrap_owns(const void *p)
 {

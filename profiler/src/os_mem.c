@@ -4,6 +4,8 @@
 #include "os_mem.h"
 #include "ht_common.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -54,4 +56,85 @@ uint64_t os_mem_resident(const void *p, size_t bytes)
     }
     errno = saved;
     return resident;
+}
+
+/* Lines of /proc/self/smaps are assembled from 4 KiB reads in a fixed
+ * buffer (no allocation, no stdio: this runs in signal handlers).  A
+ * mapping's block is its header line "start-end perms ..." followed by
+ * "Key:   value kB" lines; we want the Rss of the block whose start is p. */
+static int starts_with(const char *s, const char *eol, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (s >= eol || *s != *prefix)
+            return 0;
+    return 1;
+}
+
+static uint64_t parse_hex(const char *s, const char *eol, int *ok)
+{
+    uint64_t v = 0;
+    *ok = 0;
+    for (; s < eol; s++) {
+        int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+        if (d < 0)
+            break;
+        v = v * 16 + (uint64_t)d;
+        *ok = 1;
+    }
+    *ok = *ok && s < eol && *s == '-';
+    return v;
+}
+
+static uint64_t parse_kb(const char *s, const char *eol)
+{
+    uint64_t v = 0;
+    while (s < eol && (*s < '0' || *s > '9'))
+        s++;
+    for (; s < eol && *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (uint64_t)(*s - '0');
+    return v * 1024;
+}
+
+uint64_t os_mem_region_resident(const void *p)
+{
+    int saved = errno;
+    int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        errno = saved;
+        return 0;
+    }
+    char buf[4096];
+    size_t have = 0;
+    int inside = 0; /* in the block of the mapping at p */
+    uint64_t rss = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + have, sizeof buf - have);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        char *line = buf, *end = buf + have, *eol;
+        while ((eol = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+            int ok;
+            uint64_t start = parse_hex(line, eol, &ok);
+            if (ok) { /* a header line: only hex digits before the '-' */
+                if (inside)
+                    goto done; /* the next mapping: no Rss line in ours */
+                inside = start == (uintptr_t)p;
+            } else if (inside && starts_with(line, eol, "Rss:")) {
+                rss = parse_kb(line + 4, eol);
+                goto done;
+            }
+            line = eol + 1;
+        }
+        /* Keep the unfinished line; a line longer than the buffer (a path
+         * of 4 KiB) is dropped, as it is no line we look for. */
+        have = (size_t)(end - line);
+        if (have == sizeof buf)
+            have = 0;
+        memmove(buf, line, have);
+    }
+done:
+    close(fd);
+    errno = saved;
+    return rss;
 }

@@ -11,4 +11,8 @@ void os_mem_unmap(void *p, size_t bytes);
 uint64_t os_mem_mapped_bytes(void);
 /* Resident bytes of [p, p+bytes) per mincore(2); async-signal-safe. */
 uint64_t os_mem_resident(const void *p, size_t bytes);
+/* Resident bytes of the mapping that starts at p, from its "Rss:" line in
+ * /proc/self/smaps (for reservations too large for mincore's page-by-page
+ * answer); 0 if it cannot be read.  async-signal-safe. */
+uint64_t os_mem_region_resident(const void *p);
 #endif

@@ -5,8 +5,8 @@
 
 #define SCOPE_STACK_DEPTH 256
 
-extern __thread uint16_t scope_stack[SCOPE_STACK_DEPTH];
-extern __thread uint32_t scope_depth;
+extern HT_HIDDEN __thread uint16_t scope_stack[SCOPE_STACK_DEPTH];
+extern HT_HIDDEN __thread uint32_t scope_depth;
 
 /* The type new blocks of this thread belong to. */
 static inline uint32_t scope_current_type(void)

@@ -2,6 +2,7 @@
  * in the constructor.  A bad value costs one warning line and its default. */
 #ifndef HT_SETTINGS_H
 #define HT_SETTINGS_H
+#include "ht_common.h"
 
 #define HT_PATH_MAX 4096
 
@@ -17,7 +18,7 @@ struct settings {
     const char *rules_path;         /* HEAPTAG_RULES, or NULL */
 };
 
-extern struct settings settings;
+extern HT_HIDDEN struct settings settings;
 
 void settings_load(void);
 /* "heaptag: " + the strings (a NULL ends the list) + "\n" on stderr in one

@@ -7,7 +7,7 @@ static struct addr_radix sites = {.cell_shift = 2};
 int site_map_set(void *p, uint32_t site)
 {
     uintptr_t a = (uintptr_t)p;
-    uint32_t *c = addr_radix_covers(a) ? addr_radix_find(&sites, a) : NULL;
+    uint32_t *c = addr_radix_covers(a) ? addr_radix_find(&sites, a, 2) : NULL;
     if (!c && (!addr_radix_covers(a) || !(c = addr_radix_make(&sites, a))))
         return -1;
     HT_STORE(c, site);
@@ -17,7 +17,7 @@ int site_map_set(void *p, uint32_t site)
 uint32_t site_map_take(void *p)
 {
     uintptr_t a = (uintptr_t)p;
-    uint32_t *c = addr_radix_covers(a) ? addr_radix_find(&sites, a) : NULL;
+    uint32_t *c = addr_radix_covers(a) ? addr_radix_find(&sites, a, 2) : NULL;
     if (!c)
         return 0;
     uint32_t site = HT_LOAD(c);

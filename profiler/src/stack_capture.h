@@ -1,12 +1,13 @@
 /* Call stacks of allocations (HEAPTAG_STACKS). */
 #ifndef HT_STACK_CAPTURE_H
 #define HT_STACK_CAPTURE_H
+#include "ht_common.h"
 #include <stdint.h>
 
 #define STACK_MAX_DEPTH 128
 
 /* Depth to record; 0 when stacks are off. */
-extern int stack_depth;
+extern HT_HIDDEN int stack_depth;
 
 /* Fill frames[] with the return addresses of the caller's stack, innermost
  * first, without the tracker's own frames.  Returns the count (0 when a

@@ -84,10 +84,10 @@ struct total_stats {
     int64_t untracked_blocks;
 } __attribute__((aligned(128)));
 
-extern struct type_live type_live[HT_MAX_TYPES];
-extern struct type_counts type_counts[STATS_SHARDS][HT_MAX_TYPES];
-extern struct total_stats totals;
-extern __thread unsigned stats_shard_plus1;
+extern HT_HIDDEN struct type_live type_live[HT_MAX_TYPES];
+extern HT_HIDDEN struct type_counts type_counts[STATS_SHARDS][HT_MAX_TYPES];
+extern HT_HIDDEN struct total_stats totals;
+extern HT_HIDDEN __thread unsigned stats_shard_plus1;
 unsigned stats_assign_shard(void);
 /* Fill *out with type t's figures, each counter read once. */
 void stats_snapshot(uint32_t t, struct type_stats *out);
@@ -140,7 +140,8 @@ static inline struct type_counts *my_counts(uint32_t t)
  * the compiler can keep in registers; with more, atomic adds. */
 static inline __attribute__((always_inline)) void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
 {
-    struct type_counts *c = my_counts(t);
+    /* While one thread runs, shard 0 is nobody else's: no TLS lookup. */
+    struct type_counts *c = mt ? my_counts(t) : &type_counts[0][t];
     struct type_live *l = &type_live[t];
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {
@@ -175,7 +176,8 @@ static inline __attribute__((always_inline)) void stats_block_born(int mt, uint3
 static inline __attribute__((always_inline)) void stats_block_died(int mt, uint32_t t, size_t requested, size_t usable,
                                     int temporary)
 {
-    struct type_counts *c = my_counts(t);
+    /* While one thread runs, shard 0 is nobody else's: no TLS lookup. */
+    struct type_counts *c = mt ? my_counts(t) : &type_counts[0][t];
     struct type_live *l = &type_live[t];
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {

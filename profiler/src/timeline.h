@@ -20,9 +20,9 @@ struct timeline_sample {
     int64_t detail;      /* offset of its detailed snapshot in the log, or -1 */
 };
 
-extern int64_t timeline_allocated;
-extern int64_t timeline_next;  /* t_bytes (or ms check point) of the next sample */
-extern int64_t peak_snapshot_next; /* total live bytes that trigger a peak copy */
+extern HT_HIDDEN int64_t timeline_allocated;
+extern HT_HIDDEN int64_t timeline_next;  /* t_bytes (or ms check point) of the next sample */
+extern HT_HIDDEN int64_t peak_snapshot_next; /* total live bytes that trigger a peak copy */
 
 void timeline_init(int unit_ms);
 void timeline_sample(void);
@@ -32,7 +32,7 @@ void timeline_peak_snapshot(void);
  * batches of TIMELINE_BATCH bytes, so the clock costs no shared write per
  * allocation; sample times are then exact to within a batch per thread. */
 #define TIMELINE_BATCH 16384
-extern __thread int64_t timeline_pending;
+extern HT_HIDDEN __thread int64_t timeline_pending;
 
 static inline void timeline_note_alloc(int mt, size_t requested)
 {

@@ -41,4 +41,18 @@ run_check "det-types report: hand-computed figures" \
     --expect types.Other.live_bytes=232 \
     --expect types.Aligned.peak_live_bytes=$((1556 + $(getconf PAGESIZE))) \
     --expect types.Aligned.live_bytes=556 "$d/report.json"
+
+# The same figures with the block map in its radix form: `ulimit -v`
+# refuses the flat form's 8 TiB reservation (see addr_radix.h), as it would
+# for a user running under an address-space limit.
+( ulimit -v 4194304
+  HEAPTAG_OUT=$d/radix.json timeout 20 env LD_PRELOAD="$LIB" \
+      "$PT/det-types" "$d/radix.expected" "$d/radix.base.json" )
+expect_eq "det-types exit status under ulimit -v" 0 "$?"
+run_check "det-types report, radix block map: exact figures" --baseline "$d/radix.base.json" \
+    --expect-file "$d/radix.expected" --expect totals.failed_calls=4 "$d/radix.json"
+forms=$(/usr/bin/python3 -c 'import json, sys
+print(*(json.load(open(f))["tracker"]["mapped_bytes"] >= 1 << 43 for f in sys.argv[1:]))' \
+    "$d/report.json" "$d/radix.json")
+expect_eq "flat block map by default, radix under ulimit -v" "True False" "$forms"
 finish
