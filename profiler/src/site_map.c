@@ -4,6 +4,11 @@
 
 static struct addr_radix sites = {.cell_shift = 2};
 
+void site_map_reserve_flat(void)
+{
+    addr_radix_reserve_flat(&sites);
+}
+
 int site_map_set(void *p, uint32_t site)
 {
     uintptr_t a = (uintptr_t)p;

@@ -7,6 +7,8 @@
  * nothing about the program and would split identical call sites. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"
+#include "site_map.h"
+#include "next_alloc.h"
 #include "ht_common.h"
 #include <dlfcn.h>
 #include <libunwind.h>
@@ -49,7 +51,10 @@ void stack_capture_init(int depth)
     if (depth > STACK_MAX_DEPTH)
         depth = STACK_MAX_DEPTH;
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
-    stack_depth = depth;
+    if (next_is_glibc)
+        site_map_reserve_flat();
+    /* Release: a thread that sees stacks on also sees the map's form. */
+    __atomic_store_n(&stack_depth, depth, __ATOMIC_RELEASE);
 }
 
 int stack_capture(uintptr_t *frames, int max)
