@@ -35,12 +35,12 @@ void *addr_radix_make(struct addr_radix *r, uintptr_t a)
     return addr_radix_find(r, a, r->cell_shift);
 }
 
-int addr_radix_reserve_flat(struct addr_radix *r)
+int addr_radix_reserve_flat(struct addr_radix *r, uintptr_t at)
 {
     if (r->flat)
         return 0;
     size_t bytes = (size_t)1 << (RADIX_ADDR_BITS - FLAT_GRANULE_SHIFT + r->cell_shift);
-    char *flat = os_mem_map(bytes);
+    char *flat = os_mem_map_at(at, bytes);
     if (!flat)
         return -1;
     HT_STORE(&r->flat, flat);

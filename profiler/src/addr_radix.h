@@ -10,7 +10,8 @@
  * cache footprint of the cells; it is only right where two recorded
  * addresses are always 32 bytes apart or more, as glibc's blocks are (its
  * smallest chunk is 32 bytes).  The kernel refuses the reservation under
- * `ulimit -v` or strict overcommit: the table then stays in radix form.
+ * `ulimit -v` or strict overcommit, and it is not made where something is
+ * already mapped: the table then stays in radix form.
  *
  * Radix form, one cell per 16-byte granule, like a page table: a 47-bit address
  * splits into 11 bits for the top table (static), 12 bits for a
@@ -38,9 +39,18 @@ struct addr_radix {
     char **top[1u << RADIX_TOP_BITS];
 };
 
-/* Try to give the table its flat form; call before any cell is made, while
- * one thread runs (the tracker's first allocation).  0 on success. */
-int addr_radix_reserve_flat(struct addr_radix *r);
+/* Try to give the table its flat form, reserved at exactly AT; call before
+ * any cell is made.  0 on success.
+ *
+ * Where: low in the address space, between 32 and 64 TiB (FLAT_AT_*), far
+ * below where the kernel places mmaps (top-down from 0x7fxx...) and PIE
+ * programs (0x55...), and above AddressSanitizer's fixed shadow (up to
+ * 16 TiB).  Placed where the kernel would choose, 8 TiB would move every
+ * later mapping of the program, and programs notice: CPython's arena map
+ * then allocates one more 128 KiB node than without heaptag. */
+#define FLAT_AT_BLOCKS ((uintptr_t)32 << 40)
+#define FLAT_AT_SITES ((uintptr_t)48 << 40) /* a gap, so the two never merge into one mapping */
+int addr_radix_reserve_flat(struct addr_radix *r, uintptr_t at);
 
 /* Whether the table can hold a cell for this address at all. */
 static inline int addr_radix_covers(uintptr_t a)

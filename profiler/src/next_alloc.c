@@ -112,7 +112,7 @@ int next_alloc_resolve(void)
      * (the store below lets other threads in): it never changes after.
      * The flat form's 32-byte granule needs glibc's minimum chunk. */
     if (next_is_glibc)
-        addr_radix_reserve_flat(&block_cells);
+        addr_radix_reserve_flat(&block_cells, FLAT_AT_BLOCKS);
     __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
     tracker_early_init();
     return 1;

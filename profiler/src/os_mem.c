@@ -23,6 +23,23 @@ void *os_mem_map(size_t bytes)
     return p;
 }
 
+void *os_mem_map_at(uintptr_t at, size_t bytes)
+{
+    int saved = errno;
+    void *p = mmap((void *)at, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != MAP_FAILED && p != (void *)at) {
+        /* A kernel older than 4.17 took the flag for a hint. */
+        munmap(p, bytes);
+        p = MAP_FAILED;
+    }
+    errno = saved;
+    if (p == MAP_FAILED)
+        return NULL;
+    __atomic_add_fetch(&mapped_bytes, bytes, __ATOMIC_RELAXED);
+    return p;
+}
+
 void os_mem_unmap(void *p, size_t bytes)
 {
     int saved = errno;

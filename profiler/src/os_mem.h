@@ -7,6 +7,11 @@
 /* Zero-filled, page-aligned; NULL on failure.  errno is preserved. */
 void *os_mem_map(size_t bytes);
 void os_mem_unmap(void *p, size_t bytes);
+/* Like os_mem_map, but at exactly `at` (MAP_FIXED_NOREPLACE); NULL if
+ * that range is taken or refused.  Never placed elsewhere: a large mapping
+ * where the kernel would put the program's next mmap shifts every later
+ * mapping of the program, and with it the program's own behaviour. */
+void *os_mem_map_at(uintptr_t at, size_t bytes);
 /* Address space currently mapped through os_mem_map. */
 uint64_t os_mem_mapped_bytes(void);
 /* Resident bytes of [p, p+bytes) per mincore(2); async-signal-safe. */

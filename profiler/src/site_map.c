@@ -6,7 +6,7 @@ static struct addr_radix sites = {.cell_shift = 2};
 
 void site_map_reserve_flat(void)
 {
-    addr_radix_reserve_flat(&sites);
+    addr_radix_reserve_flat(&sites, FLAT_AT_SITES);
 }
 
 int site_map_set(void *p, uint32_t site)
