@@ -2,6 +2,7 @@
 # the test programs, and check.py (Debian's python3, for reading JSON and
 # parsing text reports).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli-test.sh"
+need_tracker_and_python
 PROGS=$BUILD/tests/stacks
 SRC=$here/stacks_prog.c
 CHECK="$PY $here/check.py"
