@@ -118,38 +118,30 @@ class Heaptag:
         self.exe = os.path.abspath(exe)
         self.cwd = None
 
-    def diff_json(self, labelled, claims):
-        """Run `heaptag diff --format json`; return (exit status, document)."""
-        cmd = [self.exe, "diff", "--format", "json"]
+    def _diff(self, labelled, claims, fmt, out=None):
+        """Run `heaptag diff --format FMT` (to OUT if given); 0 and 1 are
+        its answers (1: a claim does not hold), anything else is fatal."""
+        cmd = [self.exe, "diff", "--format", fmt] + (["-o", out] if out else [])
         for label, path in labelled:
             cmd += ["--label", "%s=%s" % (label, path)]
         for c in claims:
             cmd += ["--claim", c]
         p = subprocess.run(cmd, capture_output=True, text=True, cwd=self.cwd)
         if p.returncode not in (0, 1):
-            die("heaptag diff failed (%d): %s" % (p.returncode, p.stderr.strip()))
+            what = "heaptag diff -o %s" % out if out else "heaptag diff"
+            die("%s failed (%d): %s" % (what, p.returncode, p.stderr.strip()))
+        return p
+
+    def diff_json(self, labelled, claims):
+        """Run `heaptag diff --format json`; return (exit status, document)."""
+        p = self._diff(labelled, claims, "json")
         return p.returncode, json.loads(p.stdout)
 
     def diff_file(self, labelled, claims, fmt, out):
-        cmd = [self.exe, "diff", "--format", fmt, "-o", out]
-        for label, path in labelled:
-            cmd += ["--label", "%s=%s" % (label, path)]
-        for c in claims:
-            cmd += ["--claim", c]
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=self.cwd)
-        if p.returncode not in (0, 1):
-            die("heaptag diff -o %s failed (%d): %s" % (out, p.returncode, p.stderr.strip()))
+        self._diff(labelled, claims, fmt, out)
 
     def diff_text(self, labelled, claims, fmt):
-        cmd = [self.exe, "diff", "--format", fmt]
-        for label, path in labelled:
-            cmd += ["--label", "%s=%s" % (label, path)]
-        for c in claims:
-            cmd += ["--claim", c]
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=self.cwd)
-        if p.returncode not in (0, 1):
-            die("heaptag diff failed (%d): %s" % (p.returncode, p.stderr.strip()))
-        return p.stdout
+        return self._diff(labelled, claims, fmt).stdout
 
 
 def fmt_b(x):
