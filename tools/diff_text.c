@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diff_render.h"
+#include "json_out.h"
 #include "units.h"
 
 const char *diff_claim_subject(const struct diff_model *m, const struct diff_claim *c,
@@ -284,10 +285,5 @@ int diff_render_json(FILE *out, const struct diff_model *m)
 		"tolerance_pp", m->tolerance_pp,
 		"claim_basis", m->basis == CLAIM_USABLE ? "usable" : "requested",
 		"reports", reports, "types", types, "claims", claims);
-	if (!doc)
-		return -1;
-	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	fputc('\n', out);
-	json_decref(doc);
-	return rc;
+	return ht_json_emit(doc, out);
 }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "units.h"
 
 int ht_format_parse(const char *s, unsigned allowed, enum ht_format *out)
@@ -105,12 +106,7 @@ int ht_summary_json(FILE *out, const struct ht_report *r)
 		"peak_overhead_bytes", r->peak_overhead_bytes < 0 ? json_null()
 		: json_integer((json_int_t)r->peak_overhead_bytes),
 		"types", types);
-	if (!doc)
-		return -1;
-	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	fputc('\n', out);
-	json_decref(doc);
-	return rc;
+	return ht_json_emit(doc, out);
 }
 
 /* Type names come from programs; a '|' would break the Markdown table. */
