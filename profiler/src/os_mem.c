@@ -3,6 +3,7 @@
  * cost memory, and the overcommit heuristic should not refuse them. */
 #include "os_mem.h"
 #include "ht_common.h"
+#include "proc_hex.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -87,21 +88,6 @@ static int starts_with(const char *s, const char *eol, const char *prefix)
     return 1;
 }
 
-static uint64_t parse_hex(const char *s, const char *eol, int *ok)
-{
-    uint64_t v = 0;
-    *ok = 0;
-    for (; s < eol; s++) {
-        int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
-        if (d < 0)
-            break;
-        v = v * 16 + (uint64_t)d;
-        *ok = 1;
-    }
-    *ok = *ok && s < eol && *s == '-';
-    return v;
-}
-
 static uint64_t parse_kb(const char *s, const char *eol)
 {
     uint64_t v = 0;
@@ -131,9 +117,9 @@ uint64_t os_mem_region_resident(const void *p)
         have += (size_t)n;
         char *line = buf, *end = buf + have, *eol;
         while ((eol = memchr(line, '\n', (size_t)(end - line))) != NULL) {
-            int ok;
-            uint64_t start = parse_hex(line, eol, &ok);
-            if (ok) { /* a header line: only hex digits before the '-' */
+            const char *q = line;
+            uint64_t start = proc_hex(&q, eol);
+            if (q > line && q < eol && *q == '-') { /* a header line: "start-end ..." */
                 if (inside)
                     goto done; /* the next mapping: no Rss line in ours */
                 inside = start == (uintptr_t)p;

@@ -5,6 +5,7 @@
  * need the loader's lock, which a signal handler must not take. */
 #include "report_stacks.h"
 #include "ht_common.h"
+#include "proc_hex.h"
 #include "rules.h"
 #include "site_table.h"
 #include "stack_capture.h"
@@ -34,29 +35,17 @@ void report_emit_hist(struct text_buf *b, const int64_t *hist)
     tb_char(b, ']');
 }
 
-static uint64_t hex(const char **p)
-{
-    uint64_t v = 0;
-    for (;; (*p)++) {
-        char c = **p;
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (d < 0)
-            return v;
-        v = v * 16 + (uint64_t)d;
-    }
-}
-
 /* One line of /proc/self/maps (start-end perms offset dev inode path):
  * executable, file-backed mappings are enough to place every frame. */
 static void emit_module_line(struct text_buf *b, const char *p, const char *eol, int *first)
 {
-    uint64_t start = hex(&p);
+    uint64_t start = proc_hex(&p, eol);
     p++;
-    uint64_t end = hex(&p);
+    uint64_t end = proc_hex(&p, eol);
     p++;
     int exec = p + 3 < eol && p[2] == 'x';
     p += 5;
-    uint64_t offset = hex(&p);
+    uint64_t offset = proc_hex(&p, eol);
     for (int field = 0; field < 2 && p < eol; field++) { /* skip dev, inode */
         while (p < eol && *p == ' ')
             p++;
