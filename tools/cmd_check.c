@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "report.h"
+#include "report/report.h"
 #include "units.h"
 
 static const char usage[] =

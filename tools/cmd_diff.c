@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "diff_model.h"
-#include "diff_render.h"
+#include "diff/diff_model.h"
+#include "diff/diff_render.h"
 #include "outfile.h"
-#include "summary.h"
+#include "report/summary.h"
 
 static const char usage[] =
 	"usage: heaptag diff [OPTIONS] A.json B.json [C.json ...]\n"

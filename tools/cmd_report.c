@@ -11,11 +11,11 @@
 
 #include "cli.h"
 #include "outfile.h"
-#include "report.h"
-#include "stacks.h"
-#include "stacks_out.h"
-#include "summary.h"
-#include "symbolize.h"
+#include "report/report.h"
+#include "stacks/stacks.h"
+#include "stacks/stacks_out.h"
+#include "report/summary.h"
+#include "stacks/symbolize.h"
 
 static const char usage[] =
 	"usage: heaptag report [--format table|json|markdown|collapsed|massif] [-o OUT]\n"

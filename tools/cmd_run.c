@@ -24,10 +24,10 @@
 #include <dirent.h>
 
 #include "cli.h"
-#include "report.h"
-#include "report_locate.h"
+#include "report/report.h"
+#include "report/report_locate.h"
 #include "rules_check.h"
-#include "summary.h"
+#include "report/summary.h"
 
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"

@@ -9,9 +9,7 @@
 
 #include "cli.h"
 
-#ifndef HEAPTAG_NO_MASSIF
 #include "massif/cmd_massif.h"
-#endif
 
 static const char usage[] =
 	"usage: heaptag COMMAND [OPTIONS] ...\n"
@@ -68,14 +66,8 @@ int main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "massif")) {
-#ifdef HEAPTAG_NO_MASSIF
-		fprintf(stderr, "heaptag: massif: not built (tools/massif/ was absent when heaptag was compiled)\n");
-		return HT_EXIT_USAGE;
-#else
+	if (!strcmp(cmd, "massif"))
 		return cmd_massif(argc - 1, argv + 1);
-#endif
-	}
 	if (cmd[0] == '-')
 		return ht_usage_error(NULL, "unknown option '%s'", cmd);
 	return ht_usage_error(NULL, "unknown command '%s'", cmd);

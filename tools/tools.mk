@@ -1,15 +1,12 @@
-# build/bin/heaptag: the command-line tool (tools/*.c), plus `heaptag
-# massif` from tools/massif/*.c once tools/massif/cmd_massif.h exists.
-# A tools/massif/*.mk fragment (included before this one) may append to
+# build/bin/heaptag: the command-line tool.  The command entry points and
+# shared CLI helpers sit in tools/, each concern in a folder of its own
+# (report/, diff/, stacks/, massif/); every file includes across folders
+# from the one root -Itools ("report/report.h"), never with "../".
+# A tools/*/*.mk fragment (included before this one) may append to
 # TOOLS_CFLAGS and TOOLS_LDLIBS; both are expanded when the recipes run.
 HEAPTAG_BIN := $(BUILD)/bin/heaptag
 
-ifneq ($(wildcard tools/massif/cmd_massif.h),)
-TOOLS_SRCS := $(wildcard tools/*.c tools/massif/*.c)
-else
-TOOLS_SRCS := $(wildcard tools/*.c)
-TOOLS_CFLAGS += -DHEAPTAG_NO_MASSIF
-endif
+TOOLS_SRCS := $(wildcard tools/*.c tools/*/*.c)
 # The rules grammar is the tracker's own parser, compiled in unchanged so
 # `heaptag run --rules` accepts exactly what libheaptag.so accepts.
 TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tools/profiler_rules_parse.o
@@ -24,9 +21,6 @@ $(BUILD)/obj/tools/profiler_rules_parse.o: profiler/src/rules_parse.c
 $(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOLS_CFLAGS) -MMD -MP -c $< -o $@
-
-# main.c changes meaning when tools/massif/ appears; rebuild it then.
-$(BUILD)/obj/tools/main.o: $(wildcard tools/massif/cmd_massif.h)
 
 $(HEAPTAG_BIN): $(TOOLS_OBJS)
 	@mkdir -p $(dir $@)

@@ -17,14 +17,14 @@ FUZZ_SECONDS ?= 120
 fuzz_srcs_http_head := client/src/parser.c
 fuzz_srcs_chunked := client/src/parser.c
 fuzz_srcs_url := client/src/url.c client/src/xalloc.c
-fuzz_srcs_report := tools/report.c
+fuzz_srcs_report := tools/report/report.c
 fuzz_srcs_massif := tools/massif/massif_parse.c
 fuzz_srcs_rules := profiler/src/rules_parse.c
 fuzz_inc_http_head := -Iclient/src
 fuzz_inc_chunked := -Iclient/src
 fuzz_inc_url := -Iclient/src
 fuzz_inc_report := -Itools $(shell pkg-config --cflags jansson)
-fuzz_inc_massif := -Itools/massif
+fuzz_inc_massif := -Itools
 fuzz_inc_rules := -Iprofiler/src
 fuzz_libs_report := $(shell pkg-config --libs jansson)
 

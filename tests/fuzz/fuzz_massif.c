@@ -1,6 +1,6 @@
 /* libFuzzer target: the massif.out parser (tools/massif/massif_parse.c) and
  * the peak summaries computed from what it accepts. */
-#include "massif_parse.h"
+#include "massif/massif_parse.h"
 
 #include <stdlib.h>
 #include <string.h>

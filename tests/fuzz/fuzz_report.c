@@ -1,6 +1,6 @@
-/* libFuzzer target: the report reader (tools/report.c), which loads a file:
+/* libFuzzer target: the report reader (tools/report/report.c), which loads a file:
  * the input goes to a memfd and the reader opens it by /proc path. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>

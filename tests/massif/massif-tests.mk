@@ -13,7 +13,7 @@ $(MASSIF_TEST_DIR)/test_massif_parse: tests/massif/test_massif_parse.c \
 		tools/massif/massif_parse.c tools/massif/massif_run.c \
 		tools/massif/massif_parse.h tools/massif/massif_run.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -Itools/massif \
+	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -Itools \
 		-DFIXTURE_DIR='"$(abspath tests/massif/fixtures)"' \
 		-o $@ tests/massif/test_massif_parse.c tools/massif/massif_parse.c \
 		tools/massif/massif_run.c $(shell pkg-config --libs cmocka)

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "massif_parse.h"
-#include "massif_run.h"
+#include "massif/massif_parse.h"
+#include "massif/massif_run.h"
 
 #ifndef FIXTURE_DIR
 #error "build with -DFIXTURE_DIR=\"...\""

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "report_locate.h"
+#include "report/report_locate.h"
 #include "units.h"
 
 static void parse_bytes_accepts_documented_suffixes(void **state)

@@ -10,11 +10,11 @@ $(TOOLS_TEST_DIR)/run_child: tests/tools/run_child.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -o $@ $<
 
-$(TOOLS_TEST_DIR)/test_units: tests/tools/test_units.c tools/units.c tools/report_locate.c \
-		tools/units.h tools/report_locate.h
+$(TOOLS_TEST_DIR)/test_units: tests/tools/test_units.c tools/units.c tools/report/report_locate.c \
+		tools/units.h tools/report/report_locate.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -Itools -o $@ tests/tools/test_units.c tools/units.c \
-		tools/report_locate.c -lcmocka -lm
+		tools/report/report_locate.c -lcmocka -lm
 
 TEST_DEPS += $(HEAPTAG_BIN) $(TOOLS_TEST_DIR)/fake_tracker.so $(TOOLS_TEST_DIR)/run_child \
 	$(TOOLS_TEST_DIR)/test_units

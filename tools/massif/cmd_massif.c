@@ -14,10 +14,10 @@
 ** exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
 ** stderr and exit status 2.
 */
-#include "cmd_massif.h"
-#include "massif_parse.h"
-#include "massif_run.h"
-#include "../report.h"
+#include "massif/cmd_massif.h"
+#include "massif/massif_parse.h"
+#include "massif/massif_run.h"
+#include "report/report.h"
 
 #include <dirent.h>
 #include <errno.h>

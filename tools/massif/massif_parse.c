@@ -7,7 +7,7 @@
 ** file with a very deep tree costs memory proportional to its size, never
 ** stack.  Everything is bounded by the buffer length.
 */
-#include "massif_parse.h"
+#include "massif/massif_parse.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -5,7 +5,7 @@
 ** through a close-on-exec pipe, so "command not found" is told apart from a
 ** command that ran and failed.
 */
-#include "massif_run.h"
+#include "massif/massif_run.h"
 
 #include <errno.h>
 #include <fcntl.h>

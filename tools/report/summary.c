@@ -3,7 +3,7 @@
  * compare orders of magnitude at a glance; JSON and Markdown keep exact
  * byte counts because they feed other tools and documents.
  */
-#include "summary.h"
+#include "report/summary.h"
 
 #include <inttypes.h>
 #include <jansson.h>

@@ -4,7 +4,7 @@
  * address: modules of one report may overlap in time (dlclose, dlopen)
  * but never confuse each other that way.
  */
-#include "symbolize.h"
+#include "stacks/symbolize.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "diff_model.h"
+#include "diff/diff_model.h"
 
 void diff_render_table(FILE *out, const struct diff_model *m);
 void diff_render_markdown(FILE *out, const struct diff_model *m);

@@ -4,7 +4,7 @@
  * rejected rather than displayed: a table built from inconsistent numbers
  * would look authoritative and be wrong, which is worse than no table.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacks_out.h"
+#include "stacks/stacks_out.h"
 
 struct node {
 	uint64_t addr;

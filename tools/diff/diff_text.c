@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "diff_render.h"
+#include "diff/diff_render.h"
 #include "json_out.h"
 #include "units.h"
 

@@ -4,8 +4,8 @@
  * not add up would produce flame graphs and massif trees that look right
  * and are not.
  */
-#include "report.h"
-#include "stacks.h"
+#include "report/report.h"
+#include "stacks/stacks.h"
 
 #include <inttypes.h>
 #include <jansson.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacks_out.h"
+#include "stacks/stacks_out.h"
 
 /* ';' separates frames and a newline ends the record: neither may appear
  * inside one (C++ names never have them, but a file path could). */

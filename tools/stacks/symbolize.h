@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "stacks.h"
+#include "stacks/stacks.h"
 
 /* One function at a frame: the innermost is the code at the address, the
  * following ones the functions it was inlined into. */

@@ -8,9 +8,9 @@
 
 #include <stdio.h>
 
-#include "report.h"
-#include "stacks.h"
-#include "symbolize.h"
+#include "report/report.h"
+#include "stacks/stacks.h"
+#include "stacks/symbolize.h"
 
 /* One function of a call path: a frame's inline-chain entry. */
 struct ht_pathframe {

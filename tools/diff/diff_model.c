@@ -6,7 +6,7 @@
  * can overstate a simultaneous footprint slightly; it is the figure the
  * design note reasons with ("280 bytes plus data").
  */
-#include "diff_model.h"
+#include "diff/diff_model.h"
 
 #include <math.h>
 #include <stdio.h>

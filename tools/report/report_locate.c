@@ -1,7 +1,7 @@
 /*
  * report_locate.c — see report_locate.h.
  */
-#include "report_locate.h"
+#include "report/report_locate.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "stacks_out.h"
+#include "stacks/stacks_out.h"
 
 size_t ht_site_path(struct ht_symbolizer *z, const struct ht_site *site, int skip_wrappers,
 		    struct ht_pathframe *out, size_t max)

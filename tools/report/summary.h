@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "report.h"
+#include "report/report.h"
 
 enum ht_format { HT_FMT_TABLE, HT_FMT_JSON, HT_FMT_MARKDOWN, HT_FMT_HTML };
 /* Parse a --format value; ALLOWED is a bit set of (1 << enum ht_format). */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacks_out.h"
+#include "stacks/stacks_out.h"
 #include "units.h"
 
 #define PATH_SHOWN 4

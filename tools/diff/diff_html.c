@@ -6,7 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "diff_render.h"
+#include "diff/diff_render.h"
 #include "units.h"
 
 static const char *const palette[] = { "#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2" };
