@@ -52,6 +52,30 @@ void heaptag_instance_free(const char *type) __attribute__((weak));
  * Returns 0 on success, -1 with errno set otherwise. */
 int heaptag_dump(const char *path) __attribute__((weak));
 
+/* The allocator API: a program's own allocator (a pool, an arena, a free
+ * list) reports the blocks it hands out, and they are counted like
+ * malloc's: typed by the open scope (or a rule, with stacks on), in every
+ * report.  Report each event while the address is still the allocator's
+ * alone (inside its lock, before a freed block can be handed out again).
+ * docs/custom-allocators.md shows a pool instrumented in a few lines.
+ *
+ * A block of SIZE bytes at P was handed out.  POOL NULL: P is memory heaptag
+ * did not count otherwise (from mmap, say).  POOL a type name: P was carved
+ * from backing memory counted under that type (a malloc'd chunk allocated
+ * in that scope or retagged to it): its bytes move from POOL to P's type,
+ * so the totals count them once.  A P that is itself a malloc block is
+ * already counted and left alone. */
+void heaptag_block_alloc(void *p, size_t size, const char *pool) __attribute__((weak));
+
+/* Block OLD is now NEW, of SIZE bytes (NEW may equal OLD).  It keeps its
+ * type and pool.  NEW NULL means the resize failed and OLD stands. */
+void heaptag_block_realloc(void *old_block, void *new_block, size_t size)
+    __attribute__((weak));
+
+/* Block P was given back to the program's allocator (its bytes return to
+ * its pool, if it had one). */
+void heaptag_block_free(void *p) __attribute__((weak));
+
 #ifdef __cplusplus
 }
 #endif
@@ -65,6 +89,9 @@ int heaptag_dump(const char *path) __attribute__((weak));
 #define HEAPTAG_RETAG(block, type) ((void)(block), (void)(type))
 #define HEAPTAG_INSTANCE_NEW(type) ((void)(type))
 #define HEAPTAG_INSTANCE_FREE(type) ((void)(type))
+#define HEAPTAG_BLOCK_ALLOC(p, size, pool) ((void)(p), (void)(size), (void)(pool))
+#define HEAPTAG_BLOCK_REALLOC(old, p, size) ((void)(old), (void)(p), (void)(size))
+#define HEAPTAG_BLOCK_FREE(p) ((void)(p))
 #else
 /* True when libheaptag.so is loaded into this process. */
 #define HEAPTAG_ACTIVE() (heaptag_push != 0)
@@ -78,6 +105,12 @@ int heaptag_dump(const char *path) __attribute__((weak));
     do { if (heaptag_instance_new) heaptag_instance_new(type); } while (0)
 #define HEAPTAG_INSTANCE_FREE(type) \
     do { if (heaptag_instance_free) heaptag_instance_free(type); } while (0)
+#define HEAPTAG_BLOCK_ALLOC(p, size, pool) \
+    do { if (heaptag_block_alloc) heaptag_block_alloc((p), (size), (pool)); } while (0)
+#define HEAPTAG_BLOCK_REALLOC(old, p, size) \
+    do { if (heaptag_block_realloc) heaptag_block_realloc((old), (p), (size)); } while (0)
+#define HEAPTAG_BLOCK_FREE(p) \
+    do { if (heaptag_block_free) heaptag_block_free(p); } while (0)
 #endif
 
 /* HEAPTAG_SCOPE(type): a scope that closes itself when the enclosing C block
