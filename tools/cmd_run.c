@@ -28,10 +28,11 @@
 #include "report/report_locate.h"
 #include "rules_check.h"
 #include "report/summary.h"
+#include "python_hooks.h"
 
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
-	"                   [--rules FILE] [--timeline bytes|ms] [--] PROGRAM [ARGS...]\n"
+	"                   [--rules FILE] [--timeline bytes|ms] [--python] [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
 	"print its per-type summary on stderr.  stdin, stdout and stderr pass through;\n"
@@ -49,6 +50,8 @@ static const char usage[] =
 	"                     before PROGRAM starts: sets HEAPTAG_RULES (implies --stacks)\n"
 	"  --timeline UNIT    timeline samples every so many bytes allocated (bytes,\n"
 	"                     the default) or milliseconds (ms): sets HEAPTAG_TIMELINE\n"
+	"  --python           PROGRAM is CPython: report its pymalloc blocks too (loads\n"
+	"                     heaptag's hooks at start-up through PYTHONPATH)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The tracker is ../lib/libheaptag.so next to this heaptag binary, or\n"
@@ -205,12 +208,13 @@ int cmd_run(int argc, char **argv)
 		{ "stacks", optional_argument, NULL, 'S' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "timeline", required_argument, NULL, 'T' },
+		{ "python", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *rules = NULL, *timeline = NULL;
 	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
-	int quiet = 0;
+	int quiet = 0, python = 0;
 	enum ht_format fmt = HT_FMT_TABLE;
 	int c;
 	opterr = 0;
@@ -245,6 +249,9 @@ int cmd_run(int argc, char **argv)
 			if (strcmp(optarg, "bytes") && strcmp(optarg, "ms"))
 				return ht_usage_error("run", "unknown timeline unit '%s' (bytes or ms)", optarg);
 			timeline = optarg;
+			break;
+		case 'P':
+			python = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -290,6 +297,11 @@ int cmd_run(int argc, char **argv)
 	char *tracker = find_tracker(err, sizeof err);
 	if (!tracker) {
 		fprintf(stderr, "heaptag: run: %s\n", err);
+		return HT_EXIT_USAGE;
+	}
+	if (python && ht_python_env(tracker, err, sizeof err) != 0) {
+		fprintf(stderr, "heaptag: run: %s\n", err);
+		free(tracker);
 		return HT_EXIT_USAGE;
 	}
 	char cwd[PATH_MAX];

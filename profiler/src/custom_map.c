@@ -1,9 +1,19 @@
-/* The hash table of custom_map.h.  Each stripe's lock is held only for the
- * probe itself (no call out, no allocation but os_mem's mmap when a stripe
- * grows), so it nests inside no other tracker lock. */
+/* The two parts of custom_map.h.  A radix cell is written only by the
+ * thread that owns its block at that moment (the program's allocator
+ * orders one owner after the next), like the block map's.  Each stripe's
+ * lock is held only for the probe itself (no call out, no allocation but
+ * os_mem's mmap when a stripe grows), so it nests inside no other lock. */
 #include "custom_map.h"
+#include "addr_radix.h"
 #include "os_mem.h"
 #include <string.h>
+
+#define CELL_TYPE_BITS 12
+#define CELL_SIZE_LIMIT (1u << (32 - CELL_TYPE_BITS))
+
+static struct addr_radix cells = {.cell_shift = 2};
+/* Records in the stripes: lets a take skip their locks when none exist. */
+static uint64_t side_count;
 
 #define STRIPES 64
 #define FIRST_SLOTS 1024
@@ -59,7 +69,7 @@ static int grow(struct stripe *s)
     return 0;
 }
 
-int custom_map_put(const struct custom_record *r, struct custom_record *old)
+static int side_put(const struct custom_record *r, struct custom_record *old)
 {
     uint64_t h = hash_addr(r->addr);
     struct stripe *s = stripe_of(h);
@@ -78,14 +88,16 @@ int custom_map_put(const struct custom_record *r, struct custom_record *old)
             rc = 1;
             break;
         }
-    if (!rc)
+    if (!rc) {
         s->count++;
+        __atomic_add_fetch(&side_count, 1, __ATOMIC_RELAXED);
+    }
     s->slots[i] = *r;
     ht_spin_unlock(&s->lock);
     return rc;
 }
 
-int custom_map_take(uintptr_t addr, struct custom_record *out)
+static int side_take(uintptr_t addr, struct custom_record *out)
 {
     uint64_t h = hash_addr(addr);
     struct stripe *s = stripe_of(h);
@@ -112,13 +124,66 @@ int custom_map_take(uintptr_t addr, struct custom_record *out)
     }
     s->slots[i].addr = 0;
     s->count--;
+    __atomic_sub_fetch(&side_count, 1, __ATOMIC_RELAXED);
     ht_spin_unlock(&s->lock);
     return 1;
 }
 
+/* The radix cell of ADDR if its leaf exists (MAKE: creating it). */
+static uint32_t *cell_of(uintptr_t a, int make)
+{
+    uint32_t *c = addr_radix_find(&cells, a, 2);
+    if (!c && make)
+        c = addr_radix_make(&cells, a);
+    return c;
+}
+
+static int cell_take(uintptr_t a, struct custom_record *out)
+{
+    uint32_t *c = addr_radix_covers(a) ? cell_of(a, 0) : NULL;
+    uint32_t v = c ? HT_LOAD(c) : 0;
+    if (!v)
+        return 0;
+    HT_STORE(c, 0);
+    out->addr = a;
+    out->size = v >> CELL_TYPE_BITS;
+    out->type = (uint16_t)(v & ((1u << CELL_TYPE_BITS) - 1));
+    out->pool = 0;
+    out->site = 0;
+    return 1;
+}
+
+int custom_map_put(const struct custom_record *r, struct custom_record *old)
+{
+    uintptr_t a = r->addr;
+    int fits = addr_radix_covers(a) && !r->pool && !r->site && r->size < CELL_SIZE_LIMIT &&
+               r->type < (1u << CELL_TYPE_BITS);
+    uint32_t *c = fits ? cell_of(a, 1) : NULL;
+    if (c) {
+        int rc = cell_take(a, old);
+        if (!rc && HT_LOAD(&side_count))
+            rc = side_take(a, old);
+        HT_STORE(c, (uint32_t)r->type | (uint32_t)r->size << CELL_TYPE_BITS);
+        return rc;
+    }
+    /* One record per address: a stale cell at A goes when A moves aside. */
+    if (cell_take(a, old)) {
+        side_put(r, old);
+        return 1;
+    }
+    return side_put(r, old);
+}
+
+int custom_map_take(uintptr_t addr, struct custom_record *out)
+{
+    if (cell_take(addr, out))
+        return 1;
+    return HT_LOAD(&side_count) ? side_take(addr, out) : 0;
+}
+
 uint64_t custom_map_resident_bytes(void)
 {
-    uint64_t total = 0;
+    uint64_t total = addr_radix_resident(&cells);
     for (unsigned i = 0; i < STRIPES; i++) {
         uint32_t mask = HT_LOAD(&stripes[i].mask);
         if (mask)

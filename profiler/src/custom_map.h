@@ -2,10 +2,17 @@
  * address -> (size, type, pool, site).  Not the block map: that map's
  * cells derive the size from the allocator's chunk header and, in its flat
  * form, hold one block per 32 bytes, while a pool may hand out 16-byte
- * blocks at any address.  A hash table in STRIPES independently locked
- * parts, open addressing with backward-shift deletion, grown by doubling
- * from os_mem (never from malloc: the map is updated from inside the
- * program's allocator, which may itself sit on malloc). */
+ * blocks at any address.
+ *
+ * Two parts.  The common record (16-byte aligned address, no pool, no
+ * site, size below 1 MiB) is a 32-bit cell of an addr_radix in its radix
+ * form (16-byte granules): type in the low 12 bits, size in the high 20.
+ * Pools hand out neighbouring addresses, so neighbouring cells share cache
+ * lines, where a hash would miss the cache on nearly every report (it
+ * cost CPython twice the time).  Every other record goes to a hash table
+ * in independently locked stripes, open addressing with backward-shift
+ * deletion.  Memory for both comes from os_mem, never from malloc: the map
+ * is updated from inside the program's allocator, which may sit on malloc. */
 #ifndef HT_CUSTOM_MAP_H
 #define HT_CUSTOM_MAP_H
 #include "ht_common.h"
