@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "massif/cmd_massif.h"
+#include "attach/cmd_attach.h"
 
 static const char usage[] =
 	"usage: heaptag COMMAND [OPTIONS] ...\n"
@@ -20,6 +21,7 @@ static const char usage[] =
 	"  diff     compare reports (bytes per instance by type) and judge claims\n"
 	"  check    fail when a type exceeds a byte budget\n"
 	"  massif   read a valgrind massif file (see 'heaptag massif --help')\n"
+	"  attach   track a running process from now on (gdb loads the tracker)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     this help; 'heaptag COMMAND --help' for a command\n"
@@ -68,6 +70,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "massif"))
 		return cmd_massif(argc - 1, argv + 1);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return ht_usage_error(NULL, "unknown option '%s'", cmd);
 	return ht_usage_error(NULL, "unknown command '%s'", cmd);

@@ -8,6 +8,7 @@
  * final name: a reader never meets half a report under that name. */
 #include "report.h"
 #include "report_stacks.h"
+#include "attach.h"
 #include "site_map.h"
 #include "site_table.h"
 #include "timeline.h"
@@ -211,6 +212,7 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     tb_str(b, report_concurrent() ? "\"concurrent\":true," : "\"concurrent\":false,");
     tb_str(b, "\"allocator\":");
     tb_json_str(b, next_alloc_provider());
+    attach_emit(b);
     tb_str(b, ",\n\"totals\":{");
     key(b, "alloc_calls", sum.alloc_calls, 1);
     key(b, "free_calls", sum.free_calls, 1);

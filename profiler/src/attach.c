@@ -1,0 +1,209 @@
+/* Tracking a process that is already running (`heaptag attach PID`, see
+ * docs/attach.md).  The command loads this library with dlopen from gdb
+ * and calls heaptag_attach_start().  A library loaded late is not
+ * interposed: every module keeps calling the malloc its GOT names.  So, as
+ * heaptrack's inject mode does, heaptag_attach_start rewrites the GOT
+ * entries of the malloc family in every loaded module (dl_iterate_phdr and
+ * each module's dynamic relocations), and of dlopen, whose replacement
+ * does the same for the modules each later dlopen brings.
+ *
+ * Blocks allocated before are unknown to the block map: their frees and
+ * reallocs count in foreign_free_calls, never against a type.  Rules:
+ * nothing here allocates (dl_iterate_phdr does not); the GOT stores are
+ * single aligned 8-byte writes, so a thread calling through an entry
+ * while it changes sees the old or the new function, both whole. */
+#include "attach.h"
+#include "ht_common.h"
+#include "report.h"
+#include "rules.h"
+#include "settings.h"
+#include "stack_capture.h"
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t attached_unix_ms;
+static uintptr_t self_base;
+static void *(*real_dlopen)(const char *, int);
+static char rules_copy[HT_PATH_MAX];
+
+static void *attach_dlopen(const char *file, int mode);
+
+static const char *const hooked[] = {
+    "malloc", "free", "calloc", "realloc", "reallocarray", "posix_memalign",
+    "aligned_alloc", "memalign", "valloc", "pvalloc", "dlopen",
+};
+#define NHOOKED (sizeof hooked / sizeof *hooked)
+static void *replacement[NHOOKED];
+
+static int hook_index(const char *name)
+{
+    for (unsigned i = 0; i < NHOOKED; i++)
+        if (strcmp(name, hooked[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Our own definitions, looked up in our own object: &malloc here would
+ * name the process's malloc, which comes first in the global scope. */
+static int find_replacements(void)
+{
+    Dl_info info;
+    if (!dladdr((void *)&find_replacements, &info) || !info.dli_fname)
+        return -1;
+    self_base = (uintptr_t)info.dli_fbase;
+    void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (!self)
+        return -1;
+    for (unsigned i = 0; i < NHOOKED; i++)
+        replacement[i] = strcmp(hooked[i], "dlopen") == 0 ? (void *)attach_dlopen
+                                                          : dlsym(self, hooked[i]);
+    real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+    dlclose(self);
+    for (unsigned i = 0; i < NHOOKED; i++)
+        if (!replacement[i])
+            return -1;
+    return real_dlopen ? 0 : -1;
+}
+
+struct module {
+    uintptr_t base;
+    uintptr_t relro_ro_end; /* pages below it (from relro_start) are read-only */
+    uintptr_t relro_start;
+    const ElfW(Sym) *symtab;
+    const char *strtab;
+};
+
+/* A dynamic-section address: ld.so relocates most in place, not all
+ * (the vDSO's stay file-relative). */
+static uintptr_t dyn_ptr(const struct module *m, uintptr_t p)
+{
+    return p < m->base ? p + m->base : p;
+}
+
+static void patch_slot(const struct module *m, uintptr_t slot, void *fn)
+{
+    void **p = (void **)slot;
+    if (__atomic_load_n(p, __ATOMIC_RELAXED) == fn)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t pg = slot & ~(uintptr_t)(page - 1);
+    int readonly = pg >= m->relro_start && pg < m->relro_ro_end;
+    if (readonly && mprotect((void *)pg, (size_t)page, PROT_READ | PROT_WRITE) != 0)
+        return;
+    __atomic_store_n(p, fn, __ATOMIC_RELEASE);
+    if (readonly)
+        mprotect((void *)pg, (size_t)page, PROT_READ);
+}
+
+static void patch_relocs(const struct module *m, const ElfW(Rela) *r, size_t bytes)
+{
+    for (size_t i = 0; i < bytes / sizeof *r; i++) {
+        unsigned type = ELF64_R_TYPE(r[i].r_info);
+        if (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT)
+            continue;
+        size_t sym = ELF64_R_SYM(r[i].r_info);
+        if (!sym)
+            continue;
+        int h = hook_index(m->strtab + m->symtab[sym].st_name);
+        if (h >= 0)
+            patch_slot(m, m->base + r[i].r_offset, replacement[h]);
+    }
+}
+
+static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    struct module m = {.base = info->dlpi_addr};
+    const ElfW(Dyn) *dyn = NULL;
+    if (m.base == self_base || !info->dlpi_name ||
+        strstr(info->dlpi_name, "linux-vdso") || strstr(info->dlpi_name, "ld-linux"))
+        return 0;
+    long page = sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_DYNAMIC)
+            dyn = (const ElfW(Dyn) *)(m.base + ph->p_vaddr);
+        else if (ph->p_type == PT_GNU_RELRO) {
+            m.relro_start = (m.base + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+            m.relro_ro_end = (m.base + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
+        }
+    }
+    if (!dyn)
+        return 0;
+    uintptr_t jmprel = 0, rela = 0;
+    size_t pltrelsz = 0, relasz = 0;
+    long pltrel = DT_RELA;
+    for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++) {
+        switch (d->d_tag) {
+        case DT_SYMTAB: m.symtab = (const ElfW(Sym) *)dyn_ptr(&m, d->d_un.d_ptr); break;
+        case DT_STRTAB: m.strtab = (const char *)dyn_ptr(&m, d->d_un.d_ptr); break;
+        case DT_JMPREL: jmprel = dyn_ptr(&m, d->d_un.d_ptr); break;
+        case DT_PLTRELSZ: pltrelsz = d->d_un.d_val; break;
+        case DT_PLTREL: pltrel = (long)d->d_un.d_val; break;
+        case DT_RELA: rela = dyn_ptr(&m, d->d_un.d_ptr); break;
+        case DT_RELASZ: relasz = d->d_un.d_val; break;
+        }
+    }
+    if (!m.symtab || !m.strtab)
+        return 0;
+    if (jmprel && pltrel == DT_RELA)
+        patch_relocs(&m, (const ElfW(Rela) *)jmprel, pltrelsz);
+    if (rela)
+        patch_relocs(&m, (const ElfW(Rela) *)rela, relasz);
+    return 0;
+}
+
+/* Modules a later dlopen brings (and their dependencies) get the same
+ * treatment; modules patched before are skipped entry by entry. */
+static void *attach_dlopen(const char *file, int mode)
+{
+    void *h = real_dlopen(file, mode);
+    if (h)
+        dl_iterate_phdr(patch_module, NULL);
+    return h;
+}
+
+void attach_emit(struct text_buf *b)
+{
+    int64_t t = HT_LOAD(&attached_unix_ms);
+    if (!t)
+        return;
+    tb_str(b, ",\"attached_unix_ms\":");
+    tb_i64(b, t);
+}
+
+/* Called once by `heaptag attach` through gdb, on one thread of the
+ * stopped process.  OUT: the report path template (absolute), or NULL;
+ * RULES: a rules file, or NULL; DEPTH: stack depth (0: stacks off unless
+ * RULES).  Returns 0, 1 if already attached, -1 if the process's
+ * allocator cannot be redirected. */
+HT_EXPORT int heaptag_attach_start(const char *out, const char *rules, int depth)
+{
+    if (HT_LOAD(&attached_unix_ms))
+        return 1;
+    if (find_replacements() != 0)
+        return -1;
+    if (out && *out && !template_problem(out) && strlen(out) < sizeof settings.out_template)
+        memcpy(settings.out_template, out, strlen(out) + 1);
+    if (rules && *rules && strlen(rules) < sizeof rules_copy) {
+        memcpy(rules_copy, rules, strlen(rules) + 1);
+        settings.rules_path = rules_copy;
+        rules_load(rules_copy);
+        if (depth <= 0)
+            depth = 32;
+    }
+    if (depth > 0)
+        stack_capture_init(depth);
+    report_mark_start();
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    HT_STORE(&attached_unix_ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    dl_iterate_phdr(patch_module, NULL);
+    return 0;
+}
