@@ -94,6 +94,17 @@ PY
 cat "$tmp/fig"
 kill -0 "$HCSERVE_PID" 2>/dev/null || fail "hc-serve is gone after the attach"
 
+# A process that ends by itself after the attach writes its report at exit.
+sleep 3 & sl=$!
+run "$HT" attach -o "$tmp/sleep-exit.%p.json" $sl
+expect_rc 0 "attach to sleep"
+wait $sl
+run $PY -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["reason"], bool(r.get("attached_unix_ms")))' "$tmp/sleep-exit.$sl.json"
+expect_eq "report at exit of an attached process" "$(cat "$tmp/out")" "exit True"
+
 # Refusals.
 one_line_refusal "already tracked" "$HT" attach "$HCSERVE_PID"
 p=4194304
