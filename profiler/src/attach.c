@@ -33,9 +33,16 @@ static char rules_copy[HT_PATH_MAX];
 
 static void *attach_dlopen(const char *file, int mode);
 
+/* The malloc family, dlopen, and heaptag.h's API: a program built with
+ * the tagging API resolved its weak references to NULL at start, and its
+ * scopes count from the attach on once they point at us.  A scope opened
+ * before the attach and closed after is a pop without a push: ignored. */
 static const char *const hooked[] = {
     "malloc", "free", "calloc", "realloc", "reallocarray", "posix_memalign",
     "aligned_alloc", "memalign", "valloc", "pvalloc", "dlopen",
+    "heaptag_push", "heaptag_pop", "heaptag_retag", "heaptag_instance_new",
+    "heaptag_instance_free", "heaptag_dump", "heaptag_block_alloc",
+    "heaptag_block_realloc", "heaptag_block_free",
 };
 #define NHOOKED (sizeof hooked / sizeof *hooked)
 static void *replacement[NHOOKED];

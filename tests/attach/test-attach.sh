@@ -4,7 +4,10 @@
 # request (heaptag attach --report) shows the server's types (named by
 # tests/attach/hc-serve.rules), says when tracking started, and counts the
 # frees of connections opened before the attach apart (foreign_free_calls),
-# with no type below zero.  Then each refusal: exit 2 and one line.
+# with no type below zero.  A threaded client using heaptag.h scopes,
+# attached while it runs: its scopes count from then on.  A process that
+# exits after the attach writes its report.  Then each refusal: exit 2 and
+# one line.
 # Skips (77) where ptrace is not permitted or gdb is missing.
 . "$(dirname "$0")/../lib/cli-test.sh"
 need_tracker_and_python
@@ -93,6 +96,26 @@ sys.exit(1 if problems else 0)
 PY
 cat "$tmp/fig"
 kill -0 "$HCSERVE_PID" 2>/dev/null || fail "hc-serve is gone after the attach"
+
+# A threaded client built with heaptag.h scopes (hc-load, 4 threads, all
+# allocating): its weak references to the tagging API were NULL at start;
+# after the attach its scopes count, and no request fails.
+"$LOAD" "$url" -n 200000 -c 4 --max-time 60 >"$tmp/load2" 2>&1 &
+client=$!
+sleep 0.3
+run "$HT" attach -o "$tmp/client.%p.json" $client
+expect_rc 0 "attach to hc-load (4 threads) while it runs"
+run "$HT" attach --report -o "$tmp/client.%p.json" $client
+expect_rc 0 "attach --report on hc-load"
+wait $client
+expect_eq "hc-load attached to: exit status" "$?" 0
+grep -q "failed=0 " "$tmp/load2" || fail "hc-load attached to: $(tail -1 "$tmp/load2")"
+run $PY -c '
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["types"]}
+print(t.get("Response", {}).get("alloc_calls", 0) > 0, t.get("Headers", {}).get("alloc_calls", 0) > 0)' \
+	"$tmp/client.$client.json"
+expect_eq "hc-load's scopes count after the attach (Response, Headers)" "$(cat "$tmp/out")" "True True"
 
 # A process that ends by itself after the attach writes its report at exit.
 sleep 3 & sl=$!
