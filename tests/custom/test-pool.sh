@@ -3,8 +3,9 @@
 # gives exact live and peak figures per pooled type, its pool's backing
 # type holds only the bytes not carved out, and the totals count each byte
 # once (see the timeline in pool.c).  The same with stacks on, where a rule
-# instead of a scope names the pooled type.  Without the tracker the
-# program runs the same.
+# instead of a scope names the pooled type.  Four threads with a pool each,
+# exact whatever the interleaving.  Without the tracker the program runs
+# the same.
 . "$(dirname "$0")/../profiler/lib.sh"
 POOL=$BUILD/tests/custom/pool
 [ -x "$POOL" ] || { echo "missing $POOL (make $POOL)"; exit 1; }
@@ -48,4 +49,17 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(sum(s["live_bytes"] for s in r["sites"] if s["type"] == "Edge"))' "$d/rules.json")
 expect_eq "pool, rules: the Edge sites hold the Edges' live bytes" 67200 "$edge_site"
+
+# Four threads, four pools (tests/custom/pool_threads.c), 20 runs: exact
+# figures whatever the interleaving.
+for i in $(seq 20); do
+    HEAPTAG_OUT=$d/threads-$i.json timeout 20 env LD_PRELOAD="$LIB" "$BUILD/tests/custom/pool-threads" ||
+        fail "pool-threads run $i: exit $?"
+done
+run_check "pool-threads: exact figures in 20 runs" \
+    --expect types.TNode.alloc_calls=4000 --expect types.TNode.free_calls=2000 \
+    --expect types.TNode.live_bytes=96000 --expect types.TNode.peak_live_bytes=192000 \
+    --expect types.TNode.live_blocks=2000 \
+    --expect types.TPool.live_blocks=4 --expect types.TPool.live_bytes=$((4 * B - 96000)) \
+    "$d"/threads-*.json
 finish
