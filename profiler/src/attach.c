@@ -166,11 +166,86 @@ static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
+/* dlopen searches a bare name in its caller's DT_RUNPATH (or DT_RPATH),
+ * with $ORIGIN its caller's folder, and through this wrapper the caller is
+ * the tracker, which has neither.  So the wrapper searches the true
+ * caller's path itself: FULL gets the first existing DIR/FILE.  No
+ * allocation: the loader's in-memory dynamic section and stack buffers. */
+static int caller_search(void *caller, const char *file, char *full, size_t cap)
+{
+    Dl_info info;
+    struct link_map *lm = NULL;
+    if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm || !lm->l_ld)
+        return 0;
+    const char *strtab = NULL;
+    uintptr_t path_off = 0;
+    int have_path = 0;
+    for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
+        if (d->d_tag == DT_STRTAB)
+            strtab = (const char *)(d->d_un.d_ptr < lm->l_addr ? d->d_un.d_ptr + lm->l_addr
+                                                                : d->d_un.d_ptr);
+        else if (d->d_tag == DT_RUNPATH || (d->d_tag == DT_RPATH && !have_path)) {
+            path_off = d->d_un.d_val;
+            have_path = 1;
+        }
+    }
+    if (!strtab || !have_path)
+        return 0;
+    char origin[HT_PATH_MAX];
+    const char *name = lm->l_name && *lm->l_name ? lm->l_name : NULL;
+    ssize_t n;
+    if (name) {
+        n = (ssize_t)strlen(name);
+        if (n >= (ssize_t)sizeof origin)
+            return 0;
+        memcpy(origin, name, (size_t)n + 1);
+    } else if ((n = readlink("/proc/self/exe", origin, sizeof origin - 1)) > 0) {
+        origin[n] = 0;
+    } else {
+        return 0;
+    }
+    char *slash = strrchr(origin, '/');
+    if (slash)
+        *slash = 0;
+    for (const char *p = strtab + path_off; *p;) {
+        size_t len = strcspn(p, ":"), j = 0;
+        for (size_t i = 0; i < len && j + 1 < cap; i++) {
+            const char *tok = !strncmp(p + i, "${ORIGIN}", 9) ? "${ORIGIN}"
+                              : !strncmp(p + i, "$ORIGIN", 7) ? "$ORIGIN" : NULL;
+            if (tok && i + strlen(tok) <= len) {
+                size_t o = strlen(origin);
+                if (j + o + 1 >= cap)
+                    return 0;
+                memcpy(full + j, origin, o);
+                j += o;
+                i += strlen(tok) - 1;
+            } else {
+                full[j++] = p[i];
+            }
+        }
+        size_t f = strlen(file);
+        if (j && j + f + 2 < cap) {
+            full[j++] = '/';
+            memcpy(full + j, file, f + 1);
+            if (access(full, F_OK) == 0)
+                return 1;
+        }
+        p += len + (p[len] == ':');
+    }
+    return 0;
+}
+
 /* Modules a later dlopen brings (and their dependencies) get the same
  * treatment; modules patched before are skipped entry by entry. */
 static void *attach_dlopen(const char *file, int mode)
 {
-    void *h = real_dlopen(file, mode);
+    char full[HT_PATH_MAX];
+    void *h = NULL;
+    if (file && !strchr(file, '/') && caller_search(__builtin_return_address(0), file, full,
+                                                    sizeof full))
+        h = real_dlopen(full, mode);
+    if (!h)
+        h = real_dlopen(file, mode);
     if (h)
         dl_iterate_phdr(patch_module, NULL);
     return h;

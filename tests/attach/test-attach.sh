@@ -4,7 +4,8 @@
 # request (heaptag attach --report) shows the server's types (named by
 # tests/attach/hc-serve.rules), says when tracking started, and counts the
 # frees of connections opened before the attach apart (foreign_free_calls),
-# with no type below zero.  A threaded client using heaptag.h scopes,
+# with no type below zero.  A library dlopen'ed after the attach is
+# tracked too (and found through its caller's RUNPATH).  A threaded client using heaptag.h scopes,
 # attached while it runs: its scopes count from then on.  A process that
 # exits after the attach writes its report.  Then each refusal: exit 2 and
 # one line.
@@ -15,7 +16,7 @@ SERVE=$BUILD/bin/hc-serve
 LOAD=$BUILD/dict/bin/hc-load
 [ -x "$LOAD" ] || LOAD=$(ls "$BUILD"/*/bin/hc-load 2>/dev/null | head -1)
 STATIC=$BUILD/tests/attach/static-wait
-for f in "$SERVE" "$LOAD" "$STATIC"; do [ -x "$f" ] || { echo "missing $f; run make"; exit 1; }; done
+for f in "$SERVE" "$LOAD" "$STATIC" "$BUILD/tests/attach/late-main"; do [ -x "$f" ] || { echo "missing $f; run make"; exit 1; }; done
 command -v gdb >/dev/null || { echo "skip: gdb is not installed"; exit 77; }
 unset HEAPTAG_YAMA_FILE
 pids=()
@@ -116,6 +117,24 @@ t = {x["name"]: x for x in json.load(open(sys.argv[1]))["types"]}
 print(t.get("Response", {}).get("alloc_calls", 0) > 0, t.get("Headers", {}).get("alloc_calls", 0) > 0)' \
 	"$tmp/client.$client.json"
 expect_eq "hc-load's scopes count after the attach (Response, Headers)" "$(cat "$tmp/out")" "True True"
+
+# A library dlopen'ed after the attach, by its bare name through the
+# program's RUNPATH ($ORIGIN): the dlopen still finds it, and its malloc
+# calls (through its own GOT) are tracked.
+LATE=$BUILD/tests/attach/late-main
+"$LATE" "$tmp/go" >"$tmp/late.out" 2>&1 &
+late=$!
+run "$HT" attach -o "$tmp/late.%p.json" $late
+expect_rc 0 "attach to late-main"
+touch "$tmp/go"
+wait $late
+expect_eq "late-main: exit status" "$?" 0
+expect_eq "late-main: its dlopen by RUNPATH after the attach" "$(cat "$tmp/late.out")" ok
+run $PY -c '
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["types"]}.get("Late", {})
+print(t.get("alloc_calls"), t.get("live_bytes"))' "$tmp/late.$late.json"
+expect_eq "late-main: the late library's blocks (Late: calls, live bytes)" "$(cat "$tmp/out")" "100 100000"
 
 # A process that ends by itself after the attach writes its report at exit.
 sleep 3 & sl=$!
