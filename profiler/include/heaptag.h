@@ -28,7 +28,8 @@
 extern "C" {
 #endif
 
-#define HEAPTAG_API_VERSION 1
+/* 2: the allocator API (heaptag_block_alloc & co.). */
+#define HEAPTAG_API_VERSION 2
 
 /* Open a type scope on this thread: allocations made on this thread until
  * the matching heaptag_pop() are attributed to TYPE.  Scopes nest; the

@@ -69,6 +69,7 @@ grep -q "failed=0 " "$tmp/out" || fail "hc-load after the attach: $(tail -1 "$tm
 
 run "$HT" attach --report -o "$tmp/serve.%p.json" "$HCSERVE_PID"
 expect_rc 0 "attach --report"
+grep -q "tracking started at the attach, 20" "$tmp/err" || fail "attach --report: no start line: $(cat "$tmp/err")"
 report=$tmp/serve.$HCSERVE_PID.json
 [ -s "$report" ] || fail "no report at $report"
 sed -n 1,8p "$tmp/out"

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -201,6 +202,25 @@ static int file_id(const char *path, struct stat *st)
 	return stat(path, st) == 0 ? 0 : -1;
 }
 
+/* One line: when tracking started, and the frees counted apart. */
+static void say_start(const char *path)
+{
+	json_t *doc = json_load_file(path, 0, NULL);
+	json_t *at = doc ? json_object_get(doc, "attached_unix_ms") : NULL;
+	json_t *totals = doc ? json_object_get(doc, "totals") : NULL;
+	json_t *ff = totals ? json_object_get(totals, "foreign_free_calls") : NULL;
+	if (json_is_integer(at)) {
+		time_t t = (time_t)(json_integer_value(at) / 1000);
+		struct tm tm;
+		char when[64];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		fprintf(stderr, "heaptag: tracking started at the attach, %s; frees of blocks from "
+			"before: %lld\n", when, json_is_integer(ff) ? (long long)json_integer_value(ff) : 0LL);
+	}
+	json_decref(doc);
+}
+
 static int do_report(pid_t pid, const char *tmpl)
 {
 	char err[PATH_MAX + 256], path[PATH_MAX + 64];
@@ -234,6 +254,7 @@ static int do_report(pid_t pid, const char *tmpl)
 				return 1;
 			}
 			fprintf(stderr, "heaptag: report of process %d: %s\n", (int)pid, path);
+			say_start(path);
 			ht_summary_table(stdout, r);
 			ht_report_free(r);
 			return 0;
