@@ -24,6 +24,7 @@
 #include <dirent.h>
 
 #include "cli.h"
+#include "html/page.h"
 #include "report/report.h"
 #include "report/report_locate.h"
 #include "rules_check.h"
@@ -31,7 +32,7 @@
 
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
-	"                   [--rules FILE] [--timeline bytes|ms] [--] PROGRAM [ARGS...]\n"
+	"                   [--rules FILE] [--timeline bytes|ms] [--html OUT] [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
 	"print its per-type summary on stderr.  stdin, stdout and stderr pass through;\n"
@@ -49,6 +50,8 @@ static const char usage[] =
 	"                     before PROGRAM starts: sets HEAPTAG_RULES (implies --stacks)\n"
 	"  --timeline UNIT    timeline samples every so many bytes allocated (bytes,\n"
 	"                     the default) or milliseconds (ms): sets HEAPTAG_TIMELINE\n"
+	"  --html OUT         also write the run's page to OUT (as heaptag report\n"
+	"                     --format html, with the command line in its header)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The tracker is ../lib/libheaptag.so next to this heaptag binary, or\n"
@@ -205,10 +208,11 @@ int cmd_run(int argc, char **argv)
 		{ "stacks", optional_argument, NULL, 'S' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "timeline", required_argument, NULL, 'T' },
+		{ "html", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *rules = NULL, *timeline = NULL;
+	const char *output = NULL, *rules = NULL, *timeline = NULL, *html = NULL;
 	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
 	int quiet = 0;
 	enum ht_format fmt = HT_FMT_TABLE;
@@ -245,6 +249,9 @@ int cmd_run(int argc, char **argv)
 			if (strcmp(optarg, "bytes") && strcmp(optarg, "ms"))
 				return ht_usage_error("run", "unknown timeline unit '%s' (bytes or ms)", optarg);
 			timeline = optarg;
+			break;
+		case 'W':
+			html = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -424,6 +431,9 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "heaptag: report %s\n", report_path);
 				ht_summary_table(stderr, r);
 			}
+			if (html && r->pid == pid &&
+			    ht_page_write_file(html, r, &(struct ht_page_opts){ .argv = child_argv }, err, sizeof err))
+				fprintf(stderr, "heaptag: run: %s: %s\n", html, err);
 			ht_report_free(r);
 		}
 	}
