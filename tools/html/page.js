@@ -191,8 +191,8 @@
 		var note = $('fg-note');
 		if (FG.shown < FG.nsites)
 			note.textContent = 'Drawn: the ' + FG.shown + ' largest of ' + FG.nsites + ' call sites. ' +
-				'The other ' + (FG.nsites - FG.shown) + ' are merged per type into the block "[' +
-				(FG.nsites - FG.shown) + ' smaller call sites]" (' + pct(FG.aggregated[0], FG.total[0]) +
+				'The other ' + (FG.nsites - FG.shown) + ' are merged per type into the block ' +
+				'"[smaller call sites]" (' + pct(FG.aggregated[0], FG.total[0]) +
 				' of the bytes at the peak, ' + pct(FG.aggregated[2], FG.total[2]) +
 				' of those allocated); every total stays exact.';
 		else

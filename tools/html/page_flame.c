@@ -5,7 +5,7 @@
  * its three weights, and the script adds up whatever type and weight are
  * selected.  The tree's size is bounded: past HT_FLAME_NODES nodes, the
  * remaining (smaller) sites of each type are merged into one
- * "[N smaller call sites]" block, and the page says so.  The flame graph's
+ * "[smaller call sites]" block, and the page says so.  The flame graph's
  * totals stay exact; only the detail of the small sites is given up.
  */
 #include <inttypes.h>
@@ -17,7 +17,7 @@
 #include "html/svg.h"
 #include "stacks/stacks_out.h"
 
-#define HT_FLAME_NODES 60000
+#define HT_FLAME_NODES 150000
 
 /* Open addressing on 64-bit keys; a key of 0 marks an empty slot. */
 struct table {
@@ -268,9 +268,7 @@ int ht_page_flame_data(FILE *out, const struct ht_page *p, size_t max_nodes)
 			agg[t * 3 + k] += w[k];
 		agg_n[t]++;
 	}
-	char label[64];
-	snprintf(label, sizeof label, "[%zu smaller call sites]", nc - shown);
-	int64_t agg_name = intern(&tr, label), nostack_name = intern(&tr, "[no stack]");
+	int64_t agg_name = intern(&tr, "[smaller call sites]"), nostack_name = intern(&tr, "[no stack]");
 	int64_t agg_node = agg_name < 0 ? -1 : child(&tr, 0, (uint32_t)agg_name);
 	int64_t nostack_node = nostack_name < 0 ? -1 : child(&tr, 0, (uint32_t)nostack_name);
 	if (agg_node < 0 || nostack_node < 0)
