@@ -25,7 +25,7 @@ void ht_json_str(FILE *out, const char *s);
 extern const char *const ht_palette[HT_PALETTE_N];
 
 /* Estimated width in pixels of S in a sans-serif font of FONT_PX pixels
- * (bold adds about 8%). */
+ * (bold adds about 12%). */
 double ht_text_width(const char *s, double font_px);
 
 /* A round tick step (1, 2 or 5 times a power of ten; powers of two times
