@@ -86,8 +86,14 @@ double ht_tick_step(double max, int nticks, int bytes)
 
 const char *ht_axis_label(double v, enum ht_axis_unit u, char *buf, size_t len)
 {
-	if (u == HT_AXIS_BYTES)
-		return ht_human_bytes(v, buf, len);
+	if (u == HT_AXIS_BYTES) {
+		/* Ticks are round: "512 KiB", not "512.0 KiB". */
+		ht_human_bytes(v, buf, len);
+		char *z = strstr(buf, ".0 ");
+		if (z)
+			memmove(z, z + 2, strlen(z + 2) + 1);
+		return buf;
+	}
 	if (u == HT_AXIS_MS) {
 		if (v >= 1000)
 			snprintf(buf, len, "%g s", v / 1000);
