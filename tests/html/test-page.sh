@@ -66,8 +66,32 @@ read -r shown all < <($DOM "$tmp/headers-live.dom" rows leaks-table)
 [ "$shown" -ge 1 ] && [ "$shown" -lt "$all" ] || fail "leak rows of Headers: $shown of $all shown"
 expect_eq "histograms shown for Headers" \
 	"$(grep -o '<div class="hist" data-type="[^"]*">' "$tmp/headers-live.dom")" '<div class="hist" data-type="Headers">'
+# Hovering shows the bytes per type: the tip starts at the highest sample.
+$DOM "$tmp/all.dom" text tl-tip | grep -qE '^sample [0-9]+ of '"$samples"', at .* live.*Headers [0-9.]+ (B|KiB)' ||
+	fail "timeline tip: $($DOM "$tmp/all.dom" text tl-tip)"
 # An unknown type in the address bar falls back to all types.
 check_page unknown "#type=NoSuchType" "$peak_sum" "all types"
+
+# A type name full of markup is text everywhere, and can be selected.
+$PY - "$r" "$tmp/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+odd = "Bo<dy \"&' </script><!-- \u2028"
+for t in d["types"]:
+    if t["name"] == "Body":
+        t["name"] = odd
+for s in d["sites"]:
+    if s["type"] == "Body":
+        s["type"] = odd
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run "$HT" report "$tmp/odd.json" --format html -o "$tmp/odd.html"
+expect_rc 0 "report --format html, odd type name"
+chromium_dom "$tmp/odd.html" "#type=$($PY -c 'import urllib.parse; print(urllib.parse.quote("Bo<dy \"&'"'"' </script><!-- \u2028"))')&weight=allocated" "$tmp/odd.dom"
+no_script_errors "$tmp/odd.dom.log" "odd type name"
+grep -q 'data-ready="1"' "$tmp/odd.dom" || fail "odd type name: the page's script did not finish"
+expect_eq "odd type name: flame graph root" "$($DOM "$tmp/odd.dom" attr fg-root data-bytes)" "$(fig Body bytes_requested)"
+expect_eq "odd type name: rows" "$($DOM "$tmp/odd.dom" rows types-table | cut -d' ' -f2)" 4
 
 # A screenshot shows the charts: the first palette colours are on screen.
 chromium_png "$tmp/p.html" "" 1200,1800 "$tmp/p.png"
@@ -96,6 +120,13 @@ expect_eq "no stacks: flame graphs" "$($DOM "$tmp/ns.dom" count svg[data-nodes])
 grep -q 'No call stacks in this report: run with <code>heaptag run --stacks</code>' "$tmp/ns.dom" ||
 	fail "no stacks: no line saying how to get them"
 grep -q 'data-ready="1"' "$tmp/ns.dom" || fail "no stacks: the script did not finish"
+# A report from a tracker without timelines (tests/tools/data/demo.json).
+run "$HT" report "$here/../tools/data/demo.json" --format html -o "$tmp/demo.html"
+expect_rc 0 "report --format html without a timeline"
+chromium_dom "$tmp/demo.html" "#type=Response" "$tmp/demo.dom"
+no_script_errors "$tmp/demo.dom.log" "no timeline"
+grep -q 'data-ready="1"' "$tmp/demo.dom" || fail "no timeline: the script did not finish"
+grep -q 'This report has no timeline samples.' "$tmp/demo.dom" || fail "no timeline: no line saying so"
 # To stdout without -o.
 run "$HT" report "$tmp/ns.json" --format html
 expect_rc 0 "--format html to stdout"
