@@ -120,6 +120,19 @@ expect_eq "no stacks: flame graphs" "$($DOM "$tmp/ns.dom" count svg[data-nodes])
 grep -q 'No call stacks in this report: run with <code>heaptag run --stacks</code>' "$tmp/ns.dom" ||
 	fail "no stacks: no line saying how to get them"
 grep -q 'data-ready="1"' "$tmp/ns.dom" || fail "no stacks: the script did not finish"
+# The mode: exact, or sampled when the report says so (the sampled mode's
+# "sampling" object, or "mode": "sampled").
+grep -q '<dt>mode</dt><dd>exact: every allocation counted</dd>' "$tmp/p.html" || fail "mode: not exact"
+$PY - "$r" "$tmp/sampled.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["sampling"] = {"mean_bytes": 524288}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run "$HT" report "$tmp/sampled.json" --format html -o "$tmp/sampled.html"
+expect_rc 0 "report --format html of a sampled report"
+grep -q '<dt>mode</dt><dd><b>sampled</b>: figures are estimates (one sample per 512.0 KiB allocated on average)</dd>' \
+	"$tmp/sampled.html" || fail "mode: sampled report not shown as sampled"
 # A report from a tracker without timelines (tests/tools/data/demo.json).
 run "$HT" report "$here/../tools/data/demo.json" --format html -o "$tmp/demo.html"
 expect_rc 0 "report --format html without a timeline"

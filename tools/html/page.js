@@ -102,7 +102,7 @@
 				var on = state.type && TL.series[s] === state.type;
 				html += '<span><span class="sw" style="background:' + TL.colours[s] + '"></span>' +
 					(on ? '<b>' : '') + esc(TL.series[s]) + ' ' + human(row[s + 1]) + (on ? '</b>' : '') +
-					'</span>';
+					'</span> ';
 			});
 		}
 		$('tl-tip').innerHTML = html;
