@@ -48,8 +48,9 @@ static int page_init(struct ht_page *p)
 	const struct ht_report *r = p->r;
 	size_t n = r->ntypes, *order = calloc(n + 1, sizeof *order);
 	p->rank = calloc(n + 1, sizeof *p->rank);
+	p->by_peak = calloc(n + 1, sizeof *p->by_peak);
 	p->site_type = calloc(p->s->nsites + 1, sizeof *p->site_type);
-	if (!order || !p->rank || !p->site_type) {
+	if (!order || !p->rank || !p->by_peak || !p->site_type) {
 		free(order);
 		return -1;
 	}
@@ -57,8 +58,10 @@ static int page_init(struct ht_page *p)
 		order[i] = i;
 	rank_report = r;
 	qsort(order, n, sizeof *order, by_peak);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		p->rank[order[i]] = i;
+		p->by_peak[i] = order[i];
+	}
 	qsort(order, n, sizeof *order, by_name);
 	for (size_t i = 0; i < p->s->nsites; i++) {
 		const char *want = p->s->sites[i].type;
@@ -246,6 +249,7 @@ int ht_page_write(FILE *out, const struct ht_report *r, const struct ht_stacks *
 		fputs(".</p>\n</main>\n</body>\n</html>\n", out);
 	}
 	free(p.rank);
+	free(p.by_peak);
 	free(p.site_type);
 	if (rc)
 		snprintf(err, errlen, "out of memory");

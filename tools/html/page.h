@@ -43,6 +43,7 @@ struct ht_page {
 	const struct ht_stacks *s; /* s->depth 0: no call sites */
 	struct ht_symbolizer *z;
 	size_t *rank;      /* per report type: its place by descending peak */
+	size_t *by_peak;   /* the report's type indices by descending peak */
 	size_t *site_type; /* per site: the report type index, or SIZE_MAX */
 };
 /* The timeline series of report type T: its rank among the largest

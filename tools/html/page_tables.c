@@ -42,10 +42,7 @@ void ht_page_types(FILE *out, const struct ht_page *p)
 	      "<th>allocations</th><th>allocated</th><th>temporary</th><th>blocks at exit</th>"
 	      "</tr></thead>\n<tbody>\n", out);
 	for (size_t k = 0; k < r->ntypes; k++) {
-		/* In the order of the timeline: by peak. */
-		size_t t = 0;
-		while (p->rank[t] != k)
-			t++;
+		size_t t = p->by_peak[k]; /* in the order of the timeline */
 		const struct ht_type *ty = &r->types[t];
 		const struct ht_type_extra *x = ht_stacks_type(p->s, ty->name);
 		fputs("<tr data-type=\"", out);
@@ -143,9 +140,7 @@ void ht_page_histograms(FILE *out, const struct ht_page *p)
 	      "size (buckets by powers of two) of the selected type.</p>\n", out);
 	histogram(out, "", "all types", all, "#4c78a8", 1);
 	for (size_t k = 0; k < r->ntypes && k < HIST_TYPES; k++) {
-		size_t t = 0;
-		while (p->rank[t] != k)
-			t++;
+		size_t t = p->by_peak[k];
 		const struct ht_type_extra *x = ht_stacks_type(p->s, r->types[t].name);
 		static const int64_t none[HT_SIZE_HIST];
 		histogram(out, r->types[t].name, r->types[t].name, x ? x->size_hist : none,

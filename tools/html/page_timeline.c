@@ -53,9 +53,7 @@ static void detail_values(const struct ht_page *p, size_t i, int64_t *v, size_t 
 static const char *series_name(const struct ht_page *p, size_t k, size_t ntop)
 {
 	if (k < ntop)
-		for (size_t t = 0; t < p->r->ntypes; t++)
-			if (p->rank[t] == k)
-				return p->r->types[t].name;
+		return p->r->types[p->by_peak[k]].name;
 	return k == ntop ? "other types" : "no call stack";
 }
 
