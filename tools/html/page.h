@@ -5,9 +5,11 @@
  * leaks and request-size histograms.  Inline CSS, SVG and one inline
  * script; nothing is fetched, so the file opens from disk anywhere.
  *
- * The page's sections are drawn by page_*.c; what the script needs (the
- * flame graph's call tree, the timeline's per-type figures for hovering)
- * travels as one JSON document in <script type="application/json">.
+ * The page's sections are drawn by page_*.c, as HTML and SVG where they
+ * do not change, with the shared drawing code of html/svg.h.  What the
+ * script needs (the flame graph's call tree, the timeline's per-type
+ * figures for hovering) travels as JSON in <script type="application/json">
+ * elements (#ht-timeline, #ht-flame).
  */
 #ifndef HEAPTAG_TOOLS_HTML_PAGE_H
 #define HEAPTAG_TOOLS_HTML_PAGE_H
@@ -55,7 +57,7 @@ void ht_page_timeline(FILE *out, const struct ht_page *p);
 void ht_page_types(FILE *out, const struct ht_page *p);
 void ht_page_histograms(FILE *out, const struct ht_page *p);
 int ht_page_leaks(FILE *out, const struct ht_page *p);
-/* The flame graph's call tree as the JSON member "flame" (or null). */
+/* The flame graph's call tree as a JSON document (null without stacks). */
 int ht_page_flame_data(FILE *out, const struct ht_page *p, size_t max_nodes);
 
 /* The page's script and style sheet (page.js, page.css, built in). */
