@@ -187,7 +187,7 @@ int cmd_report(int argc, char **argv)
 		else if (mode == MODE_LEAKS)
 			ht_print_leak_suppressions(out, r, s, z, so.type);
 		else if (mode == MODE_HTML) {
-			if (ht_page_write(out, r, s, z, NULL, err, sizeof err)) {
+			if (ht_page_write(out, r, s, z, &(struct ht_page_opts){ .type = so.type }, err, sizeof err)) {
 				fprintf(stderr, "heaptag: report: %s\n", err);
 				rc = HT_EXIT_USAGE;
 			}

@@ -69,6 +69,15 @@ expect_eq "histograms shown for Headers" \
 # Hovering shows the bytes per type: the tip starts at the highest sample.
 $DOM "$tmp/all.dom" text tl-tip | grep -qE '^sample [0-9]+ of '"$samples"', at .* live.*Headers [0-9.]+ (B|KiB)' ||
 	fail "timeline tip: $($DOM "$tmp/all.dom" text tl-tip)"
+# `report --type NAME` opens on NAME; the address bar still wins.
+run "$HT" report "$r" --format html --type Headers -o "$tmp/typed.html"
+expect_rc 0 "report --format html --type Headers"
+chromium_dom "$tmp/typed.html" "#weight=live" "$tmp/typed.dom"
+no_script_errors "$tmp/typed.dom.log" "--type Headers"
+expect_eq "--type Headers: flame graph root" "$($DOM "$tmp/typed.dom" attr fg-root data-bytes)" 20000
+chromium_dom "$tmp/typed.html" "#type=Body&weight=live" "$tmp/typed2.dom"
+expect_eq "--type Headers, #type=Body: flame graph root" "$($DOM "$tmp/typed2.dom" attr fg-root data-bytes)" \
+	"$(fig Body live_bytes)"
 # An unknown type in the address bar falls back to all types.
 check_page unknown "#type=NoSuchType" "$peak_sum" "all types"
 

@@ -232,7 +232,13 @@ int ht_page_write(FILE *out, const struct ht_report *r, const struct ht_stacks *
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		      "<title>heaptag: ", out);
 		ht_html_esc(out, r->program);
-		fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", ht_page_css);
+		fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body", ht_page_css);
+		if (o && o->type) {
+			fputs(" data-default-type=\"", out);
+			ht_html_esc(out, o->type);
+			fputc('"', out);
+		}
+		fputs(">\n<main>\n", out);
 		header(out, &p, o ? o->argv : NULL);
 		type_select(out, &p);
 		ht_page_timeline(out, &p);

@@ -25,6 +25,7 @@ struct ht_page_opts {
 	char *const *argv; /* the command line that ran, or NULL (then the
 			    * report's own "argv"/"cmdline", if any) */
 	size_t max_nodes;  /* flame graph budget (call-tree nodes); 0: default */
+	const char *type;  /* the type selected when the page opens, or NULL */
 };
 
 /* Write the page.  0, or -1 with a one-line reason in ERR (out of

@@ -31,7 +31,8 @@
 
 	/* The selection in the address bar. */
 	function readHash() {
-		state.type = '';
+		/* `heaptag report --type NAME` opens on NAME. */
+		state.type = document.body.getAttribute('data-default-type') || '';
 		state.weight = 'peak';
 		location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
 			var i = kv.indexOf('=');
