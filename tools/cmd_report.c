@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "html/page.h"
 #include "outfile.h"
 #include "report/report.h"
 #include "stacks/stacks.h"
@@ -18,7 +19,7 @@
 #include "stacks/symbolize.h"
 
 static const char usage[] =
-	"usage: heaptag report [--format table|json|markdown|collapsed|massif] [-o OUT]\n"
+	"usage: heaptag report [--format table|json|markdown|collapsed|massif|html] [-o OUT]\n"
 	"                      [--sort peak|live|name] [--top N] [--type NAME] [--histogram]\n"
 	"                      [--leaks] [--weight peak|live|allocated] [--type-frames] FILE\n"
 	"\n"
@@ -31,7 +32,9 @@ static const char usage[] =
 	"\n"
 	"  --format FMT    table (default; binary units), json or markdown (exact\n"
 	"                  bytes); collapsed: folded stacks for flamegraph.pl, inferno,\n"
-	"                  speedscope; massif: a Valgrind massif.out for ms_print\n"
+	"                  speedscope; massif: a Valgrind massif.out for ms_print;\n"
+	"                  html: one self-contained page (heap over time, types,\n"
+	"                  flame graph, leaks, size histograms)\n"
 	"  -o, --output OUT  write to OUT (atomically) instead of stdout\n"
 	"  --sort KEY      peak (default: descending peak bytes), live, or name\n"
 	"  --top N         call sites shown per list (default 5)\n"
@@ -48,7 +51,7 @@ static const char usage[] =
 	"inconsistent report (one line 'heaptag: FILE: reason' on stderr), or an\n"
 	"output that cannot be written.\n";
 
-enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS };
+enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS, MODE_HTML };
 
 int cmd_report(int argc, char **argv)
 {
@@ -81,6 +84,8 @@ int cmd_report(int argc, char **argv)
 				mode = MODE_COLLAPSED;
 			else if (!strcmp(optarg, "massif"))
 				mode = MODE_MASSIF;
+			else if (!strcmp(optarg, "html"))
+				mode = MODE_HTML;
 			else if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
 						 1u << HT_FMT_MARKDOWN, &fmt))
 				return ht_usage_error("report", "unknown format '%s'", optarg);
@@ -181,6 +186,12 @@ int cmd_report(int argc, char **argv)
 			ht_print_massif(out, r, s, z);
 		else if (mode == MODE_LEAKS)
 			ht_print_leak_suppressions(out, r, s, z, so.type);
+		else if (mode == MODE_HTML) {
+			if (ht_page_write(out, r, s, z, &(struct ht_page_opts){ .type = so.type }, err, sizeof err)) {
+				fprintf(stderr, "heaptag: report: %s\n", err);
+				rc = HT_EXIT_USAGE;
+			}
+		}
 		else if (fmt == HT_FMT_JSON)
 			ht_summary_json(out, r);
 		else if (fmt == HT_FMT_MARKDOWN)
@@ -195,7 +206,9 @@ int cmd_report(int argc, char **argv)
 						ht_print_type_histogram(out, r->types[i].name,
 									ht_stacks_type(s, r->types[i].name));
 		}
-		if (output) {
+		if (output && rc) {
+			ht_outfile_abort(&of);
+		} else if (output) {
 			if (ht_outfile_commit(&of, err, sizeof err) != 0) {
 				fprintf(stderr, "heaptag: report: %s\n", err);
 				rc = HT_EXIT_USAGE;

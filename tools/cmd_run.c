@@ -24,6 +24,7 @@
 #include <dirent.h>
 
 #include "cli.h"
+#include "html/page.h"
 #include "report/report.h"
 #include "report/report_locate.h"
 #include "rules_check.h"
@@ -32,7 +33,8 @@
 
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
-	"                   [--rules FILE] [--timeline bytes|ms] [--python] [--] PROGRAM [ARGS...]\n"
+	"                   [--rules FILE] [--timeline bytes|ms] [--python] [--html OUT]\n"
+	"                   [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
 	"print its per-type summary on stderr.  stdin, stdout and stderr pass through;\n"
@@ -52,6 +54,8 @@ static const char usage[] =
 	"                     the default) or milliseconds (ms): sets HEAPTAG_TIMELINE\n"
 	"  --python           PROGRAM is CPython: report its pymalloc blocks too (loads\n"
 	"                     heaptag's hooks at start-up through PYTHONPATH)\n"
+	"  --html OUT         also write the run's page to OUT (as heaptag report\n"
+	"                     --format html, with the command line in its header)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The tracker is ../lib/libheaptag.so next to this heaptag binary, or\n"
@@ -209,10 +213,11 @@ int cmd_run(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'R' },
 		{ "timeline", required_argument, NULL, 'T' },
 		{ "python", no_argument, NULL, 'P' },
+		{ "html", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *rules = NULL, *timeline = NULL;
+	const char *output = NULL, *rules = NULL, *timeline = NULL, *html = NULL;
 	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
 	int quiet = 0, python = 0;
 	enum ht_format fmt = HT_FMT_TABLE;
@@ -252,6 +257,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'P':
 			python = 1;
+			break;
+		case 'W':
+			html = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -436,6 +444,9 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "heaptag: report %s\n", report_path);
 				ht_summary_table(stderr, r);
 			}
+			if (html && r->pid == pid &&
+			    ht_page_write_file(html, r, &(struct ht_page_opts){ .argv = child_argv }, err, sizeof err))
+				fprintf(stderr, "heaptag: run: %s: %s\n", html, err);
 			ht_report_free(r);
 		}
 	}

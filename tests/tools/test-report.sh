@@ -96,9 +96,9 @@ expect_err "report of a directory" "heaptag: /: read error"
 run "$HT" report --bogus demo.json
 expect_rc 2 "unknown option"
 expect_err "unknown option" "heaptag: report: unknown option or missing argument: --bogus (see 'heaptag report --help')"
-run "$HT" report --format html demo.json
-expect_rc 2 "report html"
-expect_err "report html" "heaptag: report: unknown format 'html' (see 'heaptag report --help')"
+run "$HT" report --format pdf demo.json
+expect_rc 2 "report pdf"
+expect_err "report pdf" "heaptag: report: unknown format 'pdf' (see 'heaptag report --help')"
 run "$HT" report --sort size demo.json
 expect_rc 2 "bad sort"
 run "$HT" report

@@ -4,27 +4,17 @@
  * it can be attached to a review or archived and still render offline.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diff/diff_render.h"
+#include "html/svg.h"
 #include "units.h"
 
-static const char *const palette[] = { "#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2" };
-#define PALETTE_N (sizeof palette / sizeof *palette)
-
-static void esc(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
+/* The shared drawing code (html/svg.h) under the names this file grew up with. */
+#define palette ht_palette
+#define PALETTE_N HT_PALETTE_N
+#define esc ht_html_esc
 
 static const char style[] =
 	"<style>\n"
@@ -66,105 +56,68 @@ static void legend(FILE *out, const struct diff_model *m, int payload_note)
  * report; the solid part is object storage, the light part the payload. */
 static void chart_bpi(FILE *out, const struct diff_model *m)
 {
-	const double left = 190, width = 700, bar = 18, gap = 4, group_gap = 18;
-	double max = 0;
-	size_t groups = 0;
-	for (size_t r = 0; r < m->nrows; r++) {
-		int any = 0;
-		for (size_t i = 0; i < m->ninputs; i++) {
-			const struct diff_cell *c = &m->rows[r].cells[i];
-			if (c->bpi_object >= 0) {
-				any = 1;
-				if (c->bpi_payload > max)
-					max = c->bpi_payload;
-			}
-		}
-		groups += any;
-	}
-	if (!groups || max <= 0) {
-		fputs("<p class=\"note\">No type has instances; nothing to chart.</p>\n", out);
-		return;
-	}
-	double group_h = (double)m->ninputs * (bar + gap) - gap;
-	double height = 20 + (double)groups * (group_h + group_gap);
-	fprintf(out, "<svg width=\"1050\" height=\"%.0f\" "
-		"viewBox=\"0 0 1050 %.0f\" role=\"img\" aria-label=\"bytes per instance by type\">\n",
-		height, height);
-	/* Light grid at quarters of the scale. */
-	for (int q = 0; q <= 4; q++) {
-		double x = left + width * q / 4.0;
-		char lab[32];
-		fprintf(out, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#e4e7eb\"/>"
-			"<text x=\"%.1f\" y=\"10\" font-size=\"11\" fill=\"#7b8794\" text-anchor=\"middle\">%s</text>\n",
-			x, x, height, x, ht_human_bytes(max * q / 4.0, lab, sizeof lab));
-	}
-	double y = 20;
-	for (size_t r = 0; r < m->nrows; r++) {
+	struct ht_bar_group *groups = calloc(m->nrows + 1, sizeof *groups);
+	struct ht_bar *bars = calloc(m->nrows * m->ninputs + 1, sizeof *bars);
+	char (*labels)[96] = calloc(m->nrows * m->ninputs + 1, sizeof *labels);
+	size_t ng = 0, nb = 0;
+	for (size_t r = 0; groups && bars && labels && r < m->nrows; r++) {
 		const struct diff_row *row = &m->rows[r];
 		int any = 0;
 		for (size_t i = 0; i < m->ninputs; i++)
 			any |= row->cells[i].bpi_object >= 0;
 		if (!any)
 			continue;
-		fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" font-weight=\"600\" "
-			"text-anchor=\"end\" fill=\"#1f2933\">", left - 12, y + group_h / 2 + 4);
-		esc(out, row->name);
-		fputs("</text>\n", out);
-		for (size_t i = 0; i < m->ninputs; i++) {
+		groups[ng++] = (struct ht_bar_group){ row->name, m->ninputs, &bars[nb] };
+		for (size_t i = 0; i < m->ninputs; i++, nb++) {
 			const struct diff_cell *c = &row->cells[i];
-			double by = y + (double)i * (bar + gap);
-			const char *colour = palette[i % PALETTE_N];
 			char v[32], p[32];
-			if (c->bpi_object < 0) {
-				fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" fill=\"#9aa5b1\">"
-					"no instances</text>\n", left + 4, by + 13);
+			bars[nb] = (struct ht_bar){ c->bpi_object, c->bpi_payload, palette[i % PALETTE_N],
+						    labels[nb], "no instances" };
+			if (c->bpi_object < 0)
 				continue;
-			}
-			double wo = width * c->bpi_object / max, wp = width * c->bpi_payload / max;
-			fprintf(out, "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" "
-				"rx=\"2\"/>\n", left, by, wo, bar, colour);
-			if (wp > wo)
-				fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" "
-					"opacity=\".35\"/>\n", left + wo, by, wp - wo, bar, colour);
-			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#323f4b\">%s B",
-				left + (wp > wo ? wp : wo) + 6, by + 13, ht_exact(c->bpi_object, v, sizeof v));
+			int n = snprintf(labels[nb], sizeof *labels, "%s B", ht_exact(c->bpi_object, v, sizeof v));
 			if (c->has_payload)
-				fprintf(out, " (+payload %s B)", ht_exact(c->bpi_payload, p, sizeof p));
+				n += snprintf(labels[nb] + n, sizeof *labels - (size_t)n, " (+payload %s B)",
+					      ht_exact(c->bpi_payload, p, sizeof p));
 			if (i > 0 && row->cells[0].bpi_object > 0)
-				fprintf(out, "  %+.1f%%", diff_pct(row->cells[0].bpi_object, c->bpi_object));
-			fputs("</text>\n", out);
+				snprintf(labels[nb] + n, sizeof *labels - (size_t)n, "  %+.1f%%",
+					 diff_pct(row->cells[0].bpi_object, c->bpi_object));
 		}
-		y += group_h + group_gap;
 	}
-	fputs("</svg>\n", out);
+	if (!ng)
+		fputs("<p class=\"note\">No type has instances; nothing to chart.</p>\n", out);
+	else
+		ht_svg_bar_chart(out, &(struct ht_bar_chart){ .width = 1050, .bar_h = 18, .gap = 4,
+			.group_gap = 18, .unit = HT_AXIS_BYTES, .aria = "bytes per instance by type",
+			.ngroups = ng, .groups = groups });
+	free(groups);
+	free(bars);
+	free(labels);
 }
 
 static void chart_totals(FILE *out, const struct diff_model *m)
 {
-	const double left = 190, width = 700, bar = 22, gap = 6;
-	double max = 0;
-	for (size_t i = 0; i < m->ninputs; i++)
-		if ((double)m->inputs[i].r->totals.peak_live_bytes > max)
-			max = (double)m->inputs[i].r->totals.peak_live_bytes;
-	double height = (double)m->ninputs * (bar + gap) + 6;
-	fprintf(out, "<svg width=\"1050\" height=\"%.0f\" "
-		"viewBox=\"0 0 1050 %.0f\" role=\"img\" aria-label=\"whole-program peak\">\n", height, height);
-	for (size_t i = 0; i < m->ninputs; i++) {
+	struct ht_bar_group *groups = calloc(m->ninputs, sizeof *groups);
+	struct ht_bar *bars = calloc(m->ninputs, sizeof *bars);
+	char (*labels)[96] = calloc(m->ninputs, sizeof *labels);
+	for (size_t i = 0; groups && bars && labels && i < m->ninputs; i++) {
 		double v = (double)m->inputs[i].r->totals.peak_live_bytes;
-		double y = 3 + (double)i * (bar + gap), w = max > 0 ? width * v / max : 0;
 		char h[32];
-		fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\" fill=\"#1f2933\">",
-			left - 12, y + 16);
-		esc(out, m->inputs[i].label);
-		fprintf(out, "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" rx=\"2\"/>"
-			"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#323f4b\">%s (%" PRId64 " B)",
-			left, y, w, bar, palette[i % PALETTE_N], left + w + 6, y + 16,
-			ht_human_bytes(v, h, sizeof h), m->inputs[i].r->totals.peak_live_bytes);
+		int n = snprintf(labels[i], sizeof *labels, "%s (%" PRId64 " B)", ht_human_bytes(v, h, sizeof h),
+				 m->inputs[i].r->totals.peak_live_bytes);
 		if (i > 0)
-			fprintf(out, "  %+.1f%%", diff_pct((double)m->inputs[0].r->totals.peak_live_bytes, v));
-		fputs("</text>\n", out);
+			snprintf(labels[i] + n, sizeof *labels - (size_t)n, "  %+.1f%%",
+				 diff_pct((double)m->inputs[0].r->totals.peak_live_bytes, v));
+		bars[i] = (struct ht_bar){ v, 0, palette[i % PALETTE_N], labels[i], NULL };
+		groups[i] = (struct ht_bar_group){ m->inputs[i].label, 1, &bars[i] };
 	}
-	fputs("</svg>\n", out);
+	if (groups && bars && labels)
+		ht_svg_bar_chart(out, &(struct ht_bar_chart){ .width = 1050, .bar_h = 22, .gap = 0,
+			.group_gap = 6, .unit = HT_AXIS_BYTES, .aria = "whole-program peak",
+			.ngroups = m->ninputs, .groups = groups });
+	free(groups);
+	free(bars);
+	free(labels);
 }
 
 static void cell_num(FILE *out, double v)
