@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "next_alloc.h"
 #include "overflow_table.h"
+#include "preload_order.h"
 #include "report.h"
 #include "scope_stack.h"
 #include "rules.h"
@@ -19,6 +20,7 @@
 #include "stack_capture.h"
 #include "timeline.h"
 #include "type_registry.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -111,10 +113,31 @@ void tracker_early_init(void)
     stack_capture_init(settings.stack_depth);
 }
 
-__attribute__((constructor)) static void heaptag_start(void)
+/* Another allocator in front of us serves the program's malloc: run the
+ * program again with us in front (preload_order.c), or say in one line
+ * that its allocations are not counted. */
+static void handle_bypass(char **argv, char **envp)
+{
+    const char *why = preload_put_first(argv, envp);
+    Dl_info info;
+    const char *who = dladdr((void *)next.malloc, &info) && info.dli_fname
+                          ? info.dli_fname : NULL;
+    if (who)
+        ht_warn("malloc is served by ", who, ", not through libheaptag.so (", why,
+                "): allocations are not counted; put libheaptag.so first in LD_PRELOAD", NULL);
+    else
+        ht_warn("cannot tell which allocator serves this program (", why,
+                "): allocations are not counted", NULL);
+}
+
+/* glibc passes argc, argv and envp to constructors. */
+__attribute__((constructor)) static void heaptag_start(int argc, char **argv, char **envp)
 {
     int saved = errno;
+    (void)argc;
     next_alloc_resolve();
+    if (next_alloc_bypassed)
+        handle_bypass(argv, envp);
     next_alloc_describe();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */

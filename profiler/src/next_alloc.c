@@ -18,6 +18,7 @@
 struct next_alloc next;
 int next_is_glibc;
 int next_alloc_state;
+int next_alloc_bypassed;
 static __thread int resolving_here;
 static char provider[512] = "unknown";
 
@@ -38,6 +39,55 @@ static void *lookup_sibling(const char *name, void *malloc_fn)
     if (!dladdr(fn, &a) || !dladdr(malloc_fn, &b) || a.dli_fbase != b.dli_fbase)
         return NULL;
     return fn;
+}
+
+/* The object that defines FN, or NULL. */
+static void *object_of(void *fn)
+{
+    Dl_info info;
+    return fn && dladdr(fn, &info) ? info.dli_fbase : NULL;
+}
+
+/* The function NAME of the object that serves the program's malloc, found
+ * from the global scope (RTLD_DEFAULT) and only if it is that object's own:
+ * where that object lacks NAME, the global scope finds ours (reallocarray,
+ * pvalloc on jemalloc), which must then build it from this object's. */
+static void *default_sibling(const char *name, void *malloc_fn)
+{
+    void *fn = dlsym(RTLD_DEFAULT, name);
+    void *home = object_of(malloc_fn);
+    return home && object_of(fn) == home ? fn : NULL;
+}
+
+/* Resolve NEXT from the allocator that serves the program when that is
+ * not ours: another allocator preloaded before us (jemalloc first in
+ * LD_PRELOAD), or a program that defines malloc itself.  Every function we
+ * export must then reach that allocator, never the one after us (glibc's
+ * realloc on a jemalloc block aborts).  Returns 1 if the allocator serving
+ * the program is not ours. */
+static int resolve_bypassed(struct next_alloc *n)
+{
+    void *def = dlsym(RTLD_DEFAULT, "malloc");
+    void *self = object_of((void *)next_alloc_resolve);
+    if (!def || !self || object_of(def) == self)
+        return 0;
+    void *f;
+    n->malloc = (void *(*)(size_t))def;
+    if ((f = default_sibling("free", def)))
+        n->free = (void (*)(void *))f;
+    if ((f = default_sibling("calloc", def)))
+        n->calloc = (void *(*)(size_t, size_t))f;
+    if ((f = default_sibling("realloc", def)))
+        n->realloc = (void *(*)(void *, size_t))f;
+    if ((f = default_sibling("posix_memalign", def)))
+        n->posix_memalign = (int (*)(void **, size_t, size_t))f;
+    if ((f = default_sibling("malloc_usable_size", def)))
+        n->usable_size = (size_t (*)(void *))f;
+    n->aligned_alloc = (void *(*)(size_t, size_t))default_sibling("aligned_alloc", def);
+    n->memalign = (void *(*)(size_t, size_t))default_sibling("memalign", def);
+    n->valloc = (void *(*)(size_t))default_sibling("valloc", def);
+    n->pvalloc = (void *(*)(size_t))default_sibling("pvalloc", def);
+    return 1;
 }
 
 /* Enable next_usable_size's direct reading of glibc chunk headers only if
@@ -94,6 +144,7 @@ int next_alloc_resolve(void)
         n.valloc = (void *(*)(size_t))lookup_sibling("valloc", m);
         n.pvalloc = (void *(*)(size_t))lookup_sibling("pvalloc", m);
     }
+    int bypassed = resolve_bypassed(&n);
     resolving_here = 0;
     errno = saved;
     if (!n.malloc || !n.free || !n.calloc || !n.realloc || !n.posix_memalign ||
@@ -107,6 +158,7 @@ int next_alloc_resolve(void)
         _exit(127);
     }
     next = n;
+    next_alloc_bypassed = bypassed;
     next_is_glibc = check_glibc(&n);
     /* The block map's form is settled before any hook can record a block
      * (the store below lets other threads in): it never changes after.

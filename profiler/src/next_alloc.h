@@ -36,6 +36,12 @@ const char *next_alloc_provider(void);
  * loader lock, which is not safe from inside an arbitrary malloc call). */
 void next_alloc_describe(void);
 
+/* Set when the program's malloc is not ours (another allocator comes
+ * before us in LD_PRELOAD, or the program defines malloc): NEXT is then
+ * the allocator the program calls, and only the functions that allocator
+ * lacks reach our hooks.  lifecycle.c reorders LD_PRELOAD or warns. */
+extern HT_HIDDEN int next_alloc_bypassed;
+
 /* Set when the next allocator is glibc's and its chunk header was checked
  * to give the same usable sizes as malloc_usable_size (see next_alloc.c). */
 extern HT_HIDDEN int next_is_glibc;
