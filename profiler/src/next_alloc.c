@@ -10,6 +10,8 @@
 #include "lifecycle.h"
 #include "ht_common.h"
 #include <dlfcn.h>
+#include "dyn_lookup.h"
+#include <link.h>
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -48,45 +50,48 @@ static void *object_of(void *fn)
     return fn && dladdr(fn, &info) ? info.dli_fbase : NULL;
 }
 
-/* The function NAME of the object that serves the program's malloc, found
- * from the global scope (RTLD_DEFAULT) and only if it is that object's own:
- * where that object lacks NAME, the global scope finds ours (reallocarray,
- * pvalloc on jemalloc), which must then build it from this object's. */
-static void *default_sibling(const char *name, void *malloc_fn)
+/* The object whose malloc the program calls: the first object in the
+ * global scope (load order: the program, LD_PRELOAD, then the libraries)
+ * that defines malloc itself.  dlsym(RTLD_DEFAULT) cannot say: in a
+ * program built without PIE (Debian's python3) it returns the program's
+ * own PLT stub for malloc, which only jumps to the real one. */
+static const struct link_map *serving_object(void)
 {
-    void *fn = dlsym(RTLD_DEFAULT, name);
-    void *home = object_of(malloc_fn);
-    return home && object_of(fn) == home ? fn : NULL;
+    for (const struct link_map *lm = _r_debug.r_map; lm; lm = lm->l_next)
+        if (dyn_lookup(lm, "malloc"))
+            return lm;
+    return NULL;
 }
 
 /* Resolve NEXT from the allocator that serves the program when that is
  * not ours: another allocator preloaded before us (jemalloc first in
  * LD_PRELOAD), or a program that defines malloc itself.  Every function we
  * export must then reach that allocator, never the one after us (glibc's
- * realloc on a jemalloc block aborts).  Returns 1 if the allocator serving
- * the program is not ours. */
+ * realloc on a jemalloc block aborts): where that allocator lacks one
+ * (reallocarray, pvalloc on jemalloc), ours is built from its functions.
+ * Returns 1 if the allocator serving the program is not ours. */
 static int resolve_bypassed(struct next_alloc *n)
 {
-    void *def = dlsym(RTLD_DEFAULT, "malloc");
-    void *self = object_of((void *)next_alloc_resolve);
-    if (!def || !self || object_of(def) == self)
+    const struct link_map *lm = serving_object();
+    void *def = lm ? dyn_lookup(lm, "malloc") : NULL;
+    if (!def || object_of(def) == object_of((void *)next_alloc_resolve))
         return 0;
     void *f;
     n->malloc = (void *(*)(size_t))def;
-    if ((f = default_sibling("free", def)))
+    if ((f = dyn_lookup(lm, "free")))
         n->free = (void (*)(void *))f;
-    if ((f = default_sibling("calloc", def)))
+    if ((f = dyn_lookup(lm, "calloc")))
         n->calloc = (void *(*)(size_t, size_t))f;
-    if ((f = default_sibling("realloc", def)))
+    if ((f = dyn_lookup(lm, "realloc")))
         n->realloc = (void *(*)(void *, size_t))f;
-    if ((f = default_sibling("posix_memalign", def)))
+    if ((f = dyn_lookup(lm, "posix_memalign")))
         n->posix_memalign = (int (*)(void **, size_t, size_t))f;
-    if ((f = default_sibling("malloc_usable_size", def)))
+    if ((f = dyn_lookup(lm, "malloc_usable_size")))
         n->usable_size = (size_t (*)(void *))f;
-    n->aligned_alloc = (void *(*)(size_t, size_t))default_sibling("aligned_alloc", def);
-    n->memalign = (void *(*)(size_t, size_t))default_sibling("memalign", def);
-    n->valloc = (void *(*)(size_t))default_sibling("valloc", def);
-    n->pvalloc = (void *(*)(size_t))default_sibling("pvalloc", def);
+    n->aligned_alloc = (void *(*)(size_t, size_t))dyn_lookup(lm, "aligned_alloc");
+    n->memalign = (void *(*)(size_t, size_t))dyn_lookup(lm, "memalign");
+    n->valloc = (void *(*)(size_t))dyn_lookup(lm, "valloc");
+    n->pvalloc = (void *(*)(size_t))dyn_lookup(lm, "pvalloc");
     return 1;
 }
 
