@@ -66,12 +66,21 @@ static void after_fork(void)
     elf_symbols_unlock_after_fork();
 }
 
-/* Signal handlers only write a report: report_write is async-signal-safe. */
+/* Signal handlers write a report (report_write is async-signal-safe).
+ * SIGUSR2 then does what it would have done without us: installed with
+ * SA_RESETHAND, its action is the default again (terminate) by the time we
+ * run, and the raise below stays blocked until we return.  If the program
+ * replaced our handler and calls it itself (chaining to the previous
+ * handler), the action is not the default and the program goes on.  With
+ * HEAPTAG_SIGUSR2=continue the handler stays and the program goes on. */
 static void on_sigusr2(int sig)
 {
-    (void)sig;
     int saved = errno;
     report_write(NULL, "sigusr2");
+    struct sigaction cur;
+    if (settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT && sigaction(sig, NULL, &cur) == 0 &&
+        cur.sa_handler == SIG_DFL)
+        raise(sig);
     errno = saved;
 }
 
@@ -145,7 +154,8 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     pthread_atfork(before_fork, after_fork, after_fork_in_child);
     scope_pop();
     if (settings.sigusr2)
-        install(SIGUSR2, on_sigusr2, 0);
+        install(SIGUSR2, on_sigusr2,
+                settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT ? SA_RESETHAND : 0);
     if (settings.dump_on_signal) {
         install(SIGTERM, on_fatal_signal, SA_RESETHAND);
         install(SIGINT, on_fatal_signal, SA_RESETHAND);
