@@ -52,6 +52,7 @@ static void after_fork_in_child(void)
 {
     own_pid = getpid();
     report_note_fork_child(threads_at_fork);
+    report_drop_held();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -144,6 +145,7 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
 {
     int saved = errno;
     (void)argc;
+    report_capture_name(argv ? argv[0] : NULL);
     next_alloc_resolve();
     if (next_alloc_bypassed)
         handle_bypass(argv, envp);

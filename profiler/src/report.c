@@ -59,8 +59,28 @@ static uint64_t elapsed_ms(void)
     return ms > 0 ? (uint64_t)ms : 0;
 }
 
+/* The program's name as it started: servers rewrite argv[0] (nginx's
+ * "nginx: worker process"), which program_invocation_short_name points
+ * into, so it is copied once, before main. */
+static char start_name[256];
+
+void report_capture_name(const char *argv0)
+{
+    const char *n = argv0 && *argv0 ? argv0 : program_invocation_short_name;
+    if (!n)
+        return;
+    const char *slash = strrchr(n, '/');
+    if (slash && slash[1])
+        n = slash + 1;
+    size_t len = strnlen(n, sizeof start_name - 1);
+    memcpy(start_name, n, len);
+    start_name[len] = 0;
+}
+
 static const char *program_name(void)
 {
+    if (start_name[0])
+        return start_name;
     const char *n = program_invocation_short_name;
     return n && *n ? n : "program";
 }
@@ -399,6 +419,53 @@ static int write_and_rename(const char *path, const char *reason,
     return rc;
 }
 
+/* A process about to give up its user id (a server's worker switching to
+ * nobody) may lose the right to create its report where it was meant to
+ * go.  report_hold opens the final path while it still may, and the
+ * report goes through that descriptor if, at the end, the usual way is
+ * refused.  The file exists, empty, from the switch until then. */
+static int held_fd = -1;
+static pid_t held_pid;
+static char held_path[HT_PATH_MAX + 32];
+
+static const char *template_now(const char *tmpl);
+
+void report_hold(void)
+{
+    if (held_fd >= 0 && held_pid == getpid())
+        return;
+    char path[HT_PATH_MAX + 32];
+    const char *why = NULL;
+    if (expand_path(template_now(NULL), path, sizeof path) != 0 ||
+        classify(path, &why) != TARGET_RENAME)
+        return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
+    held_fd = fd;
+    held_pid = getpid();
+    memcpy(held_path, path, strlen(path) + 1);
+}
+
+void report_drop_held(void)
+{
+    if (held_fd >= 0)
+        close(held_fd);
+    held_fd = -1;
+}
+
+static int write_held(const char *reason, struct report_scratch *scratch)
+{
+    if (ftruncate(held_fd, 0) != 0 || lseek(held_fd, 0, SEEK_SET) != 0)
+        return -1;
+    return stream(held_fd, reason, scratch);
+}
+
 /* 0, or -1 with *why (a description; errno's when NULL). */
 static int save(const char *path, const char *reason, struct report_scratch *scratch,
                 const char **why)
@@ -409,16 +476,32 @@ static int save(const char *path, const char *reason, struct report_scratch *scr
     case TARGET_REFUSED:
         return -1;
     default:
-        return write_and_rename(path, reason, scratch);
+        break;
     }
+    int rc = write_and_rename(path, reason, scratch);
+    if (rc != 0 && (errno == EACCES || errno == EPERM || errno == EROFS) && held_fd >= 0 &&
+        held_pid == getpid() && strcmp(held_path, path) == 0)
+        rc = write_held(reason, scratch);
+    return rc;
+}
+
+/* The template for this process: `heaptag run -o` names a temporary
+ * report for its own child (HEAPTAG_OUT) and final ones for every other
+ * process (HEAPTAG_RUN_OTHERS), which may outlive it (daemons). */
+static const char *template_now(const char *tmpl)
+{
+    if (tmpl)
+        return tmpl;
+    if (settings.run_pid && settings.run_others[0] && getpid() != settings.run_pid)
+        return settings.run_others;
+    return settings.out_template;
 }
 
 int report_write(const char *tmpl, const char *reason)
 {
     int saved = errno;
     char path[HT_PATH_MAX + 32];
-    if (!tmpl)
-        tmpl = settings.out_template;
+    tmpl = template_now(tmpl);
     if (expand_path(tmpl, path, sizeof path) != 0) {
         ht_warn("cannot write report: path from '", tmpl, "' is too long", NULL);
         errno = ENAMETOOLONG;

@@ -110,6 +110,16 @@ void settings_load(void)
         else
             memcpy(settings.out_template, out, strlen(out) + 1);
     }
+    const char *run_pid = getenv("HEAPTAG_RUN_PID");
+    const char *others = getenv("HEAPTAG_RUN_OTHERS");
+    if (run_pid && others && !template_problem(others)) {
+        char *end;
+        long pid = strtol(run_pid, &end, 10);
+        if (*run_pid && !*end && pid > 0) {
+            settings.run_pid = pid;
+            memcpy(settings.run_others, others, strlen(others) + 1);
+        }
+    }
     const char *st = getenv("HEAPTAG_STACKS");
     if (st) {
         char *end;

@@ -63,7 +63,7 @@ TESTS += tests/profiler/t00-report-check.sh tests/profiler/t01-det-types.sh test
 	tests/profiler/t08-signals.sh tests/profiler/t09-cplusplus.sh \
 	tests/profiler/t10-jemalloc.sh tests/profiler/t11-unchanged-behaviour.sh \
 	tests/profiler/t12-bad-env.sh tests/profiler/t13-reentrancy.sh \
-	tests/profiler/t14-odd-names.sh
+	tests/profiler/t14-odd-names.sh tests/profiler/t15-daemon-nginx.sh
 
 # Build only what the tracker tests need: make profiler-tests
 profiler-tests: $(PT_CHECK) $(PT_C_BINS) $(PT_BUILD)/libprector-lib.so \
