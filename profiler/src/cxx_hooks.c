@@ -15,6 +15,8 @@
  * allocate, which our malloc serves. */
 #include "ht_common.h"
 #include "next_alloc.h"
+#include "scope_stack.h"
+#include "type_registry.h"
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -45,6 +47,18 @@ static const char *const op_names[NOPS] = {
 static void *op_fn[NOPS];
 static int op_owned[NOPS];
 
+/* Stands for the next operator when there is none: only a failed
+ * allocation reaches it, and without a C++ runtime to throw
+ * std::bad_alloc, a throwing new can only end the program as an uncaught
+ * one would. */
+static _Noreturn void no_runtime(void)
+{
+    static const char msg[] = "heaptag: operator new: out of memory, and no C++ runtime "
+                              "to throw std::bad_alloc\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    abort();
+}
+
 static void *object_of(void *fn)
 {
     Dl_info info;
@@ -57,15 +71,17 @@ static void *op(enum op i)
     if (HT_LIKELY(fn))
         return fn;
     next_alloc_resolve();
+    /* dlsym allocates (a failed one, its error message): the tracker's
+     * own blocks, not the scope the program has open. */
+    scope_push_id(type_intern("heaptag.internal"));
     fn = dlsym(RTLD_NEXT, op_names[i]);
-    if (!fn) {
-        /* Only reachable if no C++ runtime is loaded at all, yet someone
-         * called an operator we export: there is nothing to forward to. */
-        static const char msg[] = "heaptag: no operator new/delete to forward to\n";
-        (void)!write(2, msg, sizeof msg - 1);
-        abort();
-    }
-    int owned = next.malloc && object_of(fn) == object_of((void *)next.malloc);
+    scope_pop();
+    /* No C++ runtime in the global scope, yet someone calls the operator
+     * (ld's LTO plugin, with its own static libstdc++ whose references
+     * bind to ours): build it from our hooks like an allocator's. */
+    int owned = !fn || (next.malloc && object_of(fn) == object_of((void *)next.malloc));
+    if (!fn)
+        fn = (void *)no_runtime;
     __atomic_store_n(&op_owned[i], owned, __ATOMIC_RELAXED);
     __atomic_store_n(&op_fn[i], fn, __ATOMIC_RELEASE);
     return fn;
@@ -85,30 +101,35 @@ typedef void (*del_sz_al_fn)(void *, size_t, size_t);
 
 #define OWNED(i) __atomic_load_n(&op_owned[i], __ATOMIC_RELAXED)
 
-/* new: our hooks first; the allocator's own operator only on failure. */
-#define NEW_BODY(i, size, align, call)                                        \
+/* new: our hooks first; the allocator's own operator only on failure
+ * (a nothrow new without one returns NULL). */
+#define NEW_BODY(i, size, align, call, nothrow)                               \
     void *fn = op(i);                                                         \
     if (!OWNED(i))                                                            \
         return call;                                                          \
     void *p = ht_op_new(size, align);                                         \
-    return HT_LIKELY(p) ? p : ht_op_adopt(call, size);
+    if (HT_LIKELY(p) || (nothrow && fn == (void *)no_runtime))                \
+        return p;                                                             \
+    if (fn == (void *)no_runtime)                                             \
+        no_runtime();                                                         \
+    return ht_op_adopt(call, size);
 
 #define NEW_HOOK(sym, i)                                                      \
-    HT_EXPORT void *sym(size_t n) { NEW_BODY(i, n, 0, ((new_fn)fn)(n)) }
+    HT_EXPORT void *sym(size_t n) { NEW_BODY(i, n, 0, ((new_fn)fn)(n), 0) }
 #define NEW_NT_HOOK(sym, i)                                                   \
     HT_EXPORT void *sym(size_t n, const void *nt)                             \
     {                                                                         \
-        NEW_BODY(i, n, 0, ((new2_fn)fn)(n, nt))                               \
+        NEW_BODY(i, n, 0, ((new2_fn)fn)(n, nt), 1)                             \
     }
 #define NEW_AL_HOOK(sym, i)                                                   \
     HT_EXPORT void *sym(size_t n, size_t al)                                  \
     {                                                                         \
-        NEW_BODY(i, n, al, ((new_al_fn)fn)(n, al))                            \
+        NEW_BODY(i, n, al, ((new_al_fn)fn)(n, al), 0)                          \
     }
 #define NEW_AL_NT_HOOK(sym, i)                                                \
     HT_EXPORT void *sym(size_t n, size_t al, const void *nt)                  \
     {                                                                         \
-        NEW_BODY(i, n, al, ((new_al2_fn)fn)(n, al, nt))                       \
+        NEW_BODY(i, n, al, ((new_al2_fn)fn)(n, al, nt), 1)                     \
     }
 
 /* delete: every block an owned operator new made came from our hooks, so

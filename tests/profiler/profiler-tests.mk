@@ -28,7 +28,7 @@ $(PT_BUILD)/model.o: tests/profiler/progs/model.c tests/profiler/progs/model.h p
 
 # C test programs: one source each, linked with the model.
 PT_C_PROGS := det-types prector threads-exact fork-storm exec-chain foreign-free \
-	exit-modes signal-wait plain reentrancy odd-names
+	exit-modes signal-wait plain reentrancy odd-names no-cxx-runtime
 PT_C_BINS := $(addprefix $(PT_BUILD)/,$(PT_C_PROGS))
 
 $(PT_C_BINS): $(PT_BUILD)/%: tests/profiler/progs/%.c $(PT_BUILD)/model.o \

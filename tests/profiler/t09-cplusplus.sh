@@ -28,4 +28,15 @@ for order in "${orders[@]}"; do
         "$d/report.json"
 done
 [ -e "$je" ] || echo "note: libjemalloc2 is not installed; only the order without it ran"
+
+# No C++ runtime at all, yet the operators are called (ld's LTO plugin
+# under ar, with its own static libstdc++): built from the tracker's hooks.
+d=$SCRATCH/no-runtime
+mkdir "$d"
+expect_eq "no-cxx-runtime without the tracker" "no operators" "$("$PT/no-cxx-runtime")"
+out=$(HEAPTAG_OUT=$d/r.json timeout 20 env LD_PRELOAD="$LIB" "$PT/no-cxx-runtime" 2>&1)
+expect_eq "no-cxx-runtime under the tracker: output and status" "ops ok rc=0" "$out rc=$?"
+run_check "no-cxx-runtime: the operators' blocks counted" --expect types.Op.alloc_calls=1 \
+    --expect types.Op.free_calls=1 --expect types.Op.peak_live_bytes=100 \
+    --expect types.OpNothrow.live_bytes=40 --expect totals.failed_calls=1 "$d/r.json"
 finish
