@@ -59,12 +59,6 @@ static _Noreturn void no_runtime(void)
     abort();
 }
 
-static void *object_of(void *fn)
-{
-    Dl_info info;
-    return fn && dladdr(fn, &info) ? info.dli_fbase : NULL;
-}
-
 static void *op(enum op i)
 {
     void *fn = __atomic_load_n(&op_fn[i], __ATOMIC_ACQUIRE);

@@ -43,8 +43,7 @@ static void *lookup_sibling(const char *name, void *malloc_fn)
     return fn;
 }
 
-/* The object that defines FN, or NULL. */
-static void *object_of(void *fn)
+void *object_of(void *fn)
 {
     Dl_info info;
     return fn && dladdr(fn, &info) ? info.dli_fbase : NULL;

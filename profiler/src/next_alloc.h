@@ -30,6 +30,8 @@ extern HT_HIDDEN int next_alloc_state;
  * times.  Returns 1 when ready, 0 if this thread is inside the resolution
  * (the caller must then serve from the bootstrap heap). */
 int next_alloc_resolve(void);
+/* The base address of the loaded object that defines FN, or NULL. */
+HT_HIDDEN void *object_of(void *fn);
 /* The file that defines the malloc we forward to (for the report). */
 const char *next_alloc_provider(void);
 /* Fill next_alloc_provider(); called from the constructor (dladdr takes the

@@ -20,6 +20,20 @@ static int is_sep(char c)
     return c == ' ' || c == ':';
 }
 
+/* The entry of LD_PRELOAD at or after *pos: its length (0 at the end),
+ * its start in *start; *pos moves past it. */
+static size_t next_entry(const char *s, size_t len, size_t *pos, size_t *start)
+{
+    size_t i = *pos;
+    while (i < len && is_sep(s[i]))
+        i++;
+    *start = i;
+    while (i < len && !is_sep(s[i]))
+        i++;
+    *pos = i;
+    return i - *start;
+}
+
 static int same_file(const char *a, size_t alen, const struct stat *want)
 {
     char path[PATH_MAX];
@@ -46,30 +60,23 @@ const char *preload_put_first(char **argv, char **envp)
     /* A program started as `ld.so PROG` cannot be re-run from
      * /proc/self/exe (that is ld.so itself). */
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
+    ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (exe_len <= 0)
         return "cannot read /proc/self/exe";
-    exe[n] = 0;
+    exe[exe_len] = 0;
     const char *base = strrchr(exe, '/');
     base = base ? base + 1 : exe;
     if (strncmp(base, "ld-", 3) == 0 || strncmp(base, "ld.so", 5) == 0)
         return "the program was started through the dynamic loader";
 
     /* Find our entry; it must not already be the first one. */
-    size_t len = strlen(pre), ours_at = 0, ours_len = 0;
+    size_t len = strlen(pre), ours_at = 0, ours_len = 0, pos = 0, start, n;
     int index = 0, found = -1;
-    for (size_t i = 0; i < len;) {
-        while (i < len && is_sep(pre[i]))
-            i++;
-        size_t start = i;
-        while (i < len && !is_sep(pre[i]))
-            i++;
-        if (i == start)
-            break;
-        if (found < 0 && same_file(pre + start, i - start, &self_st)) {
+    while ((n = next_entry(pre, len, &pos, &start))) {
+        if (found < 0 && same_file(pre + start, n, &self_st)) {
             found = index;
             ours_at = start;
-            ours_len = i - start;
+            ours_len = n;
         }
         index++;
     }
@@ -89,16 +96,11 @@ const char *preload_put_first(char **argv, char **envp)
     struct text_buf b = TEXT_BUF(value, sizeof "LD_PRELOAD=" + len + 2);
     tb_str(&b, "LD_PRELOAD=");
     tb_mem(&b, pre + ours_at, ours_len);
-    for (size_t i = 0; i < len;) {
-        while (i < len && is_sep(pre[i]))
-            i++;
-        size_t start = i;
-        while (i < len && !is_sep(pre[i]))
-            i++;
-        if (i == start || start == ours_at)
+    for (pos = 0; (n = next_entry(pre, len, &pos, &start));) {
+        if (start == ours_at)
             continue;
         tb_char(&b, ':');
-        tb_mem(&b, pre + start, i - start);
+        tb_mem(&b, pre + start, n);
     }
     tb_cstr(&b);
     for (size_t i = 0; i < nenv; i++)
