@@ -13,6 +13,9 @@ $(BUILD)/obj/profiler/%.o: profiler/src/%.c $(wildcard profiler/src/*.h) profile
 	@mkdir -p $(dir $@)
 	$(CC) $(PROFILER_CFLAGS) -MMD -c $< -o $@
 
+# An operator new that throws unwinds through our wrapper (cxx_hooks.c).
+$(BUILD)/obj/profiler/cxx_hooks.o: PROFILER_CFLAGS += -fexceptions
+
 $(LIBHEAPTAG): $(PROFILER_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ -Wl,-z,nodelete -Wl,-z,now -Wl,--no-undefined -lunwind -ldl -lpthread

@@ -124,6 +124,24 @@ static int setup_env(const char *tracker, const char *out_template)
 	free(preload);
 	if (rc == 0 && out_template)
 		rc = setenv("HEAPTAG_OUT", out_template, 1);
+	/* Processes other than the child (a daemon's, which may outlive the
+	 * run) write their final names at once: HEAPTAG_RUN_PID is set in the
+	 * child before exec. */
+	if (rc == 0 && out_template) {
+		char *others = strdup(out_template);
+		char *slash = others ? strrchr(others, '/') : NULL;
+		if (!slash)
+			rc = -1;
+		else {
+			*slash = 0;
+			char *t;
+			rc = asprintf(&t, "%s/heaptag.%%e.%%p.json", others) < 0 ? -1
+				: setenv("HEAPTAG_RUN_OTHERS", t, 1);
+			if (rc == 0)
+				free(t);
+		}
+		free(others);
+	}
 	return rc;
 }
 
@@ -390,6 +408,11 @@ int cmd_run(int argc, char **argv)
 			sigaction(forwarded[i], &old_sa[i], NULL);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(exec_pipe[0]);
+		if (out_template) {
+			char pidbuf[24];
+			snprintf(pidbuf, sizeof pidbuf, "%d", (int)getpid());
+			setenv("HEAPTAG_RUN_PID", pidbuf, 1);
+		}
 		execvp(child_argv[0], child_argv);
 		int e = errno;
 		if (write(exec_pipe[1], &e, sizeof e) < 0)

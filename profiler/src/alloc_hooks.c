@@ -117,14 +117,19 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
     return p;
 }
 
-HT_EXPORT void *malloc(size_t size)
+static inline __attribute__((always_inline)) void *malloc_body(size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return bootstrap_alloc(size, 16);
     return track_result(next.malloc(size), size);
 }
 
-HT_EXPORT void free(void *p)
+HT_EXPORT void *malloc(size_t size)
+{
+    return malloc_body(size);
+}
+
+static inline __attribute__((always_inline)) void free_body(void *p)
 {
     struct block_record r;
     size_t usable;
@@ -144,6 +149,11 @@ HT_EXPORT void free(void *p)
         return; /* only bootstrap blocks exist while we resolve */
     counter_add(&totals.foreign_free_calls, 1);
     next.free(p);
+}
+
+HT_EXPORT void free(void *p)
+{
+    free_body(p);
 }
 
 HT_EXPORT void *calloc(size_t n, size_t size)
@@ -245,7 +255,8 @@ static int power_of_two(size_t x)
     return x && !(x & (x - 1));
 }
 
-HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+static inline __attribute__((always_inline)) int posix_memalign_body(void **out, size_t align,
+                                                                     size_t size)
 {
     if (HT_UNLIKELY(!ready())) {
         if (!power_of_two(align) || align % sizeof(void *))
@@ -262,6 +273,38 @@ HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
     else
         track_new(*out, size, HT_TYPE_NONE);
     return rc;
+}
+
+HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+    return posix_memalign_body(out, align, size);
+}
+
+/* For cxx_hooks.c: operator new and delete built from our own hooks
+ * (called directly, never through the PLT, which may lead elsewhere).
+ * ALIGN is 0 or a power of two. */
+void *ht_op_new(size_t size, size_t align)
+{
+    if (align <= 16)
+        return malloc_body(size);
+    void *p = NULL;
+    return posix_memalign_body(&p, align, size) == 0 ? p : NULL;
+}
+
+void ht_op_delete(void *p)
+{
+    free_body(p);
+}
+
+/* A block some other code allocated, counted here unless our hooks saw
+ * it already (an allocator's operator new that calls aligned_alloc). */
+void *ht_op_adopt(void *p, size_t size)
+{
+    struct block_record r;
+    size_t usable;
+    if (p && ready() && !block_map_lookup(p, &usable, &r))
+        track_new(p, size, HT_TYPE_NONE);
+    return p;
 }
 
 /* An aligned block from the next allocator's posix_memalign, for the
@@ -349,3 +392,4 @@ HT_EXPORT void *pvalloc(size_t size)
     rounded &= ~(page - 1);
     return track_result(aligned_from_posix(page, rounded ? rounded : page), size);
 }
+

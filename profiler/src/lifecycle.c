@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "next_alloc.h"
 #include "overflow_table.h"
+#include "preload_order.h"
 #include "report.h"
 #include "scope_stack.h"
 #include "rules.h"
@@ -19,6 +20,7 @@
 #include "stack_capture.h"
 #include "timeline.h"
 #include "type_registry.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -50,6 +52,7 @@ static void after_fork_in_child(void)
 {
     own_pid = getpid();
     report_note_fork_child(threads_at_fork);
+    report_drop_held();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -64,12 +67,21 @@ static void after_fork(void)
     elf_symbols_unlock_after_fork();
 }
 
-/* Signal handlers only write a report: report_write is async-signal-safe. */
+/* Signal handlers write a report (report_write is async-signal-safe).
+ * SIGUSR2 then does what it would have done without us: installed with
+ * SA_RESETHAND, its action is the default again (terminate) by the time we
+ * run, and the raise below stays blocked until we return.  If the program
+ * replaced our handler and calls it itself (chaining to the previous
+ * handler), the action is not the default and the program goes on.  With
+ * HEAPTAG_SIGUSR2=continue the handler stays and the program goes on. */
 static void on_sigusr2(int sig)
 {
-    (void)sig;
     int saved = errno;
     report_write(NULL, "sigusr2");
+    struct sigaction cur;
+    if (settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT && sigaction(sig, NULL, &cur) == 0 &&
+        cur.sa_handler == SIG_DFL)
+        raise(sig);
     errno = saved;
 }
 
@@ -111,10 +123,32 @@ void tracker_early_init(void)
     stack_capture_init(settings.stack_depth);
 }
 
-__attribute__((constructor)) static void heaptag_start(void)
+/* Another allocator in front of us serves the program's malloc: run the
+ * program again with us in front (preload_order.c), or say in one line
+ * that its allocations are not counted. */
+static void handle_bypass(char **argv, char **envp)
+{
+    const char *why = preload_put_first(argv, envp);
+    Dl_info info;
+    const char *who = dladdr((void *)next.malloc, &info) && info.dli_fname
+                          ? info.dli_fname : NULL;
+    if (who)
+        ht_warn("malloc is served by ", who, ", not through libheaptag.so (", why,
+                "): allocations are not counted; put libheaptag.so first in LD_PRELOAD", NULL);
+    else
+        ht_warn("cannot tell which allocator serves this program (", why,
+                "): allocations are not counted", NULL);
+}
+
+/* glibc passes argc, argv and envp to constructors. */
+__attribute__((constructor)) static void heaptag_start(int argc, char **argv, char **envp)
 {
     int saved = errno;
+    (void)argc;
+    report_capture_name(argv ? argv[0] : NULL);
     next_alloc_resolve();
+    if (next_alloc_bypassed)
+        handle_bypass(argv, envp);
     next_alloc_describe();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
@@ -122,7 +156,8 @@ __attribute__((constructor)) static void heaptag_start(void)
     pthread_atfork(before_fork, after_fork, after_fork_in_child);
     scope_pop();
     if (settings.sigusr2)
-        install(SIGUSR2, on_sigusr2, 0);
+        install(SIGUSR2, on_sigusr2,
+                settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT ? SA_RESETHAND : 0);
     if (settings.dump_on_signal) {
         install(SIGTERM, on_fatal_signal, SA_RESETHAND);
         install(SIGINT, on_fatal_signal, SA_RESETHAND);

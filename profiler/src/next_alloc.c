@@ -10,6 +10,8 @@
 #include "lifecycle.h"
 #include "ht_common.h"
 #include <dlfcn.h>
+#include "dyn_lookup.h"
+#include <link.h>
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 struct next_alloc next;
 int next_is_glibc;
 int next_alloc_state;
+int next_alloc_bypassed;
 static __thread int resolving_here;
 static char provider[512] = "unknown";
 
@@ -38,6 +41,57 @@ static void *lookup_sibling(const char *name, void *malloc_fn)
     if (!dladdr(fn, &a) || !dladdr(malloc_fn, &b) || a.dli_fbase != b.dli_fbase)
         return NULL;
     return fn;
+}
+
+void *object_of(void *fn)
+{
+    Dl_info info;
+    return fn && dladdr(fn, &info) ? info.dli_fbase : NULL;
+}
+
+/* The object whose malloc the program calls: the first object in the
+ * global scope (load order: the program, LD_PRELOAD, then the libraries)
+ * that defines malloc itself.  dlsym(RTLD_DEFAULT) cannot say: in a
+ * program built without PIE (Debian's python3) it returns the program's
+ * own PLT stub for malloc, which only jumps to the real one. */
+static const struct link_map *serving_object(void)
+{
+    for (const struct link_map *lm = _r_debug.r_map; lm; lm = lm->l_next)
+        if (dyn_lookup(lm, "malloc"))
+            return lm;
+    return NULL;
+}
+
+/* Resolve NEXT from the allocator that serves the program when that is
+ * not ours: another allocator preloaded before us (jemalloc first in
+ * LD_PRELOAD), or a program that defines malloc itself.  Every function we
+ * export must then reach that allocator, never the one after us (glibc's
+ * realloc on a jemalloc block aborts): where that allocator lacks one
+ * (reallocarray, pvalloc on jemalloc), ours is built from its functions.
+ * Returns 1 if the allocator serving the program is not ours. */
+static int resolve_bypassed(struct next_alloc *n)
+{
+    const struct link_map *lm = serving_object();
+    void *def = lm ? dyn_lookup(lm, "malloc") : NULL;
+    if (!def || object_of(def) == object_of((void *)next_alloc_resolve))
+        return 0;
+    void *f;
+    n->malloc = (void *(*)(size_t))def;
+    if ((f = dyn_lookup(lm, "free")))
+        n->free = (void (*)(void *))f;
+    if ((f = dyn_lookup(lm, "calloc")))
+        n->calloc = (void *(*)(size_t, size_t))f;
+    if ((f = dyn_lookup(lm, "realloc")))
+        n->realloc = (void *(*)(void *, size_t))f;
+    if ((f = dyn_lookup(lm, "posix_memalign")))
+        n->posix_memalign = (int (*)(void **, size_t, size_t))f;
+    if ((f = dyn_lookup(lm, "malloc_usable_size")))
+        n->usable_size = (size_t (*)(void *))f;
+    n->aligned_alloc = (void *(*)(size_t, size_t))dyn_lookup(lm, "aligned_alloc");
+    n->memalign = (void *(*)(size_t, size_t))dyn_lookup(lm, "memalign");
+    n->valloc = (void *(*)(size_t))dyn_lookup(lm, "valloc");
+    n->pvalloc = (void *(*)(size_t))dyn_lookup(lm, "pvalloc");
+    return 1;
 }
 
 /* Enable next_usable_size's direct reading of glibc chunk headers only if
@@ -94,6 +148,7 @@ int next_alloc_resolve(void)
         n.valloc = (void *(*)(size_t))lookup_sibling("valloc", m);
         n.pvalloc = (void *(*)(size_t))lookup_sibling("pvalloc", m);
     }
+    int bypassed = resolve_bypassed(&n);
     resolving_here = 0;
     errno = saved;
     if (!n.malloc || !n.free || !n.calloc || !n.realloc || !n.posix_memalign ||
@@ -107,6 +162,7 @@ int next_alloc_resolve(void)
         _exit(127);
     }
     next = n;
+    next_alloc_bypassed = bypassed;
     next_is_glibc = check_glibc(&n);
     /* The block map's form is settled before any hook can record a block
      * (the store below lets other threads in): it never changes after.

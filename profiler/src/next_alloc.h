@@ -30,11 +30,19 @@ extern HT_HIDDEN int next_alloc_state;
  * times.  Returns 1 when ready, 0 if this thread is inside the resolution
  * (the caller must then serve from the bootstrap heap). */
 int next_alloc_resolve(void);
+/* The base address of the loaded object that defines FN, or NULL. */
+HT_HIDDEN void *object_of(void *fn);
 /* The file that defines the malloc we forward to (for the report). */
 const char *next_alloc_provider(void);
 /* Fill next_alloc_provider(); called from the constructor (dladdr takes the
  * loader lock, which is not safe from inside an arbitrary malloc call). */
 void next_alloc_describe(void);
+
+/* Set when the program's malloc is not ours (another allocator comes
+ * before us in LD_PRELOAD, or the program defines malloc): NEXT is then
+ * the allocator the program calls, and only the functions that allocator
+ * lacks reach our hooks.  lifecycle.c reorders LD_PRELOAD or warns. */
+extern HT_HIDDEN int next_alloc_bypassed;
 
 /* Set when the next allocator is glibc's and its chunk header was checked
  * to give the same usable sizes as malloc_usable_size (see next_alloc.c). */

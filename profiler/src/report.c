@@ -4,8 +4,9 @@
  * with each other, and a peak never shows below its live figure.
  *
  * The JSON goes to a temporary file in the target directory, created
- * without following symlinks and with mode 0600, then renamed over the
- * final name: a reader never meets half a report under that name. */
+ * without following symlinks, with mode 0600 and an unpredictable name,
+ * then renamed over the final name: a reader never meets half a report
+ * under that name.  Devices and FIFOs are written in place (see save). */
 #include "report.h"
 #include "report_stacks.h"
 #include "attach.h"
@@ -23,7 +24,9 @@
 #include "type_registry.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/single_threaded.h>
+#include <sys/stat.h>
 #include <stdio.h> /* rename(2) only: no stream is ever opened here */
 #include <string.h>
 #include <time.h>
@@ -58,8 +61,28 @@ static uint64_t elapsed_ms(void)
     return ms > 0 ? (uint64_t)ms : 0;
 }
 
+/* The program's name as it started: servers rewrite argv[0] (nginx's
+ * "nginx: worker process"), which program_invocation_short_name points
+ * into, so it is copied once, before main. */
+static char start_name[256];
+
+void report_capture_name(const char *argv0)
+{
+    const char *n = argv0 && *argv0 ? argv0 : program_invocation_short_name;
+    if (!n)
+        return;
+    const char *slash = strrchr(n, '/');
+    if (slash && slash[1])
+        n = slash + 1;
+    size_t len = strnlen(n, sizeof start_name - 1);
+    memcpy(start_name, n, len);
+    start_name[len] = 0;
+}
+
 static const char *program_name(void)
 {
+    if (start_name[0])
+        return start_name;
     const char *n = program_invocation_short_name;
     return n && *n ? n : "program";
 }
@@ -268,35 +291,123 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
 static struct report_scratch static_scratch;
 static int static_scratch_busy;
 
-/* A temporary name beside PATH, unique per process and call. */
+/* 64 unpredictable bits for a temporary name: a name another user can
+ * guess could be planted in a shared directory before we create it. */
+static uint64_t temp_bits(void)
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+        return r;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    r = (uint64_t)t.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)t.tv_sec << 32 ^
+        (uint64_t)getpid() << 16 ^ (uintptr_t)&t ^
+        __atomic_add_fetch(&write_seq, 1, __ATOMIC_RELAXED) * 0xbf58476d1ce4e5b9ull;
+    return r;
+}
+
+/* PATH.tmp-<16 hex digits>, beside PATH. */
 static int temp_name(const char *path, char *tmp, size_t cap)
 {
+    static const char hex[] = "0123456789abcdef";
+    uint64_t r = temp_bits();
+    char digits[16];
+    for (int i = 0; i < 16; i++, r >>= 4)
+        digits[i] = hex[r & 15];
     struct text_buf t = TEXT_BUF(tmp, cap);
     tb_str(&t, path);
-    tb_str(&t, ".tmp");
-    tb_u64(&t, (uint64_t)getpid());
-    tb_char(&t, '-');
-    tb_u64(&t, __atomic_add_fetch(&write_seq, 1, __ATOMIC_RELAXED));
+    tb_str(&t, ".tmp-");
+    tb_mem(&t, digits, sizeof digits);
     tb_cstr(&t);
     return t.truncated ? -1 : 0;
 }
 
-/* Stream the report into a new temporary file, then rename it over PATH. */
-static int save(const char *path, const char *reason, struct report_scratch *scratch)
+/* Stream the report to FD; 0, or -1 with errno. */
+static int stream(int fd, const char *reason, struct report_scratch *scratch)
 {
-    char tmp[HT_PATH_MAX + 64];
-    if (temp_name(path, tmp, sizeof tmp) != 0) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
     char chunk[4096];
     struct text_buf b = TEXT_BUF_FD(chunk, sizeof chunk, fd);
     emit(&b, reason, scratch);
     int rc = tb_flush(&b);
-    int err = b.write_errno;
+    if (rc != 0)
+        errno = b.write_errno;
+    return rc;
+}
+
+/* What PATH is, and so how the report goes there (docs/report-format.md,
+ * "Where the report goes"):
+ *  - absent or a regular file: a new temporary file, renamed over it;
+ *  - a character device or a FIFO: written in place, never replaced;
+ *  - a symlink that we or root own, to a device or FIFO (/dev/stdout,
+ *    /proc/self/fd/N): written in place through it;
+ *  - any other symlink, a directory, anything else: refused.  A link is
+ *    never replaced (as root that would replace /dev/stdout) and never
+ *    followed to a file (another user could have planted it). */
+enum target { TARGET_RENAME, TARGET_IN_PLACE, TARGET_REFUSED };
+
+static enum target classify(const char *path, const char **why)
+{
+    struct stat st, to;
+    if (lstat(path, &st) != 0)
+        return TARGET_RENAME; /* absent, or the rename will say why not */
+    if (S_ISREG(st.st_mode))
+        return TARGET_RENAME;
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+        return TARGET_IN_PLACE;
+    if (S_ISLNK(st.st_mode)) {
+        if ((st.st_uid == geteuid() || st.st_uid == 0) && stat(path, &to) == 0 &&
+            (S_ISCHR(to.st_mode) || S_ISFIFO(to.st_mode)))
+            return TARGET_IN_PLACE;
+        *why = "it is a symbolic link (followed only to a device or FIFO, never replaced)";
+        return TARGET_REFUSED;
+    }
+    *why = S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file, device or FIFO";
+    return TARGET_REFUSED;
+}
+
+/* A device or FIFO: opened without creating, truncating or waiting for a
+ * reader (a FIFO nobody reads fails with ENXIO instead of hanging the
+ * program at exit), then checked again on the descriptor. */
+static int write_in_place(const char *path, const char *reason, struct report_scratch *scratch)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+    if (fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) || flags < 0 ||
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    int rc = stream(fd, reason, scratch);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
+/* Stream the report into a new temporary file (a fresh unpredictable
+ * name, O_EXCL, retried if taken), then rename it over PATH. */
+static int write_and_rename(const char *path, const char *reason,
+                            struct report_scratch *scratch)
+{
+    char tmp[HT_PATH_MAX + 64];
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 32; tries++) {
+        if (temp_name(path, tmp, sizeof tmp) != 0) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            return -1;
+    }
+    if (fd < 0)
+        return -1;
+    int rc = stream(fd, reason, scratch);
+    int err = errno;
     if (close(fd) != 0 && rc == 0) {
         rc = -1;
         err = errno;
@@ -312,12 +423,89 @@ static int save(const char *path, const char *reason, struct report_scratch *scr
     return rc;
 }
 
+/* A process about to give up its user id (a server's worker switching to
+ * nobody) may lose the right to create its report where it was meant to
+ * go.  report_hold opens the final path while it still may, and the
+ * report goes through that descriptor if, at the end, the usual way is
+ * refused.  The file exists, empty, from the switch until then. */
+static int held_fd = -1;
+static pid_t held_pid;
+static char held_path[HT_PATH_MAX + 32];
+
+static const char *template_now(const char *tmpl);
+
+void report_hold(void)
+{
+    if (held_fd >= 0 && held_pid == getpid())
+        return;
+    char path[HT_PATH_MAX + 32];
+    const char *why = NULL;
+    if (expand_path(template_now(NULL), path, sizeof path) != 0 ||
+        classify(path, &why) != TARGET_RENAME)
+        return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
+    held_fd = fd;
+    held_pid = getpid();
+    memcpy(held_path, path, strlen(path) + 1);
+}
+
+void report_drop_held(void)
+{
+    if (held_fd >= 0)
+        close(held_fd);
+    held_fd = -1;
+}
+
+static int write_held(const char *reason, struct report_scratch *scratch)
+{
+    if (ftruncate(held_fd, 0) != 0 || lseek(held_fd, 0, SEEK_SET) != 0)
+        return -1;
+    return stream(held_fd, reason, scratch);
+}
+
+/* 0, or -1 with *why (a description; errno's when NULL). */
+static int save(const char *path, const char *reason, struct report_scratch *scratch,
+                const char **why)
+{
+    switch (classify(path, why)) {
+    case TARGET_IN_PLACE:
+        return write_in_place(path, reason, scratch);
+    case TARGET_REFUSED:
+        return -1;
+    default:
+        break;
+    }
+    int rc = write_and_rename(path, reason, scratch);
+    if (rc != 0 && (errno == EACCES || errno == EPERM || errno == EROFS) && held_fd >= 0 &&
+        held_pid == getpid() && strcmp(held_path, path) == 0)
+        rc = write_held(reason, scratch);
+    return rc;
+}
+
+/* The template for this process: `heaptag run -o` names a temporary
+ * report for its own child (HEAPTAG_OUT) and final ones for every other
+ * process (HEAPTAG_RUN_OTHERS), which may outlive it (daemons). */
+static const char *template_now(const char *tmpl)
+{
+    if (tmpl)
+        return tmpl;
+    if (settings.run_pid && settings.run_others[0] && getpid() != settings.run_pid)
+        return settings.run_others;
+    return settings.out_template;
+}
+
 int report_write(const char *tmpl, const char *reason)
 {
     int saved = errno;
     char path[HT_PATH_MAX + 32];
-    if (!tmpl)
-        tmpl = settings.out_template;
+    tmpl = template_now(tmpl);
     if (expand_path(tmpl, path, sizeof path) != 0) {
         ht_warn("cannot write report: path from '", tmpl, "' is too long", NULL);
         errno = ENAMETOOLONG;
@@ -332,14 +520,15 @@ int report_write(const char *tmpl, const char *reason)
             return -1;
         }
     }
-    int rc = save(path, reason, scratch);
+    const char *refused = NULL;
+    int rc = save(path, reason, scratch, &refused);
     int err = errno;
     if (scratch == &static_scratch)
         __atomic_store_n(&static_scratch_busy, 0, __ATOMIC_RELEASE);
     else
         os_mem_unmap(scratch, sizeof *scratch);
     if (rc != 0) {
-        const char *why = strerrordesc_np(err);
+        const char *why = refused ? refused : strerrordesc_np(err);
         ht_warn("cannot write report to '", path, "': ", why ? why : "error", NULL);
         errno = err;
         return -1;

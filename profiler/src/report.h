@@ -11,4 +11,12 @@ int report_write(const char *template_or_null, const char *reason);
 void report_note_fork_child(int parent_had_threads);
 /* Monotonic start time, set by the constructor. */
 void report_mark_start(void);
+/* Remember the program's name from argv[0] before main can rewrite it
+ * (for %e and the report's "program"). */
+void report_capture_name(const char *argv0);
+/* Open the final report path now, before the process gives up its user
+ * id; the report falls back to this descriptor if it cannot be created
+ * at the end.  A fork child drops its parent's with report_drop_held. */
+void report_hold(void);
+void report_drop_held(void);
 #endif

@@ -28,12 +28,21 @@ int rules_count(void) { return nrules; }
 
 void rules_load(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; anything but
+     * a regular file is refused before a single read (a FIFO or a device
+     * could block the program forever, a directory reads as an error). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         ht_warn("ignoring HEAPTAG_RULES='", path, "': ", strerrordesc_np(errno), NULL);
         if (fd >= 0)
             close(fd);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ht_warn("ignoring HEAPTAG_RULES='", path, "': ",
+                S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file", NULL);
+        close(fd);
         return;
     }
     if (st.st_size > MAX_RULES_FILE) {

@@ -11,7 +11,7 @@
 
 struct settings settings = {
     .out_template = "heaptag.%e.%p.json",
-    .sigusr2 = 1,
+    .sigusr2 = SIGUSR2_DUMP_THEN_DEFAULT,
 };
 
 /* The stderr the program started with.  A program may close fd 2 and
@@ -94,7 +94,13 @@ void settings_load(void)
     if (q && strcmp(q, "0") != 0 && strcmp(q, "1") != 0)
         ht_warn("ignoring HEAPTAG_QUIET='", q, "' (it takes 0 or 1)", NULL);
     settings.dump_on_signal = read_switch("HEAPTAG_DUMP_ON_SIGNAL", 0);
-    settings.sigusr2 = read_switch("HEAPTAG_SIGUSR2", 1);
+    const char *u2 = getenv("HEAPTAG_SIGUSR2");
+    if (u2 && strcmp(u2, "continue") == 0)
+        settings.sigusr2 = SIGUSR2_CONTINUE;
+    else if (u2 && strcmp(u2, "0") != 0 && strcmp(u2, "1") != 0)
+        ht_warn("ignoring HEAPTAG_SIGUSR2='", u2, "' (it takes 0, 1 or continue)", NULL);
+    else
+        settings.sigusr2 = read_switch("HEAPTAG_SIGUSR2", SIGUSR2_DUMP_THEN_DEFAULT);
 
     const char *out = getenv("HEAPTAG_OUT");
     if (out) {
@@ -103,6 +109,16 @@ void settings_load(void)
             ht_warn("ignoring HEAPTAG_OUT='", out, "': ", why, NULL);
         else
             memcpy(settings.out_template, out, strlen(out) + 1);
+    }
+    const char *run_pid = getenv("HEAPTAG_RUN_PID");
+    const char *others = getenv("HEAPTAG_RUN_OTHERS");
+    if (run_pid && others && !template_problem(others)) {
+        char *end;
+        long pid = strtol(run_pid, &end, 10);
+        if (*run_pid && !*end && pid > 0) {
+            settings.run_pid = pid;
+            memcpy(settings.run_others, others, strlen(others) + 1);
+        }
     }
     const char *st = getenv("HEAPTAG_STACKS");
     if (st) {

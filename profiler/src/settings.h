@@ -11,12 +11,21 @@ struct settings {
     char start_dir[HT_PATH_MAX];    /* where relative report paths go */
     int have_start_dir;
     int dump_on_signal;             /* HEAPTAG_DUMP_ON_SIGNAL */
-    int sigusr2;                    /* HEAPTAG_SIGUSR2 */
+    int sigusr2;                    /* HEAPTAG_SIGUSR2: SIGUSR2_* */
     int quiet;                      /* HEAPTAG_QUIET */
     int stack_depth;                /* HEAPTAG_STACKS: 0 (off) .. 128 */
     int timeline_ms;                /* HEAPTAG_TIMELINE=ms (default bytes) */
     const char *rules_path;         /* HEAPTAG_RULES, or NULL */
+    /* Set by `heaptag run -o`: the pid of its child, and the template
+     * every other process of the run writes to. */
+    long run_pid;                   /* HEAPTAG_RUN_PID */
+    char run_others[HT_PATH_MAX];   /* HEAPTAG_RUN_OTHERS */
 };
+
+/* HEAPTAG_SIGUSR2: 0 leaves SIGUSR2 alone; 1 (the default) writes a report
+ * and then the signal acts as it would without the tracker (terminates a
+ * program that has no handler); continue writes a report and goes on. */
+enum { SIGUSR2_OFF = 0, SIGUSR2_DUMP_THEN_DEFAULT = 1, SIGUSR2_CONTINUE = 2 };
 
 extern HT_HIDDEN struct settings settings;
 

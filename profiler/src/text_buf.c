@@ -73,7 +73,7 @@ void tb_i64(struct text_buf *b, int64_t v)
 
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not one (JSON
  * readers reject invalid UTF-8, and names come from arbitrary programs). */
-static size_t utf8_len(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
     unsigned c = s[0];
     size_t n = c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;

@@ -30,6 +30,8 @@ void tb_u64(struct text_buf *b, uint64_t v);
 void tb_i64(struct text_buf *b, int64_t v);
 /* A JSON string literal, quotes included. */
 void tb_json_str(struct text_buf *b, const char *s);
+/* Length of the valid UTF-8 sequence at s (a byte >= 0x80), or 0. */
+size_t utf8_len(const unsigned char *s);
 /* NUL-terminate (within cap) and return data. */
 const char *tb_cstr(struct text_buf *b);
 #endif

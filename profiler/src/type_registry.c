@@ -5,6 +5,7 @@
 #include "type_registry.h"
 #include "ht_common.h"
 #include "os_mem.h"
+#include "text_buf.h"
 #include <string.h>
 
 #define INDEX_SLOTS (2 * HT_MAX_TYPES)   /* power of two, load <= 1/2 */
@@ -88,11 +89,54 @@ static uint32_t add_locked(const char *s, size_t len, uint32_t h, size_t slot)
     return id;
 }
 
+/* The name a type is registered and written under, so that every name a
+ * program may pass gives a report the readers accept, and two names that
+ * differ stay different there: the empty name becomes "(empty)", each byte
+ * that is not part of valid UTF-8 becomes U+FFFD, and a name is cut at
+ * MAX_NAME bytes on a character boundary.  Control characters stay (the
+ * JSON writer escapes them; the readers never print them raw).  Returns
+ * NAME itself when it is already canonical (the usual case), else BUF. */
+static const char *canonical(const char *name, char buf[MAX_NAME + 1])
+{
+    if (!*name)
+        return "(empty)";
+    const unsigned char *s = (const unsigned char *)name;
+    size_t i = 0;
+    while (s[i] && i < MAX_NAME) {
+        size_t n = s[i] < 0x80 ? 1 : utf8_len(s + i);
+        if (!n || i + n > MAX_NAME)
+            break;
+        i += n;
+    }
+    if (!s[i])
+        return name;
+    size_t out = 0;
+    for (i = 0; s[i];) {
+        size_t n = s[i] < 0x80 ? 1 : utf8_len(s + i);
+        const unsigned char *piece = s + i;
+        if (!n) {
+            piece = (const unsigned char *)"\xef\xbf\xbd";
+            i++;
+            n = 3;
+        } else {
+            i += n;
+        }
+        if (out + n > MAX_NAME)
+            break;
+        memcpy(buf + out, piece, n);
+        out += n;
+    }
+    buf[out] = 0;
+    return buf;
+}
+
 uint32_t type_intern(const char *name)
 {
     size_t len;
+    char buf[MAX_NAME + 1];
     if (!name)
         return HT_TYPE_UNTAGGED;
+    name = canonical(name, buf);
     uint32_t h = hash_name(name, &len);
     if (len == 8 && memcmp(name, "untagged", 8) == 0)
         return HT_TYPE_UNTAGGED;

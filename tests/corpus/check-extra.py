@@ -12,7 +12,8 @@ CONFIG is the tracker configuration the reports came from:
             (other libraries' constructors) have no call site, and frames in
             a module unloaded before the report (ld's LTO plugin) lie in no
             listed module.
-  jemalloc  the tracker forwards to jemalloc (the `allocator` key)
+  jemalloc  the tracker forwards to jemalloc (the `allocator` key); also
+            jemalloc-first
 
 One line per failure on stdout; exit status 1 if any.
 """
@@ -127,7 +128,7 @@ def main():
         check_timeline(path, r)
         if config.startswith("stacks"):
             check_stacks(path, r, rules)
-        elif config == "jemalloc" and "jemalloc" not in r.get("allocator", ""):
+        elif config.startswith("jemalloc") and "jemalloc" not in r.get("allocator", ""):
             fail(path, f"allocator {r.get('allocator')!r}, not jemalloc")
     for n in notes:
         print("note:", n)

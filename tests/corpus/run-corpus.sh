@@ -1,14 +1,20 @@
 #!/bin/bash
 # The corpus: real programs from the machine, each run without the tracker
-# and then with it in three configurations, comparing stdout, stderr and
+# and then with it in four configurations, comparing stdout, stderr and
 # exit status byte for byte and checking every report the processes leave.
 #
-#   tests/corpus/run-corpus.sh [CONFIG...]     default: counts stacks jemalloc
+#   tests/corpus/run-corpus.sh [CONFIG...]
+#                      default: counts stacks jemalloc jemalloc-first
 #
 # Configurations:
 #   counts    LD_PRELOAD=libheaptag.so
 #   stacks    the same with HEAPTAG_STACKS=16 and HEAPTAG_RULES=data/rules
 #   jemalloc  LD_PRELOAD="libheaptag.so libjemalloc.so.2" (stacked on jemalloc)
+#   jemalloc-first  LD_PRELOAD="libjemalloc.so.2 libheaptag.so": the tracker
+#             puts itself first (by exec); the allocation counts must be
+#             the jemalloc configuration's, process by process (the same
+#             allocator serves both): equal, or within 2 calls or 5% where
+#             a program's own work depends on timing or addresses
 #
 # Every process must leave exactly one valid report: the number of reports
 # must equal the number of processes that ended by exit_group(2), counted by
@@ -23,7 +29,7 @@ HERE=$TOP/tests/corpus
 CB=$BUILD/tests/corpus
 JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 CONFIGS=("$@")
-[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(counts stacks jemalloc)
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(counts stacks jemalloc jemalloc-first)
 NRULES=$(grep -cv '^[[:space:]]*\(#\|$\)' "$HERE/data/rules")
 
 for f in "$CB/mt-work" "$CB/spawner" "$CB/cxx-containers"; do
@@ -33,13 +39,13 @@ if ! command -v strace >/dev/null; then
     echo "strace not installed (scripts/install-deps.sh)"
     exit 77
 fi
-[ -e "$JEMALLOC" ] || echo "note: $JEMALLOC missing, jemalloc configuration skipped"
+[ -e "$JEMALLOC" ] || echo "note: $JEMALLOC missing, jemalloc configurations skipped"
 
 work=$SCRATCH/work
 # Every tool the corpus runs is Debian's (no version-manager shims), and
 # everything that could vary between two runs is pinned.
 export PATH=/usr/bin:/bin LC_ALL=C TZ=UTC HOME=$SCRATCH/home
-export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 SOURCE_DATE_EPOCH=1700000000
+export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 SOURCE_DATE_EPOCH=1700000000
 export GIT_AUTHOR_NAME=Corpus GIT_AUTHOR_EMAIL=corpus@example.org
 export GIT_COMMITTER_NAME=Corpus GIT_COMMITTER_EMAIL=corpus@example.org
 export GIT_AUTHOR_DATE="2024-01-02T03:04:05Z" GIT_COMMITTER_DATE="2024-01-02T03:04:05Z"
@@ -132,7 +138,29 @@ entry cxx-containers "$CB/cxx-containers"
 entry mt-work "$CB/mt-work"
 entry spawner "$CB/spawner tree/sub/fruit.txt"
 
-PROGRAMS=0 RUNS=0 PROCS=0 CRASHES=0 DIFFS=0 INVALID=0
+PROGRAMS=0 RUNS=0 PROCS=0 CRASHES=0 DIFFS=0 INVALID=0 COUNTDIFFS=0 COUNTSEQUAL=0
+
+# compare_counts WANT_DIR REPORT...: the allocation calls of each process
+# (sorted: concurrent children's pids come in any order) against the
+# reports in WANT_DIR.  Prints "equal", "close: ..." (every process within
+# 2 calls or 5%: timing-dependent work such as git's racy-index re-hash,
+# or gcc's pointer-keyed tables under ASLR), or "differ: ..." and fails.
+compare_counts() {
+    /usr/bin/python3 - "$@" <<'PY'
+import glob, json, sys
+def counts(paths):
+    return sorted(json.load(open(p))["totals"]["alloc_calls"] for p in paths)
+want = counts(glob.glob(sys.argv[1] + "/r.*.json"))
+got = counts(sys.argv[2:])
+if want == got:
+    print("equal:", " ".join(map(str, got)))
+elif len(want) == len(got) and all(abs(a - b) <= max(2, a // 20) for a, b in zip(want, got)):
+    print("close:", " ".join(map(str, got)), "against", " ".join(map(str, want)))
+else:
+    print("differ:", " ".join(map(str, got)), "against", " ".join(map(str, want)))
+    sys.exit(1)
+PY
+}
 
 # Every program runs its stacks configuration with rules too: the tracker
 # names each return address once (a per-address cache), so even the
@@ -150,6 +178,7 @@ set_tracked_env() {
     stacks) TENV=("LD_PRELOAD=$LIB" HEAPTAG_STACKS=16)
             [[ $NORULES == *" $2 "* ]] || TENV+=("HEAPTAG_RULES=$HERE/data/rules") ;;
     jemalloc) TENV=("LD_PRELOAD=$LIB $JEMALLOC") ;;
+    jemalloc-first) TENV=("LD_PRELOAD=$JEMALLOC $LIB") ;;
     esac
 }
 
@@ -168,7 +197,7 @@ run_program() {
     nproc=$(grep -c 'exit_group(' "$out/strace")
     local cfg
     for cfg in "${CONFIGS[@]}"; do
-        [ "$cfg" = jemalloc ] && [ ! -e "$JEMALLOC" ] && continue
+        [[ $cfg == jemalloc* ]] && [ ! -e "$JEMALLOC" ] && continue
         local rep=$SCRATCH/rep/$name.$cfg t=$out/$cfg problems=()
         mkdir -p "$rep"
         setup_work
@@ -220,6 +249,18 @@ run_program() {
             bad=1
             problems+=("files left beside the reports: $msg")
         fi
+        # jemalloc-first against jemalloc: the same counts, process by process.
+        if [ "$cfg" = jemalloc-first ] && [ -d "$SCRATCH/rep/$name.jemalloc" ] &&
+            [ "${#reports[@]}" -gt 0 ]; then
+            local cmp
+            if cmp=$(compare_counts "$SCRATCH/rep/$name.jemalloc" "${reports[@]}"); then
+                [[ $cmp == equal* ]] && COUNTSEQUAL=$((COUNTSEQUAL + 1))
+                notes+="${notes:+$'\n'}alloc_calls per process against libheaptag.so first: $cmp"
+            else
+                COUNTDIFFS=$((COUNTDIFFS + 1))
+                problems+=("allocation counts against the jemalloc configuration's: $cmp")
+            fi
+        fi
         INVALID=$((INVALID + bad))
         if [ ${#problems[@]} -eq 0 ]; then
             ok "$name [$cfg]: same output and status ($st), ${#reports[@]} valid report(s), ${secs}s"
@@ -236,6 +277,7 @@ for i in "${!NAMES[@]}"; do
     run_program "${NAMES[$i]}" "${CMDS[$i]}"
 done
 echo "corpus: ${PROGRAMS} programs, ${RUNS} tracked runs (${CONFIGS[*]}), ${PROCS} processes," \
-    "crashes ${CRASHES}, output differences ${DIFFS}, reports invalid ${INVALID}" \
+    "crashes ${CRASHES}, output differences ${DIFFS}, reports invalid ${INVALID}," \
+    "count differences ${COUNTDIFFS} (jemalloc-first: ${COUNTSEQUAL} programs with equal counts)" \
     "($(($(date +%s) - start)) s)"
 finish

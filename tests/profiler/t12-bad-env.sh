@@ -37,6 +37,17 @@ reports=("$SCRATCH"/out-empty/heaptag.plain.*.json)
 run_check "out-empty: default path heaptag.%e.%p.json used" --pid-from-name \
     --expect program=plain "${reports[@]}"
 
+# Rules files that are not regular files: one warning, rules off, and no
+# hang (a FIFO with no writer used to block the program in open(2)).
+mkfifo "$SCRATCH/rules.fifo"
+bad_case rules-fifo 1 HEAPTAG_OUT=r.%p.json HEAPTAG_RULES=$SCRATCH/rules.fifo HEAPTAG_STACKS=4
+grep -q "not a regular file" "$SCRATCH/rules-fifo.err" || fail "rules-fifo: warning does not say 'not a regular file'"
+run_check "rules-fifo: report still written" --expect types.Plain.live_bytes=321 \
+    "$SCRATCH"/rules-fifo/r.*.json
+bad_case rules-dir 1 HEAPTAG_OUT=r.%p.json HEAPTAG_RULES=$SCRATCH HEAPTAG_STACKS=4
+grep -q "it is a directory" "$SCRATCH/rules-dir.err" || fail "rules-dir: warning does not say 'it is a directory'"
+bad_case rules-chardev 1 HEAPTAG_OUT=r.%p.json HEAPTAG_RULES=/dev/zero HEAPTAG_STACKS=4
+
 # Unwritable paths: one "cannot write report" line at exit.
 bad_case out-proc 1 HEAPTAG_OUT=/proc/nope/x.json
 grep -q '^heaptag: cannot write report' "$SCRATCH/out-proc.err" ||

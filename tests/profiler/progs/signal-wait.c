@@ -7,6 +7,9 @@
  *                                      REPORT to appear, copy it to COPY,
  *                                      allocate a 55-byte "AfterSignal"
  *                                      block, print "continued", exit 0
+ *   signal-wait own                    install its own SIGUSR2 handler,
+ *                                      raise SIGUSR2, print what the handler
+ *                                      saw, exit 0
  */
 #include "heaptag.h"
 
@@ -31,6 +34,13 @@ static int copy_file(const char *from, const char *to)
     if (n < 0 || out < 0 || write(out, copybuf, (size_t)n) != n)
         return -1;
     return close(out);
+}
+
+static volatile sig_atomic_t handled;
+
+static void own_handler(int sig)
+{
+    handled = sig;
 }
 
 int main(int argc, char **argv)
@@ -62,6 +72,12 @@ int main(int argc, char **argv)
         printf("continued %s\n", q ? "ok" : "nomem");
         return 0;
     }
-    fprintf(stderr, "usage: signal-wait wait READY | usr2 REPORT COPY\n");
+    if (argc == 2 && strcmp(argv[1], "own") == 0) {
+        signal(SIGUSR2, own_handler);
+        raise(SIGUSR2);
+        printf("own handler ran: %s\n", handled == SIGUSR2 ? "yes" : "no");
+        return 0;
+    }
+    fprintf(stderr, "usage: signal-wait wait READY | usr2 REPORT COPY | own\n");
     return 2;
 }
