@@ -13,6 +13,7 @@
  * single aligned 8-byte writes, so a thread calling through an entry
  * while it changes sees the old or the new function, both whole. */
 #include "attach.h"
+#include "lifecycle.h"
 #include "ht_common.h"
 #include "report.h"
 #include "rules.h"
@@ -283,6 +284,7 @@ HT_EXPORT int heaptag_attach_start(const char *out, const char *rules, int depth
     if (depth > 0)
         stack_capture_init(depth);
     report_mark_start();
+    lifecycle_sigusr2_for_attach();
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     HT_STORE(&attached_unix_ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);

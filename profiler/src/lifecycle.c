@@ -93,6 +93,24 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+/* After `heaptag attach`, SIGUSR2 is how the user asks for reports: each
+ * one writes a report and the program goes on, whatever the start-up
+ * setting was. */
+void lifecycle_sigusr2_for_attach(void)
+{
+    struct sigaction cur, sa;
+    settings.sigusr2 = SIGUSR2_CONTINUE;
+    if (sigaction(SIGUSR2, NULL, &cur) != 0)
+        return;
+    if (cur.sa_handler != SIG_DFL && cur.sa_handler != on_sigusr2)
+        return; /* the program's own handler (or SIG_IGN) stays */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigusr2;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR2, &sa, NULL);
+}
+
 /* Install a handler only where the program still has the default action:
  * an inherited SIG_IGN (nohup, a shell's background job) must stay. */
 static void install(int sig, void (*handler)(int), int flags)
@@ -147,7 +165,10 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     (void)argc;
     report_capture_name(argv ? argv[0] : NULL);
     next_alloc_resolve();
-    if (next_alloc_bypassed)
+    /* Loaded late (heaptag attach, or a program's own dlopen): nothing to
+     * re-run and nothing to warn about; heaptag_attach_start redirects the
+     * program's calls to us. */
+    if (next_alloc_bypassed && !preload_loaded_late())
         handle_bypass(argv, envp);
     next_alloc_describe();
     /* pthread_atfork may allocate: account it to the tracker, not to the

@@ -4,6 +4,7 @@
  * heap (the new environment lives in a mapping), because the allocator in
  * front of us is not one we may call into while rearranging its place. */
 #include "preload_order.h"
+#include <link.h>
 #include "os_mem.h"
 #include "text_buf.h"
 #include <dlfcn.h>
@@ -109,4 +110,32 @@ const char *preload_put_first(char **argv, char **envp)
     execve("/proc/self/exe", argv, env);
     os_mem_unmap(env, bytes);
     return "exec failed";
+}
+
+struct link_order {
+    uintptr_t self, libc;
+    int self_at, libc_at, index;
+};
+
+static int note_order(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    struct link_order *o = arg;
+    (void)size;
+    if (info->dlpi_addr == o->self)
+        o->self_at = o->index;
+    if (info->dlpi_addr == o->libc)
+        o->libc_at = o->index;
+    o->index++;
+    return 0;
+}
+
+int preload_loaded_late(void)
+{
+    Dl_info self, libc;
+    if (!dladdr((void *)preload_loaded_late, &self) || !dladdr((void *)getpid, &libc))
+        return 0;
+    struct link_order o = { (uintptr_t)self.dli_fbase, (uintptr_t)libc.dli_fbase, -1, -1, 0 };
+    /* dlpi_addr is the load bias; for a shared object it equals the base. */
+    dl_iterate_phdr(note_order, &o);
+    return o.self_at >= 0 && o.libc_at >= 0 && o.self_at > o.libc_at;
 }

@@ -11,4 +11,10 @@
  * first, the program runs through ld.so or setuid, /proc is missing, exec
  * failed), with a short reason for the warning line. */
 const char *preload_put_first(char **argv, char **envp);
+
+/* 1 when libheaptag.so was loaded after libc (dlopen'ed by the program, or
+ * by `heaptag attach`), not at start-up (LD_PRELOAD, ld.so --preload): a
+ * preloaded object always comes before the libc it interposes in the
+ * link map.  Nothing here allocates. */
+int preload_loaded_late(void);
 #endif

@@ -166,6 +166,11 @@ else
 	one_line_refusal "another user's process" "$HT" attach 1
 fi
 "$STATIC" & static=$!; pids+=($static)
+# Until the fork has exec'ed, /proc/PID/exe is this (dynamic) shell.
+for _ in $(seq 200); do
+	[ "$(readlink "/proc/$static/exe" 2>/dev/null)" = "$(readlink -f "$STATIC")" ] && break
+	sleep 0.05
+done
 one_line_refusal "statically linked" "$HT" attach $static
 "$HT" run -q -o "$tmp/sleep.json" -- sleep 60 2>/dev/null & pids+=($!)
 for _ in $(seq 100); do
