@@ -19,7 +19,6 @@
 #include <cmocka.h>
 
 #include "massif/massif_parse.h"
-#include "massif/massif_run.h"
 
 #ifndef FIXTURE_DIR
 #error "build with -DFIXTURE_DIR=\"...\""

@@ -18,6 +18,7 @@
 #include "massif/massif_parse.h"
 #include "massif/massif_run.h"
 #include "report/report.h"
+#include "launch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -435,11 +436,13 @@ int cmd_massif(int argc, char **argv)
     char *valgrind = massif_find_valgrind();
     if (valgrind == NULL)
         return fail("valgrind not found in PATH (install the valgrind package)");
-    char err[512];
-    char *lib = massif_find_libheaptag(err, sizeof err);
+    char tried[PATH_MAX + 32];
+    char *lib = ht_find_tracker(tried, sizeof tried);
     if (lib == NULL) {
         free(valgrind);
-        return fail("%s", err);
+        if (!tried[0])
+            return fail("cannot locate the heaptag binary (/proc/self/exe); set HEAPTAG_LIB");
+        return fail("libheaptag.so not found at %s (set HEAPTAG_LIB)", tried);
     }
     char dir[PATH_MAX];
     bool temp = keep == NULL;

@@ -104,4 +104,8 @@ struct massif_fn_total {
 int massif_peak_functions(const struct massif_profile *p,
                           struct massif_fn_total **out, uint64_t *tree_heap);
 
+/* Read a whole file into a malloc'd buffer (NUL-terminated; *len excludes
+** the NUL).  Returns NULL with errno set on failure. */
+char *massif_read_file(const char *path, size_t *len);
+
 #endif

@@ -13,11 +13,6 @@
 /* The full path of valgrind on $PATH, or NULL (malloc'd). */
 char *massif_find_valgrind(void);
 
-/* libheaptag.so for this heaptag binary: $HEAPTAG_LIB if set, else
-** <dir of the running binary>/../lib/libheaptag.so.  Returns a malloc'd
-** path that exists, or NULL with the path it tried in err. */
-char *massif_find_libheaptag(char *err, size_t errlen);
-
 /* Run argv under `valgrind --tool=massif` writing out_file; program and
 ** valgrind output go to log_file.  Returns 0 when the command ran and
 ** exited 0, else -1 with a one-line reason in err. */
@@ -33,9 +28,5 @@ int massif_run_heaptag(const char *lib, char *const argv[],
                        const char *report_dir, const char *log_file,
                        char *report_path, size_t report_path_len,
                        char *err, size_t errlen);
-
-/* Read a whole file into a malloc'd buffer (NUL-terminated; *len excludes
-** the NUL).  Returns NULL with errno set on failure. */
-char *massif_read_file(const char *path, size_t *len);
 
 #endif
