@@ -8,6 +8,9 @@
 #   make validate   the ADR-007 validation (reports/footprint.*)
 #   make sanitize   the client and heaptag command suites under ASan and UBSan
 #   make install PREFIX=/usr/local
+#   make deps       install the Debian packages (scripts/install-deps.sh)
+#   make format     apply .clang-format to every C source; format-check: fail on a difference
+#   make lint       the ten longest functions (fail at 100 lines), the files' opening comments
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -92,6 +95,16 @@ sanitize:
 .PHONY: sanitize
 
 install: build-all $(INSTALL_TARGETS)
+
+# The house style (.clang-format, scripts/format.sh) and the lint
+# (scripts/lint.sh: function lengths by ctags, opening comments).
+format: $(DEPS_STAMP)
+	scripts/format.sh
+format-check: $(DEPS_STAMP)
+	scripts/format.sh --check
+lint: $(DEPS_STAMP)
+	scripts/lint.sh
+.PHONY: format format-check lint
 
 clean:
 	rm -rf $(BUILD)
