@@ -1,10 +1,10 @@
 #!/bin/sh
-# Install the Debian packages heaptag needs to build, test, benchmark and
-# validate.  Idempotent: packages already installed are not fetched again,
-# and apt-get update runs only when something is missing.  When not root it
-# prints the exact command to run instead and exits 1.  With --quiet it
-# prints nothing when everything is present (the Makefile's deps stamp runs
-# it that way before the first build, so a fresh machine needs no step by
+# Install the Debian packages heaptag needs to build, test, benchmark and validate.
+#
+# Idempotent: packages already installed are not fetched again, and apt-get update runs
+# only when something is missing.  When not root it prints the exact command to run instead
+# and exits 1.  With --quiet it prints nothing when everything is present (the Makefile's
+# deps stamp runs it that way before the first build, so a fresh machine needs no step by
 # hand).
 set -eu
 quiet=0

@@ -1,7 +1,7 @@
-/*
- * cmd_check.c — `heaptag check REPORT --budget TYPE=BYTES[/instance]`:
- * a memory budget as a test.  Exit 1 names every type over budget, so a
- * CI log shows all regressions at once, not just the first.
+/* `heaptag check REPORT --budget TYPE=BYTES[/instance]`: a memory budget as a test.
+ *
+ * Exit 1 names every type over budget, so a CI log shows all regressions at once, not just
+ * the first.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/*
- * cmd_diff.c — `heaptag diff`: compare reports type by type and judge
- * claimed savings.  The first report is the baseline; every other one is
- * compared with it, so dict / slots / allslots is one command.
+/* `heaptag diff`: compare reports type by type and judge claimed savings.
+ *
+ * The first report is the baseline; every other one is compared with it, so dict / slots /
+ * allslots is one command.
  */
 #include <getopt.h>
 #include <libgen.h>

@@ -1,8 +1,5 @@
-/*
- * cmd_report.c — `heaptag report FILE`: a saved report as a table, and in
- * stacks mode its call sites, leak suppressions, folded stacks or a
- * massif.out file.
- */
+/* `heaptag report FILE`: a saved report as a table, and in stacks mode its call sites, leak
+ * suppressions, folded stacks or a massif.out file. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -1,5 +1,4 @@
-/*
- * cmd_run.c — `heaptag run [-o PATH] -- PROGRAM [ARGS...]`.
+/* `heaptag run [-o PATH] -- PROGRAM [ARGS...]`.
  *
  * heaptag stays the parent of PROGRAM so it can forward signals, wait for
  * it and then read the report it left.  It must be invisible otherwise:

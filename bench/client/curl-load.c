@@ -1,16 +1,16 @@
-/*
-** curl-load: the libcurl side of the client benchmark.  It does what
-** hc-load does with hc: N GET requests to one URL over K keep-alive
-** connections, K requests in flight at a time, and prints requests per
-** second and latency percentiles, ending with one key=value line that
-** bench/client/bench-client.sh parses for both programs.
-**
-**   curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL
-**
-** libcurl's multi interface runs the K transfers on one thread, as hc-load
-** does, so the comparison is one event loop against another.  Exit status:
-** 0 when every request succeeded with a 2xx, 1 if any failed, 2 on usage.
-*/
+/* The libcurl side of the client benchmark.
+ *
+ * It does what hc-load does with hc: N GET requests to one URL over K keep-alive
+ * connections, K requests in flight at a time, and prints requests per second and latency
+ * percentiles, ending with one key=value line that bench/client/bench-client.sh parses for
+ * both programs.
+ *
+ *   curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL
+ *
+ * libcurl's multi interface runs the K transfers on one thread, as hc-load
+ * does, so the comparison is one event loop against another.  Exit status:
+ * 0 when every request succeeded with a 2xx, 1 if any failed, 2 on usage.
+ */
 #include <curl/curl.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -1,4 +1,6 @@
 #!/bin/bash
+# `heaptag massif` command line: exact figures from real files, one-line errors.
+#
 # `heaptag massif` command line: --parse on real massif.out files prints the
 # exact peak and top functions; corrupted files, bad usage, a missing
 # valgrind and a failing command each give exactly one line on stderr

@@ -1,13 +1,12 @@
-/*
-** Tests of the massif.out parser (tools/massif/massif_parse.c) on real files
-** valgrind 3.19 wrote (tests/massif/fixtures/) and on hand-corrupted text.
-**
-** The fixtures were made with --peak-inaccuracy=0 --threshold=0.1:
-**   peak_prog.massif.out  massif_peak_prog 1000: peak exactly 128000 bytes
-**   cxx_map.massif.out    a C++ std::map<string, vector<int>> (long
-**                         demangled names with parentheses and commas)
-**   perl_hash.massif.out  perl building a hash of 800 strings
-*/
+/* Tests of the massif.out parser (tools/massif/massif_parse.c) on real files valgrind 3.19
+ * wrote (tests/massif/fixtures/) and on hand-corrupted text.
+ *
+ * The fixtures were made with --peak-inaccuracy=0 --threshold=0.1:
+ *   peak_prog.massif.out  massif_peak_prog 1000: peak exactly 128000 bytes
+ *   cxx_map.massif.out    a C++ std::map<string, vector<int>> (long
+ *                         demangled names with parentheses and commas)
+ *   perl_hash.massif.out  perl building a hash of 800 strings
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

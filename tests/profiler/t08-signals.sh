@@ -1,8 +1,10 @@
 #!/bin/bash
-# Signals.  Without HEAPTAG_DUMP_ON_SIGNAL, SIGTERM/SIGINT kill as usual and
-# leave no report; with it, a report (reason sigterm/sigint) is written and
-# the process still dies by that signal.  SIGUSR2 writes a report (reason
-# sigusr2) and the program goes on; HEAPTAG_SIGUSR2=0 leaves SIGUSR2 alone.
+# Signals.
+#
+# Without HEAPTAG_DUMP_ON_SIGNAL, SIGTERM/SIGINT kill as usual and leave no report; with
+# it, a report (reason sigterm/sigint) is written and the process still dies by that
+# signal.  SIGUSR2 writes a report (reason sigusr2) and the program goes on;
+# HEAPTAG_SIGUSR2=0 leaves SIGUSR2 alone.
 . "$(dirname "$0")/lib.sh"
 
 # signal_case NAME SIGNAL DUMP_ON_SIGNAL: start signal-wait, signal it when

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Stacked on jemalloc: LD_PRELOAD="libheaptag.so libjemalloc.so.2".  The
-# deterministic program's figures are exact (usable sizes are jemalloc's,
-# which the program measures itself) and the report names jemalloc as the
-# allocator.
+# Stacked on jemalloc:
+#
+# LD_PRELOAD="libheaptag.so libjemalloc.so.2".  The deterministic program's figures are
+# exact (usable sizes are jemalloc's, which the program measures itself) and the report
+# names jemalloc as the allocator.
 . "$(dirname "$0")/lib.sh"
 
 je=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The tracker facing a hostile file system and privilege boundaries.
+#
 # The tracker facing a hostile file system and privilege boundaries:
 #  - a symlink planted at the report's final path is replaced, never
 #    followed (its target keeps its contents), and the report is mode 0600

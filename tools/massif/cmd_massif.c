@@ -1,19 +1,18 @@
-/*
-** heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... [--- [--label B] -- CMD_B...]
-** heaptag massif [--top N] --parse FILE [FILE_B]
-**
-** Runs each command under `valgrind --tool=massif` and again with
-** libheaptag.so preloaded, then prints massif's peak heap, the extra heap
-** massif charged at the peak and the functions holding the most heap at the
-** peak, with the change from A to B; then heaptag's peak_live_bytes beside
-** massif's peak mem_heap_B.  Both count requested bytes, so for a
-** deterministic program they must agree; the table prints the difference
-** rather than hiding it.  --parse summarizes massif.out files already made.
-**
-** Every failure (no valgrind, no libheaptag.so, a command that cannot run or
-** exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
-** stderr and exit status 2.
-*/
+/* heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... [--- [--label B] --
+ * CMD_B...] heaptag massif [--top N] --parse FILE [FILE_B]
+ *
+ * Runs each command under `valgrind --tool=massif` and again with
+ * libheaptag.so preloaded, then prints massif's peak heap, the extra heap
+ * massif charged at the peak and the functions holding the most heap at the
+ * peak, with the change from A to B; then heaptag's peak_live_bytes beside
+ * massif's peak mem_heap_B.  Both count requested bytes, so for a
+ * deterministic program they must agree; the table prints the difference
+ * rather than hiding it.  --parse summarizes massif.out files already made.
+ *
+ * Every failure (no valgrind, no libheaptag.so, a command that cannot run or
+ * exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
+ * stderr and exit status 2.
+ */
 #include "massif/cmd_massif.h"
 #include "massif/massif_parse.h"
 #include "massif/massif_run.h"

@@ -1,12 +1,11 @@
-/*
-** Parser for massif.out files; see massif_parse.h for the format.
-**
-** The input is untrusted (the parser is fuzzed), so every line is checked
-** against the exact shape massif writes, numbers are checked for overflow,
-** and tree nodes are kept in a flat array with parent indexes: a hostile
-** file with a very deep tree costs memory proportional to its size, never
-** stack.  Everything is bounded by the buffer length.
-*/
+/* Parser for massif.out files; see massif_parse.h for the format.
+ *
+ * The input is untrusted (the parser is fuzzed), so every line is checked
+ * against the exact shape massif writes, numbers are checked for overflow,
+ * and tree nodes are kept in a flat array with parent indexes: a hostile
+ * file with a very deep tree costs memory proportional to its size, never
+ * stack.  Everything is bounded by the buffer length.
+ */
 #include "massif/massif_parse.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
-/*
-** Spawning the measured commands.  A command that cannot be started, exits
-** non-zero or dies by a signal is a failure: a profile of a run that did not
-** do its work would compare nothing.  The child reports an exec failure
-** through a close-on-exec pipe, so "command not found" is told apart from a
-** command that ran and failed.
-*/
+/* Spawning the measured commands.
+ *
+ * A command that cannot be started, exits non-zero or dies by a signal is a failure: a
+ * profile of a run that did not do its work would compare nothing.  The child reports an
+ * exec failure through a close-on-exec pipe, so "command not found" is told apart from a
+ * command that ran and failed.
+ */
 #include "massif/massif_run.h"
 #include "massif/massif_parse.h"
 #include "launch.h"
