@@ -295,6 +295,114 @@ static void free_nodes(struct massif_node *nodes, int n)
     free(nodes);
 }
 
+/* A heap tree while it is read: the nodes so far, and per node the
+** children seen and their bytes; stack[d] = index of the latest node at
+** depth d, the parent of the next node at depth d+1. */
+struct tree_build {
+    struct massif_node *nodes;
+    int cap, n;
+    int *stack;
+    int stackcap;
+    int *seen;
+    uint64_t *childsum;
+};
+
+/* Room for one more node.  0, or -1 with the reason in pe. */
+static int grow_nodes(struct tree_build *t, struct parse_error *pe)
+{
+    if (t->n < t->cap)
+        return 0;
+    int ncap = t->cap ? t->cap * 2 : 16;
+    struct massif_node *nn = realloc(t->nodes, (size_t)ncap * sizeof *nn);
+    int *ns = nn ? realloc(t->seen, (size_t)ncap * sizeof *ns) : NULL;
+    if (ns)
+        t->seen = ns;
+    uint64_t *nc = ns ? realloc(t->childsum, (size_t)ncap * sizeof *nc) : NULL;
+    if (nn)
+        t->nodes = nn;
+    if (nc)
+        t->childsum = nc;
+    if (!nn || !ns || !nc) {
+        set_err(pe, "out of memory");
+        return -1;
+    }
+    t->cap = ncap;
+    return 0;
+}
+
+/* Link the node just read (nodes[n]) to its parent, checking its depth and
+** what its parent declared.  0, or -1 with the reason in pe. */
+static int place_node(struct tree_build *t, struct reader *r, struct parse_error *pe)
+{
+    struct massif_node *nodes = t->nodes;
+    int n = t->n, d = nodes[n].depth;
+    if (n == 0 && d != 0) {
+        set_err(pe, "line %d: heap tree does not start at its root", r->lineno);
+        return -1;
+    }
+    if (n > 0 && (d == 0 || d > nodes[n - 1].depth + 1)) {
+        set_err(pe, "line %d: heap tree line at the wrong depth", r->lineno);
+        return -1;
+    }
+    if (d >= t->stackcap) {
+        int ncap = t->stackcap ? t->stackcap * 2 : 64;
+        while (ncap <= d)
+            ncap *= 2;
+        int *ns = realloc(t->stack, (size_t)ncap * sizeof *ns);
+        if (!ns) {
+            set_err(pe, "out of memory");
+            return -1;
+        }
+        t->stack = ns;
+        t->stackcap = ncap;
+    }
+    struct massif_node *nd = &nodes[n];
+    nd->parent = d == 0 ? -1 : t->stack[d - 1];
+    if (nd->parent >= 0) {
+        int p = nd->parent;
+        if (++t->seen[p] > nodes[p].nchildren) {
+            set_err(pe, "line %d: heap tree node has more children than it declares",
+                    r->lineno);
+            return -1;
+        }
+        t->childsum[p] += nd->bytes;
+        if (t->childsum[p] < nd->bytes || t->childsum[p] > nodes[p].bytes) {
+            set_err(pe, "line %d: heap tree children add up to more than their parent",
+                    r->lineno);
+            return -1;
+        }
+    }
+    t->stack[d] = n;
+    return 0;
+}
+
+/* The whole tree: present, every node with all its children, and a root
+** that holds the snapshot's heap.  0, or -1 with the reason in pe. */
+static int check_tree(const struct tree_build *t, const struct reader *r,
+                      struct parse_error *pe, const struct massif_snapshot *sn)
+{
+    if (t->n == 0) {
+        set_err(pe, "line %d: snapshot %d declares a heap tree but has none",
+                r->lineno, sn->index);
+        return -1;
+    }
+    for (int i = 0; i < t->n; i++) {
+        if (t->seen[i] != t->nodes[i].nchildren) {
+            set_err(pe, "line %d: truncated heap tree in snapshot %d "
+                    "(a node declares %d children, %d follow)",
+                    r->lineno, sn->index, t->nodes[i].nchildren, t->seen[i]);
+            return -1;
+        }
+    }
+    if (t->nodes[0].bytes != sn->heap) {
+        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu",
+                sn->index, (unsigned long long)t->nodes[0].bytes,
+                (unsigned long long)sn->heap);
+        return -1;
+    }
+    return 0;
+}
+
 /* Read the tree that follows a detailed or peak snapshot header, up to the
 ** next separator or the end of the file, and check it is well formed: one
 ** root, each line at most one level deeper than the one before, each node
@@ -303,14 +411,7 @@ static void free_nodes(struct massif_node *nodes, int n)
 static int parse_tree(struct reader *r, struct parse_error *pe,
                       struct massif_snapshot *sn)
 {
-    int cap = 0, n = 0;
-    struct massif_node *nodes = NULL;
-    /* stack[d] = index of the latest node at depth d: the parent of the
-    ** next node at depth d+1 */
-    int *stack = NULL;
-    int stackcap = 0;
-    int *seen = NULL;         /* children counted per node */
-    uint64_t *childsum = NULL;
+    struct tree_build t = {0};
     int rc;
     for (;;) {
         rc = next_line(r, pe);
@@ -322,106 +423,32 @@ static int parse_tree(struct reader *r, struct parse_error *pe,
             push_back(r);
             break;
         }
-        if (n == cap) {
-            int ncap = cap ? cap * 2 : 16;
-            struct massif_node *nn = realloc(nodes, (size_t)ncap * sizeof *nn);
-            int *ns = nn ? realloc(seen, (size_t)ncap * sizeof *ns) : NULL;
-            if (ns)
-                seen = ns;
-            uint64_t *nc = ns ? realloc(childsum, (size_t)ncap * sizeof *nc) : NULL;
-            if (nn)
-                nodes = nn;
-            if (nc)
-                childsum = nc;
-            if (!nn || !ns || !nc) {
-                set_err(pe, "out of memory");
-                goto fail;
-            }
-            cap = ncap;
-        }
-        struct massif_node *nd = &nodes[n];
+        if (grow_nodes(&t, pe) < 0)
+            goto fail;
+        struct massif_node *nd = &t.nodes[t.n];
         memset(nd, 0, sizeof *nd);
-        if (parse_tree_line(r, pe, nd) < 0) {
+        t.seen[t.n] = 0;
+        t.childsum[t.n] = 0;
+        if (parse_tree_line(r, pe, nd) < 0 || place_node(&t, r, pe) < 0) {
             free(nd->fn);
             free(nd->where);
             goto fail;
         }
-        seen[n] = 0;
-        childsum[n] = 0;
-        int d = nd->depth;
-        if (n == 0 && d != 0) {
-            set_err(pe, "line %d: heap tree does not start at its root", r->lineno);
-            free(nd->fn), free(nd->where);
-            goto fail;
-        }
-        if (n > 0 && (d == 0 || d > nodes[n - 1].depth + 1)) {
-            set_err(pe, "line %d: heap tree line at the wrong depth", r->lineno);
-            free(nd->fn), free(nd->where);
-            goto fail;
-        }
-        if (d >= stackcap) {
-            int ncap = stackcap ? stackcap * 2 : 64;
-            while (ncap <= d)
-                ncap *= 2;
-            int *ns = realloc(stack, (size_t)ncap * sizeof *ns);
-            if (!ns) {
-                set_err(pe, "out of memory");
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-            stack = ns;
-            stackcap = ncap;
-        }
-        nd->parent = d == 0 ? -1 : stack[d - 1];
-        if (nd->parent >= 0) {
-            int p = nd->parent;
-            if (++seen[p] > nodes[p].nchildren) {
-                set_err(pe, "line %d: heap tree node has more children than it declares",
-                        r->lineno);
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-            childsum[p] += nd->bytes;
-            if (childsum[p] < nd->bytes || childsum[p] > nodes[p].bytes) {
-                set_err(pe, "line %d: heap tree children add up to more than their parent",
-                        r->lineno);
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-        }
-        stack[d] = n;
-        n++;
+        t.n++;
     }
-    if (n == 0) {
-        set_err(pe, "line %d: snapshot %d declares a heap tree but has none",
-                r->lineno, sn->index);
+    if (check_tree(&t, r, pe, sn) < 0)
         goto fail;
-    }
-    for (int i = 0; i < n; i++) {
-        if (seen[i] != nodes[i].nchildren) {
-            set_err(pe, "line %d: truncated heap tree in snapshot %d "
-                    "(a node declares %d children, %d follow)",
-                    r->lineno, sn->index, nodes[i].nchildren, seen[i]);
-            goto fail;
-        }
-    }
-    if (nodes[0].bytes != sn->heap) {
-        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu",
-                sn->index, (unsigned long long)nodes[0].bytes,
-                (unsigned long long)sn->heap);
-        goto fail;
-    }
-    free(stack);
-    free(seen);
-    free(childsum);
-    sn->nodes = nodes;
-    sn->nnodes = n;
+    free(t.stack);
+    free(t.seen);
+    free(t.childsum);
+    sn->nodes = t.nodes;
+    sn->nnodes = t.n;
     return 0;
 fail:
-    free(stack);
-    free(seen);
-    free(childsum);
-    free_nodes(nodes, n);
+    free(t.stack);
+    free(t.seen);
+    free(t.childsum);
+    free_nodes(t.nodes, t.n);
     return -1;
 }
 
