@@ -267,6 +267,21 @@ static void test_labels(void **state)
     massif_profile_free(&p);
 }
 
+/* An argument with newlines (python3 -c "...") is written verbatim on
+ * several lines; they belong to the command. */
+static void test_multiline_cmd(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "desc: --x\ncmd: python3 -c a = 1\nb = 2\n\nprint(a)\ntime_unit: i\n" SNAP0;
+    struct massif_profile p;
+    parse_ok(text, sizeof text - 1, &p);
+    assert_string_equal(p.cmd, "python3 -c a = 1\nb = 2\n\nprint(a)");
+    assert_string_equal(p.time_unit, "i");
+    assert_int_equal(p.nsnapshots, 1);
+    massif_profile_free(&p);
+}
+
 static void test_corrupt(void **state)
 {
     (void)state;
@@ -274,6 +289,7 @@ static void test_corrupt(void **state)
     parse_bad("hello world\n", "expected \"desc:\" header");
     parse_bad("desc: x\ntime_unit: i\n", "expected \"cmd:\" header");
     parse_bad("desc: x\ncmd: y\ntime_unit: q\n" SNAP0, "unknown time_unit");
+    parse_bad("desc: x\ncmd: y\nz\n", "file ends before the \"time_unit:\" header");
     parse_bad(HEAD, "no snapshots");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=12x\n",
               "bad number");
@@ -333,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_random_damage),
         cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_multiline_cmd),
         cmocka_unit_test(test_corrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

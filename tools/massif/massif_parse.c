@@ -151,6 +151,36 @@ static int read_header(struct reader *r, struct parse_error *pe,
     return 0;
 }
 
+/* massif writes the command verbatim, so an argument holding a newline
+** (python3 -c "...") continues it on the lines up to "time_unit:". */
+static int read_cmd_rest(struct reader *r, struct parse_error *pe, char **cmd)
+{
+    size_t len = strlen(*cmd);
+    for (;;) {
+        int rc = next_line(r, pe);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            set_err(pe, "line %d: file ends before the \"time_unit:\" header", r->lineno + 1);
+            return -1;
+        }
+        if (line_starts(r, "time_unit:")) {
+            push_back(r);
+            return 0;
+        }
+        char *longer = realloc(*cmd, len + 1 + r->linelen + 1);
+        if (longer == NULL) {
+            set_err(pe, "out of memory");
+            return -1;
+        }
+        longer[len] = '\n';
+        memcpy(longer + len + 1, r->line, r->linelen);
+        len += 1 + r->linelen;
+        longer[len] = '\0';
+        *cmd = longer;
+    }
+}
+
 /* Read "key=<u64>". */
 static int read_field(struct reader *r, struct parse_error *pe,
                       const char *key, uint64_t *out)
@@ -534,11 +564,12 @@ int massif_parse(const char *buf, size_t len, struct massif_profile *out,
     }
     if (read_header(&r, &pe, "desc:", &out->desc) < 0 ||
         read_header(&r, &pe, "cmd:", &out->cmd) < 0 ||
+        read_cmd_rest(&r, &pe, &out->cmd) < 0 ||
         read_header(&r, &pe, "time_unit:", &out->time_unit) < 0)
         goto fail;
     if (strcmp(out->time_unit, "i") != 0 && strcmp(out->time_unit, "ms") != 0 &&
         strcmp(out->time_unit, "B") != 0) {
-        set_err(&pe, "line 3: unknown time_unit \"%.20s\"", out->time_unit);
+        set_err(&pe, "line %d: unknown time_unit \"%.20s\"", r.lineno, out->time_unit);
         goto fail;
     }
     int cap = 0;
