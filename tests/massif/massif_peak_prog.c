@@ -12,7 +12,8 @@
  * stdio's buffer would be a heap block too.
  *
  * Built with -O0 -fno-inline so each allocating function keeps its frame
- * and appears by name in massif's tree.
+ * and appears by name in massif's tree.  The tests in tests/massif name
+ * its lines (grow_buffer's realloc is line 34): keep them where they are.
  */
 #include <stdlib.h>
 #include <string.h>
