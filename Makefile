@@ -8,6 +8,9 @@
 #   make validate   the ADR-007 validation (reports/footprint.*)
 #   make sanitize   the client and heaptag command suites under ASan and UBSan
 #   make install PREFIX=/usr/local
+#   make deps       install the Debian packages (scripts/install-deps.sh)
+#   make format     apply .clang-format to every C source; format-check: fail on a difference
+#   make lint       the ten longest functions (fail at 100 lines), the files' opening comments
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -37,19 +40,19 @@ else
 SANFLAGS :=
 endif
 
-# A fresh machine needs nothing by hand: every make (but clean) first makes
-# sure the Debian packages are there, installing what is missing when root
-# (scripts/install-deps.sh; it prints the apt-get line otherwise).  This
-# runs at parse time because fragments ask pkg-config for flags.
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
-ifneq ($(HEAPTAG_DEPS_CHECKED),1)
-DEPS_STATUS := $(shell scripts/install-deps.sh --quiet >&2; echo $$?)
-ifneq ($(DEPS_STATUS),0)
-$(error Debian packages are missing: see the install-deps message above)
-endif
-export HEAPTAG_DEPS_CHECKED := 1
-endif
-endif
+# A fresh machine needs nothing by hand, and no make installs anything while
+# it reads this file: the Debian packages are a target.  $(DEPS_STAMP) runs
+# scripts/install-deps.sh (which installs what is missing when root, and
+# prints the apt-get line otherwise) once, and again when that script
+# changes.  Every file target depends on the stamp through .EXTRA_PREREQS
+# (a hidden prerequisite: it is not in $$^), so the packages are there
+# before the first compile; pkg-config is asked for flags only when a
+# recipe runs (recursively expanded variables).  `make -n` prints the
+# install step without running it.
+DEPS_STAMP := $(BUILD)/.deps-stamp
+.EXTRA_PREREQS := $(DEPS_STAMP)
+# pkgconf(ARGS): pkg-config's answer, read when the recipe using it runs.
+pkgconf = $(shell pkg-config $(1) 2>/dev/null)
 
 ALL_TARGETS   :=
 TESTS         :=
@@ -74,8 +77,14 @@ test: build-all $(TEST_DEPS)
 
 bench: build-all $(BENCH_TARGETS)
 
+$(DEPS_STAMP): scripts/install-deps.sh
+	scripts/install-deps.sh --quiet
+	@mkdir -p $(dir $@) && touch $@
+
+# `make deps` always asks (and renews the stamp).
 deps:
 	scripts/install-deps.sh
+	@mkdir -p $(dir $(DEPS_STAMP)) && touch $(DEPS_STAMP)
 
 # The suites under AddressSanitizer and UBSan: the client in every mode, and
 # the heaptag command (built into build/tools-<san>/ by the script).
@@ -87,5 +96,20 @@ sanitize:
 
 install: build-all $(INSTALL_TARGETS)
 
+# The house style (.clang-format, scripts/format.sh) and the lint
+# (scripts/lint.sh: function lengths by ctags, opening comments).
+format: $(DEPS_STAMP)
+	scripts/format.sh
+format-check: $(DEPS_STAMP)
+	scripts/format.sh --check
+lint: $(DEPS_STAMP)
+	scripts/lint.sh
+.PHONY: format format-check lint
+
 clean:
 	rm -rf $(BUILD)
+
+# Files that must not wait for the packages: the stamp and what it is made
+# from, the makefiles themselves (make remakes those before anything else,
+# even under -n), and the targets that install or remove nothing.
+$(DEPS_STAMP) scripts/install-deps.sh $(MAKEFILE_LIST) deps clean: .EXTRA_PREREQS :=

@@ -1,19 +1,18 @@
-/*
-** bench_runner: run one command and print its wall time and peak RSS.
-**
-**   bench_runner [-o OUTPUT] -- CMD [ARGS...]
-**
-** Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS" on stdout.  The command's own
-** stdout and stderr go to OUTPUT (default /dev/null) so that the
-** benchmark's table is not interleaved with the workload's output.
-**
-** Peak RSS comes from wait4()'s rusage for this one child: ru_maxrss is the
-** largest resident set of the child or of any descendant it waited for (so
-** for heaptrack, whose script runs the program and heaptrack_interpret, it
-** is the larger of the processes, not their sum).  Wall time is measured
-** with CLOCK_MONOTONIC around fork..wait, which includes process start-up:
-** the cost a user of `heaptag run` or `heaptrack` actually waits for.
-*/
+/* Run one command and print its wall time and peak RSS.
+ *
+ *   bench_runner [-o OUTPUT] -- CMD [ARGS...]
+ *
+ * Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS" on stdout.  The command's own
+ * stdout and stderr go to OUTPUT (default /dev/null) so that the
+ * benchmark's table is not interleaved with the workload's output.
+ *
+ * Peak RSS comes from wait4()'s rusage for this one child: ru_maxrss is the
+ * largest resident set of the child or of any descendant it waited for (so
+ * for heaptrack, whose script runs the program and heaptrack_interpret, it
+ * is the larger of the processes, not their sum).  Wall time is measured
+ * with CLOCK_MONOTONIC around fork..wait, which includes process start-up:
+ * the cost a user of `heaptag run` or `heaptrack` actually waits for.
+ */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

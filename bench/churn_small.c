@@ -1,14 +1,13 @@
-/*
-** Benchmark workload: single-threaded churn of small blocks.
-**
-**   churn_small [ITERATIONS]
-**
-** A ring of 4096 live blocks; each step frees the oldest and allocates a
-** new block of 16..271 bytes, touching its first byte.  This is the shape
-** of an interpreter or a parser: a small steady live set, a very high
-** allocation rate.  Every call goes through the tracker's hot path, so this
-** is the workload the "<= 1.5x" time target is about.
-*/
+/* Benchmark workload: single-threaded churn of small blocks.
+ *
+ *   churn_small [ITERATIONS]
+ *
+ * A ring of 4096 live blocks; each step frees the oldest and allocates a
+ * new block of 16..271 bytes, touching its first byte.  This is the shape
+ * of an interpreter or a parser: a small steady live set, a very high
+ * allocation rate.  Every call goes through the tracker's hot path, so this
+ * is the workload the "<= 1.5x" time target is about.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 

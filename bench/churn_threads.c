@@ -1,15 +1,14 @@
-/*
-** Benchmark workload: two threads churning small blocks, a quarter of
-** which are freed by the other thread.
-**
-**   churn_threads [ITERATIONS_PER_THREAD]
-**
-** Each thread keeps its own ring of live blocks like churn_small; every
-** fourth block it allocates is instead passed through a mutex-protected
-** mailbox to the other thread, which frees it.  Cross-thread frees are the
-** case a tracker with per-thread state must still count exactly, and the
-** one that makes a global lock contend.
-*/
+/* Benchmark workload: two threads churning small blocks, a quarter of which are freed by
+ * the other thread.
+ *
+ *   churn_threads [ITERATIONS_PER_THREAD]
+ *
+ * Each thread keeps its own ring of live blocks like churn_small; every
+ * fourth block it allocates is instead passed through a mutex-protected
+ * mailbox to the other thread, which frees it.  Cross-thread frees are the
+ * case a tracker with per-thread state must still count exactly, and the
+ * one that makes a global lock contend.
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

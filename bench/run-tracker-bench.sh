@@ -1,12 +1,13 @@
 #!/bin/bash
-# heaptag's cost against heaptrack and valgrind massif on malloc-heavy
-# workloads (bench/*.c).  Each workload runs uninstrumented, under heaptag
-# (LD_PRELOAD), under heaptag with call stacks 32 deep (stacks), under
-# heaptrack (recording only; it always unwinds) and under massif, all in
-# the same session and interleaved round by round, so that machine load
-# drifting over the run hits every tool alike; each cell is the median of
-# the rounds.  Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS
-# rounds only (default 1): at that slowdown noise does not change its row.
+# heaptag's cost against heaptrack and valgrind massif on malloc-heavy workloads
+# (bench/*.c).
+#
+# Each workload runs uninstrumented, under heaptag (LD_PRELOAD), under heaptag with call
+# stacks 32 deep (stacks), under heaptrack (recording only; it always unwinds) and under
+# massif, all in the same session and interleaved round by round, so that machine load
+# drifting over the run hits every tool alike; each cell is the median of the rounds.
+# Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS rounds only (default 1): at
+# that slowdown noise does not change its row.
 #
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),

@@ -1,14 +1,13 @@
-/*
-** Benchmark workload: build a large structure of small nodes, then free it.
-**
-**   tree_build [NODES] [ROUNDS]
-**
-** Each round allocates NODES 40-byte nodes (1M by default), links them
-** into a complete binary tree, walks it, and frees it node by node in
-** post-order.  The live set is large, which is what a tracker's per-block
-** bookkeeping costs memory on: the "peak RSS <= 1.3x" target is about this
-** workload, and every free is a lookup in a map of a million blocks.
-*/
+/* Benchmark workload: build a large structure of small nodes, then free it.
+ *
+ *   tree_build [NODES] [ROUNDS]
+ *
+ * Each round allocates NODES 40-byte nodes (1M by default), links them
+ * into a complete binary tree, walks it, and frees it node by node in
+ * post-order.  The live set is large, which is what a tracker's per-block
+ * bookkeeping costs memory on: the "peak RSS <= 1.3x" target is about this
+ * workload, and every free is a lookup in a map of a million blocks.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The heaptag command's tests under AddressSanitizer (with LeakSanitizer) and UBSan.
+#
 # The heaptag command's tests under AddressSanitizer (with LeakSanitizer)
 # and UBSan: the command and its test helpers are built with the sanitizer
 # into build/tools-<san>/ (the tracker in that tree is built as always,

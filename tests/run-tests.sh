@@ -1,10 +1,10 @@
 #!/bin/bash
-# Run each test given on the command line (an executable: a cmocka binary or
-# a script), one after another.  Each test's output goes to
-# $BUILD/test-logs/<name>.log; a failing test's log is printed in full.
-# Exit status 77 means "skipped" (the automake convention), anything else
-# non-zero is a failure.  The last line is the summary CI reads:
-#   N passed, N failed, N skipped
+# Run each test given on the command line (an executable: a cmocka binary or a script), one
+# after another.
+#
+# Each test's output goes to $BUILD/test-logs/<name>.log; a failing test's log is printed
+# in full. Exit status 77 means "skipped" (the automake convention), anything else non-zero
+# is a failure.  The last line is the summary CI reads: N passed, N failed, N skipped
 set -u
 : "${BUILD:?BUILD must name the build directory}"
 logdir="$BUILD/test-logs"

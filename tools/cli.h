@@ -1,7 +1,5 @@
-/*
- * cli.h — what the subcommands share: their entry points, the version, and
- * the one-line error conventions (exit 2 for usage and bad input).
- */
+/* What the subcommands share: their entry points, the version, and the one-line error
+ * conventions (exit 2 for usage and bad input). */
 #ifndef HEAPTAG_TOOLS_CLI_H
 #define HEAPTAG_TOOLS_CLI_H
 

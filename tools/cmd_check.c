@@ -1,7 +1,7 @@
-/*
- * cmd_check.c — `heaptag check REPORT --budget TYPE=BYTES[/instance]`:
- * a memory budget as a test.  Exit 1 names every type over budget, so a
- * CI log shows all regressions at once, not just the first.
+/* `heaptag check REPORT --budget TYPE=BYTES[/instance]`: a memory budget as a test.
+ *
+ * Exit 1 names every type over budget, so a CI log shows all regressions at once, not just
+ * the first.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -60,70 +60,65 @@ bad:
 	return -1;
 }
 
-int cmd_check(int argc, char **argv)
+/* -1 when the options are good (the budgets in B[0..*n)), else the exit
+ * status to return (0 for --help). */
+static int parse_options(int argc, char **argv, struct budget *budgets, size_t *nbudgets)
 {
 	static const struct option opts[] = {
 		{ "budget", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct budget *budgets = calloc((size_t)argc, sizeof *budgets);
-	size_t nbudgets = 0;
-	int c, rc = HT_EXIT_USAGE;
-	struct ht_report *r = NULL;
-	if (!budgets)
-		return HT_EXIT_USAGE;
+	int c;
 	opterr = 0;
 	/* Options may follow the report name (the documented order). */
 	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (parse_budget(optarg, &budgets[nbudgets])) {
-				rc = ht_usage_error("check", "bad budget '%s' (expected TYPE=BYTES or "
-						    "TYPE=BYTES/instance)", optarg);
-				goto out;
-			}
-			nbudgets++;
+			if (parse_budget(optarg, &budgets[*nbudgets]))
+				return ht_usage_error("check", "bad budget '%s' (expected TYPE=BYTES or "
+						      "TYPE=BYTES/instance)", optarg);
+			(*nbudgets)++;
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			rc = 0;
-			goto out;
+			return 0;
 		default:
-			rc = ht_bad_option("check", optopt, argv[optind - 1]);
-			goto out;
+			return ht_bad_option("check", optopt, argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1) {
-		rc = ht_usage_error("check", optind == argc ? "no report file given"
+	if (optind != argc - 1)
+		return ht_usage_error("check", optind == argc ? "no report file given"
 							 : "exactly one report file expected");
-		goto out;
-	}
-	if (nbudgets == 0) {
-		rc = ht_usage_error("check", "no --budget given");
-		goto out;
-	}
-	const char *path = argv[optind];
-	char err[512];
-	if (!(r = ht_report_load(path, err, sizeof err))) {
-		fprintf(stderr, "heaptag: %s: %s\n", path, err);
-		goto out;
-	}
-	/* Validate every budget before judging any, so a typo is a usage
-	 * error (2) rather than a pass or a partial verdict. */
+	if (*nbudgets == 0)
+		return ht_usage_error("check", "no --budget given");
+	return -1;
+}
+
+/* Validate every budget before judging any, so a typo is a usage error (2)
+ * rather than a pass or a partial verdict.  0, or -1 after a message. */
+static int check_budgets(const char *path, const struct ht_report *r,
+			 const struct budget *budgets, size_t nbudgets)
+{
 	for (size_t i = 0; i < nbudgets; i++) {
 		const struct ht_type *t = ht_report_find(r, budgets[i].type);
 		if (!t) {
 			fprintf(stderr, "heaptag: %s: no type \"%s\" in the report\n", path, budgets[i].type);
-			goto out;
+			return -1;
 		}
 		if (budgets[i].per_instance && t->peak_live_instances == 0) {
 			fprintf(stderr, "heaptag: %s: type \"%s\" has no instances; "
 				"a per-instance budget cannot apply\n", path, budgets[i].type);
-			goto out;
+			return -1;
 		}
 	}
-	rc = 0;
+	return 0;
+}
+
+/* One line per type over its budget; 1 if any is, else 0. */
+static int judge(const struct ht_report *r, const struct budget *budgets, size_t nbudgets)
+{
+	int rc = 0;
 	for (size_t i = 0; i < nbudgets; i++) {
 		const struct budget *b = &budgets[i];
 		const struct ht_type *t = ht_report_find(r, b->type);
@@ -139,6 +134,28 @@ int cmd_check(int argc, char **argv)
 		       b->bytes > 0 ? (measured - b->bytes) / b->bytes * 100 : 100.0);
 		rc = 1;
 	}
+	return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct budget *budgets = calloc((size_t)argc, sizeof *budgets);
+	size_t nbudgets = 0;
+	int rc = HT_EXIT_USAGE;
+	struct ht_report *r = NULL;
+	if (!budgets)
+		return HT_EXIT_USAGE;
+	if ((rc = parse_options(argc, argv, budgets, &nbudgets)) >= 0)
+		goto out;
+	rc = HT_EXIT_USAGE;
+	const char *path = argv[optind];
+	char err[512];
+	if (!(r = ht_report_load(path, err, sizeof err))) {
+		fprintf(stderr, "heaptag: %s: %s\n", path, err);
+		goto out;
+	}
+	if (check_budgets(path, r, budgets, nbudgets) == 0)
+		rc = judge(r, budgets, nbudgets);
 out:
 	for (size_t i = 0; i < nbudgets; i++)
 		free(budgets[i].type);

@@ -1,7 +1,7 @@
-/*
- * cmd_diff.c — `heaptag diff`: compare reports type by type and judge
- * claimed savings.  The first report is the baseline; every other one is
- * compared with it, so dict / slots / allslots is one command.
+/* `heaptag diff`: compare reports type by type and judge claimed savings.
+ *
+ * The first report is the baseline; every other one is compared with it, so dict / slots /
+ * allslots is one command.
  */
 #include <getopt.h>
 #include <libgen.h>
@@ -64,7 +64,16 @@ static int parse_tolerance(const char *s, double *out)
 	return *s && !*end && isfinite(*out) && *out >= 0 && *out <= 100 ? 0 : -1;
 }
 
-int cmd_diff(int argc, char **argv)
+struct diff_opts {
+	const char **claim_specs;
+	size_t nclaim_specs;
+	enum ht_format fmt;
+	const char *output;
+};
+
+/* -1 when the options are good, else the exit status to return (0 for --help).
+ * Reports given with --label go into M's inputs in order. */
+static int parse_options(int argc, char **argv, struct diff_model *m, struct diff_opts *o)
 {
 	static const struct option opts[] = {
 		{ "label", required_argument, NULL, 'l' },
@@ -76,142 +85,158 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct diff_model m = { .tolerance_pp = 5.0, .basis = CLAIM_REQUESTED };
-	const char **claim_specs = calloc((size_t)argc, sizeof *claim_specs);
-	size_t nclaim_specs = 0;
-	m.inputs = calloc((size_t)argc, sizeof *m.inputs);
-	enum ht_format fmt = HT_FMT_TABLE;
-	const char *output = NULL;
-	int rc = HT_EXIT_USAGE, c;
-	char err[1024];
-	if (!claim_specs || !m.inputs)
-		goto out;
-
+	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': {
 			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1]) {
-				rc = ht_usage_error("diff", "bad label '%s' (expected NAME=FILE)", optarg);
-				goto out;
-			}
-			m.inputs[m.ninputs].label = strndup(optarg, (size_t)(eq - optarg));
-			m.inputs[m.ninputs++].path = eq + 1;
+			if (!eq || eq == optarg || !eq[1])
+				return ht_usage_error("diff", "bad label '%s' (expected NAME=FILE)", optarg);
+			m->inputs[m->ninputs].label = strndup(optarg, (size_t)(eq - optarg));
+			m->inputs[m->ninputs++].path = eq + 1;
 			break;
 		}
 		case 'f':
 			if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
-					    1u << HT_FMT_MARKDOWN | 1u << HT_FMT_HTML, &fmt)) {
-				rc = ht_usage_error("diff", "unknown format '%s'", optarg);
-				goto out;
-			}
+					    1u << HT_FMT_MARKDOWN | 1u << HT_FMT_HTML, &o->fmt))
+				return ht_usage_error("diff", "unknown format '%s'", optarg);
 			break;
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 'c':
-			claim_specs[nclaim_specs++] = optarg;
+			o->claim_specs[o->nclaim_specs++] = optarg;
 			break;
 		case 't':
-			if (parse_tolerance(optarg, &m.tolerance_pp)) {
-				rc = ht_usage_error("diff", "bad tolerance '%s' (percentage points, 0 to 100)", optarg);
-				goto out;
-			}
+			if (parse_tolerance(optarg, &m->tolerance_pp))
+				return ht_usage_error("diff", "bad tolerance '%s' (percentage points, 0 to 100)", optarg);
 			break;
 		case 'b':
 			if (!strcmp(optarg, "requested")) {
-				m.basis = CLAIM_REQUESTED;
+				m->basis = CLAIM_REQUESTED;
 			} else if (!strcmp(optarg, "usable")) {
-				m.basis = CLAIM_USABLE;
+				m->basis = CLAIM_USABLE;
 			} else {
-				rc = ht_usage_error("diff", "unknown claim basis '%s'", optarg);
-				goto out;
+				return ht_usage_error("diff", "unknown claim basis '%s'", optarg);
 			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			rc = 0;
-			goto out;
+			return 0;
 		default:
-			rc = ht_bad_option("diff", optopt, argv[optind - 1]);
-			goto out;
+			return ht_bad_option("diff", optopt, argv[optind - 1]);
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		m.inputs[m.ninputs].path = argv[i];
-		m.inputs[m.ninputs++].label = label_from_path(argv[i]);
+		m->inputs[m->ninputs].path = argv[i];
+		m->inputs[m->ninputs++].label = label_from_path(argv[i]);
 	}
-	if (m.ninputs < 2) {
-		rc = ht_usage_error("diff", "at least two reports are needed");
-		goto out;
-	}
-	for (size_t i = 0; i < m.ninputs; i++) {
-		if (!m.inputs[i].label) {
+	return -1;
+}
+
+/* -1 when there are two reports or more, each with a label of its own;
+ * else the exit status to return. */
+static int check_inputs(const struct diff_model *m)
+{
+	if (m->ninputs < 2)
+		return ht_usage_error("diff", "at least two reports are needed");
+	for (size_t i = 0; i < m->ninputs; i++) {
+		if (!m->inputs[i].label) {
 			fprintf(stderr, "heaptag: diff: out of memory\n");
-			goto out;
+			return HT_EXIT_USAGE;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(m.inputs[i].label, m.inputs[j].label)) {
-				rc = ht_usage_error("diff", "two reports labelled '%s'; use --label NAME=FILE",
-						    m.inputs[i].label);
-				goto out;
-			}
+			if (!strcmp(m->inputs[i].label, m->inputs[j].label))
+				return ht_usage_error("diff", "two reports labelled '%s'; use --label NAME=FILE",
+						      m->inputs[i].label);
 		}
 	}
-	for (size_t i = 0; i < m.ninputs; i++) {
-		if (!(m.inputs[i].r = ht_report_load(m.inputs[i].path, err, sizeof err))) {
-			fprintf(stderr, "heaptag: %s: %s\n", m.inputs[i].path, err);
-			goto out;
-		}
-	}
-	if (diff_model_build(&m)) {
-		fprintf(stderr, "heaptag: diff: out of memory\n");
-		goto out;
-	}
-	for (size_t i = 0; i < nclaim_specs; i++) {
-		if (diff_model_add_claim(&m, claim_specs[i], err, sizeof err)) {
-			fprintf(stderr, "heaptag: diff: %s\n", err);
-			goto out;
-		}
-	}
-	size_t failed = diff_model_judge(&m);
+	return -1;
+}
 
+/* Load the reports, compare them and add the claims.  0, or -1 after a message. */
+static int build_model(struct diff_model *m, const struct diff_opts *o)
+{
+	char err[1024];
+	for (size_t i = 0; i < m->ninputs; i++) {
+		if (!(m->inputs[i].r = ht_report_load(m->inputs[i].path, err, sizeof err))) {
+			fprintf(stderr, "heaptag: %s: %s\n", m->inputs[i].path, err);
+			return -1;
+		}
+	}
+	if (diff_model_build(m)) {
+		fprintf(stderr, "heaptag: diff: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < o->nclaim_specs; i++) {
+		if (diff_model_add_claim(m, o->claim_specs[i], err, sizeof err)) {
+			fprintf(stderr, "heaptag: diff: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The comparison to -o's file (whole or not at all, the claim verdicts
+ * then on stdout) or to stdout.  0, or -1 after a message. */
+static int write_diff(const struct diff_model *m, const struct diff_opts *o)
+{
+	char err[1024];
+	const char *output = o->output;
 	struct ht_outfile of = { 0 };
 	FILE *dst = stdout;
 	if (output) {
 		if (ht_outfile_open(&of, output, err, sizeof err)) {
 			fprintf(stderr, "heaptag: %s: %s\n", output, err);
-			goto out;
+			return -1;
 		}
 		dst = of.f;
 	}
-	switch (fmt) {
+	switch (o->fmt) {
 	case HT_FMT_JSON:
-		diff_render_json(dst, &m);
+		diff_render_json(dst, m);
 		break;
 	case HT_FMT_MARKDOWN:
-		diff_render_markdown(dst, &m);
+		diff_render_markdown(dst, m);
 		break;
 	case HT_FMT_HTML:
-		diff_render_html(dst, &m);
+		diff_render_html(dst, m);
 		break;
 	default:
-		diff_render_table(dst, &m);
+		diff_render_table(dst, m);
 		break;
 	}
 	if (output) {
 		if (ht_outfile_commit(&of, err, sizeof err)) {
 			fprintf(stderr, "heaptag: %s: %s\n", output, err);
-			goto out;
+			return -1;
 		}
 		char line[1024];
-		for (size_t i = 0; i < m.nclaims; i++) {
-			diff_claim_sentence(&m, &m.claims[i], line, sizeof line);
+		for (size_t i = 0; i < m->nclaims; i++) {
+			diff_claim_sentence(m, &m->claims[i], line, sizeof line);
 			printf("%s\n", line);
 		}
 	}
-	if (fflush(stdout) != 0)
+	return fflush(stdout) != 0 ? -1 : 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_model m = { .tolerance_pp = 5.0, .basis = CLAIM_REQUESTED };
+	struct diff_opts o = { .fmt = HT_FMT_TABLE };
+	o.claim_specs = calloc((size_t)argc, sizeof *o.claim_specs);
+	m.inputs = calloc((size_t)argc, sizeof *m.inputs);
+	int rc = HT_EXIT_USAGE;
+	if (!o.claim_specs || !m.inputs)
+		goto out;
+	if ((rc = parse_options(argc, argv, &m, &o)) >= 0 || (rc = check_inputs(&m)) >= 0)
+		goto out;
+	rc = HT_EXIT_USAGE;
+	if (build_model(&m, &o) != 0)
+		goto out;
+	size_t failed = diff_model_judge(&m);
+	if (write_diff(&m, &o) != 0)
 		goto out;
 	rc = failed ? 1 : 0;
 out:
@@ -221,6 +246,6 @@ out:
 		ht_report_free(m.inputs[i].r);
 	}
 	free(m.inputs);
-	free(claim_specs);
+	free(o.claim_specs);
 	return rc;
 }

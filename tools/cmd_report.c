@@ -1,8 +1,5 @@
-/*
- * cmd_report.c — `heaptag report FILE`: a saved report as a table, and in
- * stacks mode its call sites, leak suppressions, folded stacks or a
- * massif.out file.
- */
+/* `heaptag report FILE`: a saved report as a table, and in stacks mode its call sites, leak
+ * suppressions, folded stacks or a massif.out file. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -53,7 +50,32 @@ static const char usage[] =
 
 enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS, MODE_HTML };
 
-int cmd_report(int argc, char **argv)
+struct report_opts {
+	enum ht_format fmt;
+	enum ht_sort sort;
+	enum mode mode;
+	enum ht_weight weight;
+	struct ht_sites_opts so;
+	const char *output;
+	int type_frames, leaks, weight_given;
+	const char *path;
+};
+
+/* The options that only go together, once all are read. */
+static int check_modes(struct report_opts *o)
+{
+	if (o->leaks) {
+		if (o->mode != MODE_SUMMARY || o->fmt != HT_FMT_TABLE)
+			return ht_usage_error("report", "--leaks prints suppressions; it takes no --format");
+		o->mode = MODE_LEAKS;
+	}
+	if ((o->weight_given || o->type_frames) && o->mode != MODE_COLLAPSED)
+		return ht_usage_error("report", "--weight and --type-frames go with --format collapsed");
+	return -1;
+}
+
+/* -1 when the options are good, else the exit status to return (0 for --help). */
+static int parse_options(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -68,36 +90,29 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum ht_format fmt = HT_FMT_TABLE;
-	enum ht_sort sort = HT_SORT_PEAK;
-	enum mode mode = MODE_SUMMARY;
-	enum ht_weight weight = HT_WEIGHT_PEAK;
-	struct ht_sites_opts so = { .top = 5 };
-	const char *output = NULL;
-	int type_frames = 0, leaks = 0, weight_given = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "collapsed"))
-				mode = MODE_COLLAPSED;
+				o->mode = MODE_COLLAPSED;
 			else if (!strcmp(optarg, "massif"))
-				mode = MODE_MASSIF;
+				o->mode = MODE_MASSIF;
 			else if (!strcmp(optarg, "html"))
-				mode = MODE_HTML;
+				o->mode = MODE_HTML;
 			else if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
-						 1u << HT_FMT_MARKDOWN, &fmt))
+						 1u << HT_FMT_MARKDOWN, &o->fmt))
 				return ht_usage_error("report", "unknown format '%s'", optarg);
 			else
-				mode = MODE_SUMMARY;
+				o->mode = MODE_SUMMARY;
 			break;
 		case 's':
-			if (ht_sort_parse(optarg, &sort))
+			if (ht_sort_parse(optarg, &o->sort))
 				return ht_usage_error("report", "unknown sort key '%s'", optarg);
 			break;
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 'n': {
 			char *end;
@@ -105,26 +120,26 @@ int cmd_report(int argc, char **argv)
 			long n = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || n < 1 || n > 1000000)
 				return ht_usage_error("report", "bad --top '%s' (1 or more)", optarg);
-			so.top = (int)n;
+			o->so.top = (int)n;
 			break;
 		}
 		case 't':
-			so.type = optarg;
+			o->so.type = optarg;
 			break;
 		case 'H':
-			so.histogram = 1;
+			o->so.histogram = 1;
 			break;
 		case 'L':
-			leaks = 1;
+			o->leaks = 1;
 			break;
 		case 'w':
-			if (ht_weight_parse(optarg, &weight))
+			if (ht_weight_parse(optarg, &o->weight))
 				return ht_usage_error("report", "unknown weight '%s' (peak, live or allocated)",
 						      optarg);
-			weight_given = 1;
+			o->weight_given = 1;
 			break;
 		case 'T':
-			type_frames = 1;
+			o->type_frames = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -136,89 +151,122 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc - 1)
 		return ht_usage_error("report", optind == argc ? "no report file given"
 							 : "exactly one report file expected");
-	if (leaks) {
-		if (mode != MODE_SUMMARY || fmt != HT_FMT_TABLE)
-			return ht_usage_error("report", "--leaks prints suppressions; it takes no --format");
-		mode = MODE_LEAKS;
+	o->path = argv[optind];
+	return check_modes(o);
+}
+
+/* 0 when the report can give what was asked, else 2 after a message. */
+static int check_report(const struct report_opts *o, const struct ht_report *r,
+			const struct ht_stacks *s)
+{
+	const char *path = o->path;
+	int rc = 0;
+	if (o->so.type && !ht_report_find(r, o->so.type)) {
+		fprintf(stderr, "heaptag: %s: no type \"%s\" in the report\n", path, o->so.type);
+		rc = HT_EXIT_USAGE;
+	} else if (!s->depth && (o->mode == MODE_COLLAPSED || o->mode == MODE_LEAKS)) {
+		fprintf(stderr, "heaptag: %s: no call stacks in this report (run with heaptag run "
+			"--stacks or HEAPTAG_STACKS=32)\n", path);
+		rc = HT_EXIT_USAGE;
 	}
-	if ((weight_given || type_frames) && mode != MODE_COLLAPSED)
-		return ht_usage_error("report", "--weight and --type-frames go with --format collapsed");
-	const char *path = argv[optind];
+	return rc;
+}
+
+/* The report in the form asked for.  0, or 2 after a message. */
+static int print_report(FILE *out, const struct report_opts *o, struct ht_report *r,
+			struct ht_stacks *s, struct ht_symbolizer *z)
+{
+	const struct ht_sites_opts so = o->so;
 	char err[1024];
-	struct ht_report *r = ht_report_load(path, err, sizeof err);
+	ht_report_sort(r, o->sort);
+	if (o->mode == MODE_HTML) {
+		if (ht_page_write(out, r, s, z, &(struct ht_page_opts){ .type = so.type }, err, sizeof err)) {
+			fprintf(stderr, "heaptag: report: %s\n", err);
+			return HT_EXIT_USAGE;
+		}
+	} else if (o->mode == MODE_COLLAPSED)
+		ht_print_collapsed(out, r, s, z, o->weight, o->type_frames, so.type);
+	else if (o->mode == MODE_MASSIF)
+		ht_print_massif(out, r, s, z);
+	else if (o->mode == MODE_LEAKS)
+		ht_print_leak_suppressions(out, r, s, z, so.type);
+	else if (o->fmt == HT_FMT_JSON)
+		ht_summary_json(out, r);
+	else if (o->fmt == HT_FMT_MARKDOWN)
+		ht_summary_markdown(out, r);
+	else {
+		ht_summary_table(out, r);
+		if (s->depth)
+			ht_print_sites(out, r, s, z, &so);
+		else if (so.histogram)
+			for (size_t i = 0; i < r->ntypes; i++)
+				if (!so.type || !strcmp(so.type, r->types[i].name))
+					ht_print_type_histogram(out, r->types[i].name,
+								ht_stacks_type(s, r->types[i].name));
+	}
+	return 0;
+}
+
+/* Print to -o's file (whole or not at all) or stdout.  0, or 2 after a message. */
+static int write_report(const struct report_opts *o, struct ht_report *r, struct ht_stacks *s)
+{
+	char err[1024];
+	int rc = 0;
+	struct ht_outfile of = { 0 };
+	FILE *out = stdout;
+	if (o->output) {
+		if (ht_outfile_open(&of, o->output, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: report: %s\n", err);
+			return HT_EXIT_USAGE;
+		}
+		out = of.f;
+	}
+	struct ht_symbolizer *z = ht_symbolizer_new(s);
+	if (!z) {
+		fprintf(stderr, "heaptag: out of memory\n");
+		if (o->output)
+			ht_outfile_abort(&of);
+		return HT_EXIT_USAGE;
+	}
+	rc = print_report(out, o, r, s, z);
+	if (o->output && rc) {
+		ht_outfile_abort(&of); /* a page half written is no page */
+	} else if (o->output) {
+		if (ht_outfile_commit(&of, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: report: %s\n", err);
+			rc = HT_EXIT_USAGE;
+		}
+	} else if (fflush(stdout) != 0) {
+		fprintf(stderr, "heaptag: report: cannot write to stdout\n");
+		rc = HT_EXIT_USAGE;
+	}
+	ht_symbolizer_free(z);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o = {
+		.fmt = HT_FMT_TABLE, .sort = HT_SORT_PEAK, .mode = MODE_SUMMARY,
+		.weight = HT_WEIGHT_PEAK, .so = { .top = 5 },
+	};
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	char err[1024];
+	struct ht_report *r = ht_report_load(o.path, err, sizeof err);
 	struct ht_stacks *s = NULL;
 	if (r && !(s = ht_stacks_load(r, err, sizeof err))) {
 		ht_report_free(r);
 		r = NULL;
 	}
 	if (!r) {
-		fprintf(stderr, "heaptag: %s: %s\n", path, err);
+		fprintf(stderr, "heaptag: %s: %s\n", o.path, err);
 		return HT_EXIT_USAGE;
 	}
-	int rc = 0;
-	if (so.type && !ht_report_find(r, so.type)) {
-		fprintf(stderr, "heaptag: %s: no type \"%s\" in the report\n", path, so.type);
-		rc = HT_EXIT_USAGE;
-	} else if (!s->depth && (mode == MODE_COLLAPSED || mode == MODE_LEAKS)) {
-		fprintf(stderr, "heaptag: %s: no call stacks in this report (run with heaptag run "
-			"--stacks or HEAPTAG_STACKS=32)\n", path);
-		rc = HT_EXIT_USAGE;
-	}
-	struct ht_outfile of = { 0 };
-	FILE *out = stdout;
-	if (!rc && output) {
-		if (ht_outfile_open(&of, output, err, sizeof err) != 0) {
-			fprintf(stderr, "heaptag: report: %s\n", err);
-			rc = HT_EXIT_USAGE;
-		}
-		out = of.f;
-	}
-	struct ht_symbolizer *z = rc ? NULL : ht_symbolizer_new(s);
-	if (!rc && !z) {
-		fprintf(stderr, "heaptag: out of memory\n");
-		rc = HT_EXIT_USAGE;
-	}
-	if (!rc) {
-		ht_report_sort(r, sort);
-		if (mode == MODE_COLLAPSED)
-			ht_print_collapsed(out, r, s, z, weight, type_frames, so.type);
-		else if (mode == MODE_MASSIF)
-			ht_print_massif(out, r, s, z);
-		else if (mode == MODE_LEAKS)
-			ht_print_leak_suppressions(out, r, s, z, so.type);
-		else if (mode == MODE_HTML) {
-			if (ht_page_write(out, r, s, z, &(struct ht_page_opts){ .type = so.type }, err, sizeof err)) {
-				fprintf(stderr, "heaptag: report: %s\n", err);
-				rc = HT_EXIT_USAGE;
-			}
-		}
-		else if (fmt == HT_FMT_JSON)
-			ht_summary_json(out, r);
-		else if (fmt == HT_FMT_MARKDOWN)
-			ht_summary_markdown(out, r);
-		else {
-			ht_summary_table(out, r);
-			if (s->depth)
-				ht_print_sites(out, r, s, z, &so);
-			else if (so.histogram)
-				for (size_t i = 0; i < r->ntypes; i++)
-					if (!so.type || !strcmp(so.type, r->types[i].name))
-						ht_print_type_histogram(out, r->types[i].name,
-									ht_stacks_type(s, r->types[i].name));
-		}
-		if (output && rc) {
-			ht_outfile_abort(&of);
-		} else if (output) {
-			if (ht_outfile_commit(&of, err, sizeof err) != 0) {
-				fprintf(stderr, "heaptag: report: %s\n", err);
-				rc = HT_EXIT_USAGE;
-			}
-		} else if (fflush(stdout) != 0) {
-			fprintf(stderr, "heaptag: report: cannot write to stdout\n");
-			rc = HT_EXIT_USAGE;
-		}
-	}
-	ht_symbolizer_free(z);
+	rc = check_report(&o, r, s);
+	if (!rc)
+		rc = write_report(&o, r, s);
 	ht_stacks_free(s);
 	ht_report_free(r);
 	return rc;

@@ -1,5 +1,4 @@
-/*
- * cmd_run.c — `heaptag run [-o PATH] -- PROGRAM [ARGS...]`.
+/* `heaptag run [-o PATH] -- PROGRAM [ARGS...]`.
  *
  * heaptag stays the parent of PROGRAM so it can forward signals, wait for
  * it and then read the report it left.  It must be invisible otherwise:
@@ -8,7 +7,6 @@
  * signal, so shells and supervisors see exactly what they would have seen.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -16,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +22,7 @@
 
 #include "cli.h"
 #include "html/page.h"
+#include "launch.h"
 #include "report/report.h"
 #include "report/report_locate.h"
 #include "rules_check.h"
@@ -65,83 +63,16 @@ static const char usage[] =
 	"with the same signal.  2: usage error or tracker not found before running;\n"
 	"126/127: PROGRAM could not be executed.\n";
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-#define NFORWARDED (sizeof forwarded / sizeof *forwarded)
-
-static volatile pid_t child_pid;
-
-static void forward(int sig, siginfo_t *si, void *ctx)
+/* Processes of the run other than the child (a daemon's, which may outlive
+ * the run) write their final names at once, beside -o's path: the tracker
+ * reads HEAPTAG_RUN_OTHERS, and tells the child by its HEAPTAG_RUN_PID. */
+static int set_run_others(const char *out_dir)
 {
-	(void)ctx;
-	/* A terminal's ^C, ^\ or hangup is sent by the kernel to the whole
-	 * foreground process group, the child included; forwarding it as
-	 * well would deliver it twice. */
-	if (si && si->si_code == SI_KERNEL)
-		return;
-	if (child_pid > 0)
-		kill(child_pid, sig);
-}
-
-/* The absolute path of libheaptag.so, or NULL with a reason in ERR. */
-static char *find_tracker(char *err, size_t errlen)
-{
-	const char *env = getenv("HEAPTAG_LIB");
-	char candidate[PATH_MAX + 32];
-	if (env && *env) {
-		snprintf(candidate, sizeof candidate, "%s", env);
-	} else {
-		char self[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-		if (n < 0) {
-			snprintf(err, errlen, "cannot find libheaptag.so: /proc/self/exe: %s; set HEAPTAG_LIB",
-				 strerror(errno));
-			return NULL;
-		}
-		self[n] = '\0';
-		snprintf(candidate, sizeof candidate, "%s/../lib/libheaptag.so", dirname(self));
-	}
-	char *abs = realpath(candidate, NULL);
-	if (!abs || access(abs, R_OK) != 0) {
-		snprintf(err, errlen, "cannot find libheaptag.so at %s: %s%s", candidate, strerror(errno),
-			 env && *env ? "" : " (set HEAPTAG_LIB)");
-		free(abs);
-		return NULL;
-	}
-	return abs;
-}
-
-static int setup_env(const char *tracker, const char *out_template)
-{
-	const char *old = getenv("LD_PRELOAD");
-	char *preload;
-	if (old && *old) {
-		if (asprintf(&preload, "%s:%s", tracker, old) < 0)
-			return -1;
-	} else if (!(preload = strdup(tracker))) {
+	char *t;
+	if (asprintf(&t, "%s/heaptag.%%e.%%p.json", out_dir) < 0)
 		return -1;
-	}
-	int rc = setenv("LD_PRELOAD", preload, 1);
-	free(preload);
-	if (rc == 0 && out_template)
-		rc = setenv("HEAPTAG_OUT", out_template, 1);
-	/* Processes other than the child (a daemon's, which may outlive the
-	 * run) write their final names at once: HEAPTAG_RUN_PID is set in the
-	 * child before exec. */
-	if (rc == 0 && out_template) {
-		char *others = strdup(out_template);
-		char *slash = others ? strrchr(others, '/') : NULL;
-		if (!slash)
-			rc = -1;
-		else {
-			*slash = 0;
-			char *t;
-			rc = asprintf(&t, "%s/heaptag.%%e.%%p.json", others) < 0 ? -1
-				: setenv("HEAPTAG_RUN_OTHERS", t, 1);
-			if (rc == 0)
-				free(t);
-		}
-		free(others);
-	}
+	int rc = setenv("HEAPTAG_RUN_OTHERS", t, 1);
+	free(t);
 	return rc;
 }
 
@@ -201,27 +132,17 @@ static void say_no_report(pid_t pid, int status)
 	}
 }
 
-/* Die the way the child died, so our caller cannot tell us apart. */
-static int mirror_exit(int status)
-{
-	if (!WIFSIGNALED(status))
-		return WEXITSTATUS(status);
-	int sig = WTERMSIG(status);
-	/* The child already dumped core if it was going to; a second core
-	 * from heaptag would only overwrite it with a useless one. */
-	struct rlimit nocore = { 0, 0 };
-	setrlimit(RLIMIT_CORE, &nocore);
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	fflush(NULL);
-	raise(sig);
-	return 128 + sig;
-}
+struct run_opts {
+	const char *output, *rules, *timeline, *html;
+	int stacks; /* 0: leave HEAPTAG_STACKS alone */
+	int quiet, python;
+	enum ht_format fmt;
+	char **child_argv;
+};
 
-int cmd_run(int argc, char **argv)
+/* -1 when the options are good and the program should run, else the exit
+ * status to return (0 for --help). */
+static int parse_options(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -235,49 +156,45 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *rules = NULL, *timeline = NULL, *html = NULL;
-	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
-	int quiet = 0, python = 0;
-	enum ht_format fmt = HT_FMT_TABLE;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:qf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'f':
-			if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON, &fmt))
+			if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON, &o->fmt))
 				return ht_usage_error("run", "unknown format '%s'", optarg);
 			break;
 		case 'S':
 			if (!optarg) {
-				stacks = 32;
+				o->stacks = 32;
 			} else {
 				char *end;
 				errno = 0;
 				long d = strtol(optarg, &end, 10);
 				if (errno || end == optarg || *end || d < 1 || d > 128)
 					return ht_usage_error("run", "bad stack depth '%s' (1 to 128)", optarg);
-				stacks = (int)d;
+				o->stacks = (int)d;
 			}
 			break;
 		case 'R':
-			rules = optarg;
+			o->rules = optarg;
 			break;
 		case 'T':
 			if (strcmp(optarg, "bytes") && strcmp(optarg, "ms"))
 				return ht_usage_error("run", "unknown timeline unit '%s' (bytes or ms)", optarg);
-			timeline = optarg;
+			o->timeline = optarg;
 			break;
 		case 'P':
-			python = 1;
+			o->python = 1;
 			break;
 		case 'W':
-			html = optarg;
+			o->html = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -288,199 +205,238 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return ht_usage_error("run", "no program given");
-	char **child_argv = argv + optind;
+	o->child_argv = argv + optind;
+	return -1;
+}
 
+/* HEAPTAG_STACKS, HEAPTAG_RULES and HEAPTAG_TIMELINE for the program.
+ * 0, or HT_EXIT_USAGE after a message. */
+static int tracker_settings(struct run_opts *o)
+{
 	char err[PATH_MAX + 256];
 	/* Rules only act on stacks; a bad file must stop us before the
 	 * program runs, with the line the tracker would have complained of. */
 	char *rules_abs = NULL;
-	if (rules) {
+	if (o->rules) {
 		int nrules;
-		if (ht_rules_check(rules, &nrules, err, sizeof err) != 0) {
+		if (ht_rules_check(o->rules, &nrules, err, sizeof err) != 0) {
 			fprintf(stderr, "heaptag: %s\n", err);
 			return HT_EXIT_USAGE;
 		}
-		if (!(rules_abs = realpath(rules, NULL))) {
-			fprintf(stderr, "heaptag: %s: %s\n", rules, strerror(errno));
+		if (!(rules_abs = realpath(o->rules, NULL))) {
+			fprintf(stderr, "heaptag: %s: %s\n", o->rules, strerror(errno));
 			return HT_EXIT_USAGE;
 		}
-		if (!stacks && !getenv("HEAPTAG_STACKS"))
-			stacks = 32;
+		if (!o->stacks && !getenv("HEAPTAG_STACKS"))
+			o->stacks = 32;
 	}
 	char depth[16];
-	snprintf(depth, sizeof depth, "%d", stacks);
-	if ((stacks && setenv("HEAPTAG_STACKS", depth, 1)) ||
+	snprintf(depth, sizeof depth, "%d", o->stacks);
+	if ((o->stacks && setenv("HEAPTAG_STACKS", depth, 1)) ||
 	    (rules_abs && setenv("HEAPTAG_RULES", rules_abs, 1)) ||
-	    (timeline && setenv("HEAPTAG_TIMELINE", timeline, 1))) {
+	    (o->timeline && setenv("HEAPTAG_TIMELINE", o->timeline, 1))) {
 		fprintf(stderr, "heaptag: run: out of memory\n");
 		free(rules_abs);
 		return HT_EXIT_USAGE;
 	}
 	free(rules_abs);
-	char *out_path = NULL, *out_dir = NULL, *out_template = NULL, *template = NULL;
+	return 0;
+}
+
+/* Where the reports go: with -o, OUT_PATH (absolute), its directory and the
+ * HEAPTAG_OUT template every process of the run writes to; TEMPLATE is the
+ * one in force either way, for finding the program's report afterwards. */
+struct run_output {
+	char cwd[PATH_MAX];
+	char *out_path, *out_dir, *out_template, *template;
+};
+
+static void run_output_free(struct run_output *w)
+{
+	free(w->template);
+	free(w->out_path);
+	free(w->out_dir);
+	free(w->out_template);
+}
+
+/* Resolve -o and refuse an unusable destination now, before the program
+ * runs, rather than losing its report afterwards.  0, or the exit status
+ * after a message. */
+static int prepare_output(const char *output, struct run_output *w)
+{
+	if (!getcwd(w->cwd, sizeof w->cwd)) {
+		fprintf(stderr, "heaptag: run: cannot get the current directory: %s\n", strerror(errno));
+		return HT_EXIT_USAGE;
+	}
+	if (output) {
+		if (!*output)
+			return ht_usage_error("run", "empty output path");
+		if (output[0] == '/')
+			w->out_path = strdup(output);
+		else if (asprintf(&w->out_path, "%s/%s", w->cwd, output) < 0)
+			w->out_path = NULL;
+		char *tmp = w->out_path ? strdup(w->out_path) : NULL;
+		w->out_dir = tmp ? strdup(dirname(tmp)) : NULL;
+		free(tmp);
+		if (!w->out_dir || asprintf(&w->out_template, "%s/%s%%e.%%p%s", w->out_dir, run_prefix,
+					    run_suffix) < 0) {
+			fprintf(stderr, "heaptag: run: out of memory\n");
+			return HT_EXIT_USAGE;
+		}
+		struct stat st;
+		if (stat(w->out_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    access(w->out_dir, W_OK | X_OK) != 0) {
+			fprintf(stderr, "heaptag: run: cannot write %s: directory %s is missing or not writable\n",
+				output, w->out_dir);
+			return HT_EXIT_USAGE;
+		}
+		if (stat(w->out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
+			return HT_EXIT_USAGE;
+		}
+	}
+	const char *user_template = getenv("HEAPTAG_OUT");
+	w->template = strdup(w->out_template ? w->out_template
+				: user_template && *user_template ? user_template
+				: "heaptag.%e.%p.json");
+	if (!w->template) {
+		fprintf(stderr, "heaptag: run: out of memory\n");
+		return HT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Print the summary of the report program PID left (moving it to -o's
+ * path first), or say why there is none. */
+static void show_report(const struct run_opts *o, const struct run_output *w, pid_t pid,
+			int status, const struct timespec *start)
+{
+	char err[PATH_MAX + 256];
 	char *found = NULL;
-	int rc = HT_EXIT_USAGE, status = 0, ran = 0; /* rc: the status of an early exit */
-	char *tracker = find_tracker(err, sizeof err);
-	if (!tracker) {
+	if (ht_report_locate(w->template, w->cwd, pid, start, &found, err, sizeof err) != 0) {
+		fprintf(stderr, "heaptag: %s\n", err);
+		return;
+	}
+	if (!found) {
+		say_no_report(pid, status);
+		return;
+	}
+	const char *report_path = found;
+	if (w->out_path) {
+		if (rename(found, w->out_path) == 0)
+			report_path = w->out_path;
+		else
+			fprintf(stderr, "heaptag: run: cannot move the report to %s: %s "
+				"(left at %s)\n", o->output, strerror(errno), found);
+	}
+	struct ht_report *r = ht_report_load(report_path, err, sizeof err);
+	if (!r) {
+		fprintf(stderr, "heaptag: %s: %s\n", report_path, err);
+	} else {
+		if (r->pid != pid)
+			fprintf(stderr, "heaptag: %s: written by pid %lld, not %d\n", report_path,
+				(long long)r->pid, (int)pid);
+		else if (!o->quiet && o->fmt == HT_FMT_JSON)
+			ht_summary_json(stderr, r);
+		else if (!o->quiet) {
+			fprintf(stderr, "heaptag: report %s\n", report_path);
+			ht_summary_table(stderr, r);
+		}
+		if (o->html && r->pid == pid &&
+		    ht_page_write_file(o->html, r, &(struct ht_page_opts){ .argv = o->child_argv }, err,
+				       sizeof err))
+			fprintf(stderr, "heaptag: run: %s: %s\n", o->html, err);
+		ht_report_free(r);
+	}
+	free(found);
+}
+
+/* The tracker to preload, or NULL after a message. */
+static char *tracker_path(void)
+{
+	char tried[PATH_MAX + 32];
+	char *tracker = ht_find_tracker(tried, sizeof tried);
+	if (tracker)
+		return tracker;
+	const char *env = getenv("HEAPTAG_LIB");
+	if (!tried[0])
+		fprintf(stderr, "heaptag: run: cannot find libheaptag.so: /proc/self/exe: %s; "
+			"set HEAPTAG_LIB\n", strerror(errno));
+	else
+		fprintf(stderr, "heaptag: run: cannot find libheaptag.so at %s: %s%s\n", tried,
+			strerror(errno), env && *env ? "" : " (set HEAPTAG_LIB)");
+	return NULL;
+}
+
+/* Run the program with the tracker preloaded and signals forwarded.  The
+ * program's pid and wait status and 0, or the exit status of a run that
+ * never got going (2; the program could not be executed: 127/126). */
+static int run_program(const struct run_opts *o, const struct run_output *w, const char *tracker,
+		       pid_t *pid, int *status)
+{
+	char err[PATH_MAX + 256];
+	struct ht_launch l = {
+		.argv = o->child_argv,
+		.preload = tracker,
+		.heaptag_out = w->out_template,
+		.forward_signals = 1,
+		.mark_run_pid = w->out_template != NULL,
+	};
+	struct ht_launched done;
+	if (ht_launch(&l, &done, err, sizeof err) < 0) {
 		fprintf(stderr, "heaptag: run: %s\n", err);
 		return HT_EXIT_USAGE;
 	}
-	if (python && ht_python_env(tracker, err, sizeof err) != 0) {
+	if (done.exec_errno) {
+		fprintf(stderr, "heaptag: run: cannot run %s: %s\n", o->child_argv[0],
+			strerror(done.exec_errno));
+		return ht_exec_failure_status(done.exec_errno);
+	}
+	*pid = done.pid;
+	*status = done.status;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .fmt = HT_FMT_TABLE };
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if ((rc = tracker_settings(&o)) != 0)
+		return rc;
+	char *tracker = tracker_path();
+	if (!tracker)
+		return HT_EXIT_USAGE;
+	char err[PATH_MAX + 256];
+	if (o.python && ht_python_env(tracker, err, sizeof err) != 0) {
 		fprintf(stderr, "heaptag: run: %s\n", err);
 		free(tracker);
 		return HT_EXIT_USAGE;
 	}
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof cwd)) {
-		fprintf(stderr, "heaptag: run: cannot get the current directory: %s\n", strerror(errno));
-		goto done;
-	}
-
-	/* Resolve -o and refuse an unusable destination now, before the
-	 * program runs, rather than losing its report afterwards. */
-	if (output) {
-		if (!*output)
-			{ rc = ht_usage_error("run", "empty output path"); goto done; }
-		if (output[0] == '/')
-			out_path = strdup(output);
-		else if (asprintf(&out_path, "%s/%s", cwd, output) < 0)
-			out_path = NULL;
-		char *tmp = out_path ? strdup(out_path) : NULL;
-		out_dir = tmp ? strdup(dirname(tmp)) : NULL;
-		free(tmp);
-		if (!out_dir || asprintf(&out_template, "%s/%s%%e.%%p%s", out_dir, run_prefix,
-					 run_suffix) < 0) {
-			fprintf(stderr, "heaptag: run: out of memory\n");
-			goto done;
-		}
-		struct stat st;
-		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(out_dir, W_OK | X_OK) != 0) {
-			fprintf(stderr, "heaptag: run: cannot write %s: directory %s is missing or not writable\n",
-				output, out_dir);
-			goto done;
-		}
-		if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
-			goto done;
-		}
-	}
-	const char *user_template = getenv("HEAPTAG_OUT");
-	template = strdup(out_template ? out_template
-				: user_template && *user_template ? user_template
-				: "heaptag.%e.%p.json");
-	if (!template || setup_env(tracker, out_template)) {
-		fprintf(stderr, "heaptag: run: out of memory\n");
-		goto done;
-	}
-
-	/* Block the forwarded signals until the child's pid is known, so
-	 * none arrives in the window where there is nobody to forward to. */
-	sigset_t block, old_mask;
-	sigemptyset(&block);
-	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaddset(&block, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	struct sigaction sa = { 0 }, old_sa[NFORWARDED];
-	sa.sa_sigaction = forward;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded[i], &sa, &old_sa[i]);
-
-	/* Reports count from here; file systems stamp files with the coarse
-	 * clock, so compare against that one. */
+	struct run_output w = { 0 };
+	pid_t pid = 0;
+	int status = 0;
+	/* Reports count from after the output checks; file systems stamp files
+	 * with the coarse clock, so compare against that one. */
 	struct timespec start;
-	clock_gettime(CLOCK_REALTIME_COARSE, &start);
-
-	int exec_pipe[2];
-	if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
-		fprintf(stderr, "heaptag: run: pipe: %s\n", strerror(errno));
-		goto done;
+	if ((rc = prepare_output(o.output, &w)) == 0 && w.out_dir && set_run_others(w.out_dir) != 0) {
+		fprintf(stderr, "heaptag: run: out of memory\n");
+		rc = HT_EXIT_USAGE;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "heaptag: run: fork: %s\n", strerror(errno));
-		goto done;
+	if (rc == 0) {
+		clock_gettime(CLOCK_REALTIME_COARSE, &start);
+		rc = run_program(&o, &w, tracker, &pid, &status);
 	}
-	if (pid == 0) {
-		for (size_t i = 0; i < NFORWARDED; i++)
-			sigaction(forwarded[i], &old_sa[i], NULL);
-		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-		close(exec_pipe[0]);
-		if (out_template) {
-			char pidbuf[24];
-			snprintf(pidbuf, sizeof pidbuf, "%d", (int)getpid());
-			setenv("HEAPTAG_RUN_PID", pidbuf, 1);
-		}
-		execvp(child_argv[0], child_argv);
-		int e = errno;
-		if (write(exec_pipe[1], &e, sizeof e) < 0)
-			_exit(127);
-		_exit(e == ENOENT ? 127 : 126);
+	if (rc != 0) {
+		free(tracker);
+		run_output_free(&w);
+		return rc;
 	}
-	child_pid = pid;
-	close(exec_pipe[1]);
-	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-
-	int exec_errno = 0;
-	ssize_t n;
-	while ((n = read(exec_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR)
-		;
-	close(exec_pipe[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			fprintf(stderr, "heaptag: run: waitpid: %s\n", strerror(errno));
-			goto done;
-		}
-	}
-	child_pid = 0;
-	if (n == (ssize_t)sizeof exec_errno) {
-		fprintf(stderr, "heaptag: run: cannot run %s: %s\n", child_argv[0], strerror(exec_errno));
-		{ rc = exec_errno == ENOENT ? 127 : 126; goto done; }
-	}
-
-	ran = 1;
-	if (ht_report_locate(template, cwd, pid, &start, &found, err, sizeof err) != 0) {
-		fprintf(stderr, "heaptag: %s\n", err);
-	} else if (!found) {
-		say_no_report(pid, status);
-	} else {
-		const char *report_path = found;
-		if (out_path) {
-			if (rename(found, out_path) == 0)
-				report_path = out_path;
-			else
-				fprintf(stderr, "heaptag: run: cannot move the report to %s: %s "
-					"(left at %s)\n", output, strerror(errno), found);
-		}
-		struct ht_report *r = ht_report_load(report_path, err, sizeof err);
-		if (!r) {
-			fprintf(stderr, "heaptag: %s: %s\n", report_path, err);
-		} else {
-			if (r->pid != pid)
-				fprintf(stderr, "heaptag: %s: written by pid %lld, not %d\n", report_path,
-					(long long)r->pid, (int)pid);
-			else if (!quiet && fmt == HT_FMT_JSON)
-				ht_summary_json(stderr, r);
-			else if (!quiet) {
-				fprintf(stderr, "heaptag: report %s\n", report_path);
-				ht_summary_table(stderr, r);
-			}
-			if (html && r->pid == pid &&
-			    ht_page_write_file(html, r, &(struct ht_page_opts){ .argv = child_argv }, err, sizeof err))
-				fprintf(stderr, "heaptag: run: %s: %s\n", html, err);
-			ht_report_free(r);
-		}
-	}
-	if (out_dir)
-		rename_others(out_dir, pid, &start);
-done:
-	free(found);
-	free(template);
 	free(tracker);
-	free(out_path);
-	free(out_dir);
-	free(out_template);
-	return ran ? mirror_exit(status) : rc;
+	show_report(&o, &w, pid, status, &start);
+	if (w.out_dir)
+		rename_others(w.out_dir, pid, &start);
+	run_output_free(&w);
+	return ht_exit_like(status);
 }

@@ -1,3 +1,5 @@
+/* The one JSON writer of the heaptag command (json_out.h). */
+
 #include "json_out.h"
 
 int ht_json_emit(json_t *doc, FILE *out)

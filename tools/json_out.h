@@ -1,8 +1,5 @@
-/*
- * json_out.h — the one way the heaptag command prints a JSON document
- * (`report --format json`, `diff --format json`): indented, reals with ten
- * significant digits, a final newline.
- */
+/* The one way the heaptag command prints a JSON document (`report --format json`, `diff
+ * --format json`): indented, reals with ten significant digits, a final newline. */
 #ifndef HEAPTAG_TOOLS_JSON_OUT_H
 #define HEAPTAG_TOOLS_JSON_OUT_H
 

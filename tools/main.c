@@ -1,8 +1,5 @@
-/*
- * main.c — `heaptag COMMAND ...`: dispatch to the subcommands.  Each
- * subcommand gets argv shifted so that argv[0] is its own name, which is
- * what getopt_long and the error messages expect.
- */
+/* `heaptag COMMAND ...`: dispatch to the subcommands.  Each subcommand gets argv shifted so
+ * that argv[0] is its own name, which is what getopt_long and the error messages expect. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,4 @@
-/*
- * outfile.c — see outfile.h.
- */
+/* See outfile.h. */
 #include "outfile.h"
 
 #include <errno.h>

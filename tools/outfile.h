@@ -1,4 +1,5 @@
-/*
+/* Write an output file so that it appears whole or not at all.
+ *
  * outfile.h — write an output file so that it appears whole or not at all:
  * a temporary file in the destination directory, renamed over the target
  * only once everything was written and flushed.

@@ -1,4 +1,5 @@
-/*
+/* The tracker's rules grammar, applied before `heaptag run --rules` starts the program.
+ *
  * rules_check.c — the tracker's rules grammar, applied ahead of time.
  * profiler/src/rules_parse.c is compiled into heaptag as is (tools.mk), so
  * the tool can never accept a file the tracker would reject or the other

@@ -1,4 +1,5 @@
-/*
+/* Validate a type-rules file with the tracker's own parser before the program runs.
+ *
  * rules_check.h — validate a type-rules file (HEAPTAG_RULES) with the
  * tracker's own parser, so `heaptag run --rules` refuses a bad file before
  * the program starts instead of the tracker ignoring it with a warning

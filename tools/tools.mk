@@ -10,9 +10,9 @@ TOOLS_SRCS := $(wildcard tools/*.c tools/*/*.c)
 # The rules grammar is the tracker's own parser, compiled in unchanged so
 # `heaptag run --rules` accepts exactly what libheaptag.so accepts.
 TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tools/profiler_rules_parse.o
-TOOLS_CFLAGS += $(CFLAGS_BASE) $(SANFLAGS) $(shell pkg-config --cflags jansson libdw) -Itools -Iprofiler/src
+TOOLS_CFLAGS += $(CFLAGS_BASE) $(SANFLAGS) $(call pkgconf,--cflags jansson libdw) -Itools -Iprofiler/src
 # libdw symbolizes call stacks; libstdc++ only for __cxa_demangle.
-TOOLS_LDLIBS += $(shell pkg-config --libs jansson libdw) -lstdc++ -lm
+TOOLS_LDLIBS += $(call pkgconf,--libs jansson libdw) -lstdc++ -lm
 
 $(BUILD)/obj/tools/profiler_rules_parse.o: profiler/src/rules_parse.c
 	@mkdir -p $(dir $@)

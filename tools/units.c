@@ -1,7 +1,5 @@
-/*
- * units.c — see units.h.  Binary multiples only: the tracker counts bytes
- * the allocator hands out, and allocators think in powers of two.
- */
+/* See units.h.  Binary multiples only: the tracker counts bytes the allocator hands out,
+ * and allocators think in powers of two. */
 #include "units.h"
 
 #include <ctype.h>

@@ -1,7 +1,5 @@
-/*
- * units.h — byte quantities for people: printing with binary units and
- * parsing budgets such as "256", "1.5K" or "2MiB".
- */
+/* Byte quantities for people: printing with binary units and parsing budgets such as "256",
+ * "1.5K" or "2MiB". */
 #ifndef HEAPTAG_TOOLS_UNITS_H
 #define HEAPTAG_TOOLS_UNITS_H
 

@@ -83,34 +83,22 @@ def per_type(report):
     return out
 
 
-def massif_peak(path):
+def massif_peak(heaptag, path):
     """Largest mem_heap_B of any snapshot, mem_heap_extra_B there, and the
-    number of snapshots.  Not massif's own "peak" snapshot: massif picks
+    number of snapshots, as `heaptag massif --format json` reads them (the
+    one massif reader).  Not massif's own "peak" snapshot: massif picks
     that by heap + extra heap, and its extra heap drifts upwards over a run
     that reallocs in place, so its peak snapshot can sit late in the run
     with less heap than an earlier snapshot."""
-    best = None
-    cur = {}
-    count = 0
-    try:
-        with open(path) as f:
-            for line in f:
-                line = line.strip()
-                if line.startswith("snapshot="):
-                    cur = {}
-                    count += 1
-                elif line.startswith("mem_heap_B="):
-                    cur["heap"] = int(line.split("=", 1)[1])
-                elif line.startswith("mem_heap_extra_B="):
-                    cur["extra"] = int(line.split("=", 1)[1])
-                    if best is None or cur["heap"] > best["heap"]:
-                        best = dict(cur)
-    except (OSError, ValueError) as e:
-        die("%s: %s" % (path, e))
-    if best is None:
+    p = subprocess.run([heaptag, "massif", "--format", "json", "--parse", path],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        die("%s: %s" % (path, p.stderr.strip()))
+    run = json.loads(p.stdout)["runs"][0]
+    if run["snapshots"] == 0:
         die("%s: no snapshots" % path)
-    best["snapshots"] = count
-    return best
+    return {"heap": run["peak"]["heap_B"], "extra": run["peak"]["heap_extra_B"],
+            "snapshots": run["snapshots"]}
 
 
 class Heaptag:
@@ -236,7 +224,7 @@ def main():
                                 % (m, own, resp.get("bytes_per_instance", -1)))
             mpath = os.path.join(raw, "%s-%s.massif" % (m, s))
             if os.path.exists(mpath):
-                mp = massif_peak(mpath)
+                mp = massif_peak(a.heaptag, mpath)
                 hrep = load(os.path.join(raw, "%s-%s-massif.json" % (m, s)))
                 hp = hrep["totals"]["peak_live_bytes"]
                 d = hp - mp["heap"]

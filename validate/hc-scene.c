@@ -1,5 +1,4 @@
-/*
- * hc-scene — the ADR-007 scenes, driven through the public hc API.
+/* The ADR-007 scenes, driven through the public hc API.
  *
  *   hc-scene URL -n N --keep     N requests, every Response kept alive
  *   hc-scene URL -n N --churn    N requests, each Response freed at once

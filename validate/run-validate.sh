@@ -1,4 +1,7 @@
 #!/bin/bash
+# The ADR-007 validation (`make validate`): both scenes, every client mode, heaptag and
+# massif.
+#
 # The ADR-007 validation (`make validate`): run the ADR's two scenes in each
 # client mode under heaptag (repeated) and under massif, then write
 # reports/footprint.{txt,md,json,html} and the results block of

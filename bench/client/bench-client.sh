@@ -1,9 +1,10 @@
 #!/bin/bash
-# The client benchmark: hc-load in each mode and curl-load (libcurl) against
-# the same loopback server in the same run, alternating, so the machine's
-# load affects all alike.  Prints a table of requests/second, the ratio to
-# libcurl, latency percentiles and, where hc-load reports it, memory per
-# kept Response; the table is also written to $BUILD/bench/client.txt.
+# The client benchmark: hc-load in each mode and curl-load (libcurl) against the same
+# loopback server in the same run, alternating, so the machine's load affects all alike.
+#
+# Prints a table of requests/second, the ratio to libcurl, latency percentiles and, where
+# hc-load reports it, memory per kept Response; the table is also written to
+# $BUILD/bench/client.txt.
 #
 # Environment: BUILD, MODES; BENCH_REQUESTS (default 5000),
 # BENCH_CONNECTIONS (default 4), BENCH_ROUNDS (default 3, median taken),

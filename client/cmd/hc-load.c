@@ -116,104 +116,111 @@ static void *run_job(void *arg)
     return NULL;
 }
 
-int main(int argc, char **argv)
+struct load_args {
+    const char *url, *method, *dump;
+    long n, k;
+    int keep;
+    double max_time;
+};
+
+/* -1 when the arguments are good, else the exit status to return. */
+static int parse_args(int argc, char **argv, struct load_args *a)
 {
-    const char *url = NULL, *method = "GET", *dump = NULL;
-    long n = 100, k = 1;
-    int keep = 0;
-    double max_time = 30;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *arg = argv[i];
         int has_val = i + 1 < argc;
-        if ((!strcmp(a, "-n") || !strcmp(a, "-c") || !strcmp(a, "-X") || !strcmp(a, "--max-time") ||
-             !strcmp(a, "--dump")) && !has_val) {
-            fprintf(stderr, "hc-load: option %s: requires parameter\n", a);
+        if ((!strcmp(arg, "-n") || !strcmp(arg, "-c") || !strcmp(arg, "-X") || !strcmp(arg, "--max-time") ||
+             !strcmp(arg, "--dump")) && !has_val) {
+            fprintf(stderr, "hc-load: option %s: requires parameter\n", arg);
             return 2;
         }
-        if (!strcmp(a, "-n")) {
-            if (parse_count(a, argv[++i], &n) != 0)
+        if (!strcmp(arg, "-n")) {
+            if (parse_count(arg, argv[++i], &a->n) != 0)
                 return 2;
-        } else if (!strcmp(a, "-c")) {
-            if (parse_count(a, argv[++i], &k) != 0)
+        } else if (!strcmp(arg, "-c")) {
+            if (parse_count(arg, argv[++i], &a->k) != 0)
                 return 2;
-        } else if (!strcmp(a, "-X")) {
-            method = argv[++i];
-        } else if (!strcmp(a, "--max-time")) {
+        } else if (!strcmp(arg, "-X")) {
+            a->method = argv[++i];
+        } else if (!strcmp(arg, "--max-time")) {
             char *end;
-            max_time = strtod(argv[++i], &end);
-            if (*end || !(max_time > 0)) {
+            a->max_time = strtod(argv[++i], &end);
+            if (*end || !(a->max_time > 0)) {
                 fprintf(stderr, "hc-load: option --max-time: expected a positive number\n");
                 return 2;
             }
-        } else if (!strcmp(a, "--dump")) {
-            dump = argv[++i];
-        } else if (!strcmp(a, "--keep")) {
-            keep = 1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        } else if (!strcmp(arg, "--dump")) {
+            a->dump = argv[++i];
+        } else if (!strcmp(arg, "--keep")) {
+            a->keep = 1;
+        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             usage(stdout);
             return 0;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "hc-load: option %s: is unknown\n", a);
+        } else if (arg[0] == '-') {
+            fprintf(stderr, "hc-load: option %s: is unknown\n", arg);
             return 2;
-        } else if (url) {
+        } else if (a->url) {
             fprintf(stderr, "hc-load: only one URL is supported\n");
             return 2;
         } else {
-            url = a;
+            a->url = arg;
         }
     }
-    if (!url) {
+    if (!a->url) {
         usage(stderr);
         return 2;
     }
-    hc_error *e = NULL;
-    hc_request *req = hc_request_new(method, url, &e);
-    if (!req) {
-        fprintf(stderr, "hc-load: %s\n", hc_error_message(e));
-        hc_error_free(e);
-        return 2;
-    }
-    if (k > n)
-        k = n;
-    hc_session **sessions = calloc((size_t)k, sizeof *sessions);
-    for (long i = 0; i < k; i++)
-        sessions[i] = hc_session_new();
-    hc_response **kept = keep ? calloc((size_t)n, sizeof *kept) : NULL;
-    double *lat = calloc((size_t)n, sizeof *lat);
-    char *ok = calloc((size_t)n, 1);
-    struct job *jobs = calloc((size_t)k, sizeof *jobs);
-    pthread_t *threads = calloc((size_t)k, sizeof *threads);
-    if (!sessions || (keep && !kept) || !lat || !ok || !jobs || !threads) {
-        fprintf(stderr, "hc-load: out of memory\n");
-        return 2;
-    }
-    double t0 = now_s();
-    for (long i = 0; i < k; i++) {
-        jobs[i] = (struct job){url, method, max_time, n, k, i, sessions[i], kept, lat, ok};
-        if (pthread_create(&threads[i], NULL, run_job, &jobs[i]) != 0) {
+    return -1;
+}
+
+/* The run's threads and what they fill in, one slot per request. */
+struct load_run {
+    hc_session **sessions;
+    hc_response **kept; /* NULL unless --keep */
+    double *lat;
+    char *ok;
+    struct job *jobs;
+    pthread_t *threads;
+};
+
+/* Start the K threads and wait for them; 0, or -1 after a message. */
+static int run_threads(const struct load_args *a, struct load_run *r)
+{
+    for (long i = 0; i < a->k; i++) {
+        r->jobs[i] = (struct job){a->url, a->method, a->max_time, a->n, a->k, i, r->sessions[i],
+                                  r->kept, r->lat, r->ok};
+        if (pthread_create(&r->threads[i], NULL, run_job, &r->jobs[i]) != 0) {
             fprintf(stderr, "hc-load: cannot start thread %ld: %s\n", i + 1, strerror(errno));
-            return 2;
+            return -1;
         }
     }
-    for (long i = 0; i < k; i++)
-        pthread_join(threads[i], NULL);
-    double secs = now_s() - t0;
-    long live = hc_live_instances("Response");
-    if (dump) {
-        if (!heaptag_dump)
-            fprintf(stderr, "hc-load: --dump: the heaptag tracker is not loaded, no report written\n");
-        else if (heaptag_dump(dump) != 0)
-            fprintf(stderr, "hc-load: --dump: cannot write %s: %s\n", dump, strerror(errno));
-    }
+    for (long i = 0; i < a->k; i++)
+        pthread_join(r->threads[i], NULL);
+    return 0;
+}
+
+/* The report --dump asks for, while the kept Responses are alive. */
+static void dump_report(const char *dump)
+{
+    if (!heaptag_dump)
+        fprintf(stderr, "hc-load: --dump: the heaptag tracker is not loaded, no report written\n");
+    else if (heaptag_dump(dump) != 0)
+        fprintf(stderr, "hc-load: --dump: cannot write %s: %s\n", dump, strerror(errno));
+}
+
+static void print_results(const struct load_args *a, struct load_run *r, double secs, long live)
+{
+    long n = a->n, k = a->k;
     long connections = 0;
     for (long i = 0; i < k; i++)
-        connections += hc_pool_opened(hc_session_pool(sessions[i]));
+        connections += hc_pool_opened(hc_session_pool(r->sessions[i]));
     long done = n;
+    double *lat = r->lat;
     qsort(lat, (size_t)done, sizeof *lat, cmp_double);
     long nfailed = atomic_load(&failed);
     double rps = secs > 0 ? (double)(n - nfailed) / secs : 0;
     printf("requests: %ld  failed: %ld  connections: %ld  keep: %s  mode: %s\n", n, nfailed, connections,
-           keep ? "yes" : "no", hc_build_mode());
+           a->keep ? "yes" : "no", hc_build_mode());
     printf("requests/second: %.1f\n", rps);
     printf("latency ms: p50 %.3f  p90 %.3f  p99 %.3f\n", percentile(lat, (size_t)done, 50),
            percentile(lat, (size_t)done, 90), percentile(lat, (size_t)done, 99));
@@ -222,18 +229,62 @@ int main(int argc, char **argv)
            "live_responses=%ld mode=%s\n",
            n, nfailed, connections, secs, rps, percentile(lat, (size_t)done, 50), percentile(lat, (size_t)done, 90),
            percentile(lat, (size_t)done, 99), live, hc_build_mode());
-    if (kept)
-        for (long i = 0; i < n; i++)
-            if (ok[i])
-                hc_response_free(kept[i]);
-    free(kept);
-    free(lat);
-    free(ok);
-    free(jobs);
-    free(threads);
-    for (long i = 0; i < k; i++)
-        hc_session_free(sessions[i]);
-    free(sessions);
+}
+
+static void free_run(const struct load_args *a, struct load_run *r)
+{
+    if (r->kept)
+        for (long i = 0; i < a->n; i++)
+            if (r->ok[i])
+                hc_response_free(r->kept[i]);
+    free(r->kept);
+    free(r->lat);
+    free(r->ok);
+    free(r->jobs);
+    free(r->threads);
+    for (long i = 0; i < a->k; i++)
+        hc_session_free(r->sessions[i]);
+    free(r->sessions);
+}
+
+int main(int argc, char **argv)
+{
+    struct load_args a = {.method = "GET", .n = 100, .k = 1, .max_time = 30};
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    hc_error *e = NULL;
+    hc_request *req = hc_request_new(a.method, a.url, &e);
+    if (!req) {
+        fprintf(stderr, "hc-load: %s\n", hc_error_message(e));
+        hc_error_free(e);
+        return 2;
+    }
+    if (a.k > a.n)
+        a.k = a.n;
+    struct load_run r = {0};
+    r.sessions = calloc((size_t)a.k, sizeof *r.sessions);
+    for (long i = 0; r.sessions && i < a.k; i++)
+        r.sessions[i] = hc_session_new();
+    r.kept = a.keep ? calloc((size_t)a.n, sizeof *r.kept) : NULL;
+    r.lat = calloc((size_t)a.n, sizeof *r.lat);
+    r.ok = calloc((size_t)a.n, 1);
+    r.jobs = calloc((size_t)a.k, sizeof *r.jobs);
+    r.threads = calloc((size_t)a.k, sizeof *r.threads);
+    if (!r.sessions || (a.keep && !r.kept) || !r.lat || !r.ok || !r.jobs || !r.threads) {
+        fprintf(stderr, "hc-load: out of memory\n");
+        return 2;
+    }
+    double t0 = now_s();
+    if (run_threads(&a, &r) != 0)
+        return 2;
+    double secs = now_s() - t0;
+    long live = hc_live_instances("Response");
+    if (a.dump)
+        dump_report(a.dump);
+    print_results(&a, &r, secs, live);
+    long nfailed = atomic_load(&failed);
+    free_run(&a, &r);
     hc_request_free(req);
     return nfailed ? 1 : 0;
 }

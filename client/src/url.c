@@ -16,15 +16,16 @@ static bool host_char(char c)
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
 }
 
-int hc_url_parse(const char *s, struct hc_url *u, const char **why)
+/* "http://" or "https://" at S: the scheme into U and the rest of the URL,
+ * or NULL with *WHY set. */
+static const char *parse_scheme(const char *s, struct hc_url *u, const char **why)
 {
-    memset(u, 0, sizeof *u);
     const char *p = s;
     while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.')
         p++;
     if (p == s || strncmp(p, "://", 3) != 0) {
         *why = "no scheme (expected http:// or https://)";
-        return -1;
+        return NULL;
     }
     size_t slen = (size_t)(p - s);
     if (slen == 4 && strncasecmp(s, "http", 4) == 0) {
@@ -33,13 +34,44 @@ int hc_url_parse(const char *s, struct hc_url *u, const char **why)
         u->https = true;
     } else {
         *why = "unsupported scheme";
+        return NULL;
+    }
+    return p + 3;
+}
+
+/* A bracketed IPv6 address at H (before AUTH_END) into U; *PORT_START
+ * after its ":" if a port follows.  0, or -1 with *WHY set. */
+static int parse_ipv6(const char *h, const char *auth_end, struct hc_url *u,
+                      const char **port_start, const char **why)
+{
+    const char *close = memchr(h, ']', (size_t)(auth_end - h));
+    if (!close) {
+        *why = "unterminated IPv6 address";
         return -1;
     }
-    p += 3;
-    const char *auth = p;
-    while (*p && *p != '/' && *p != '?' && *p != '#')
-        p++;
-    const char *auth_end = p;
+    for (const char *q = h + 1; q < close; q++)
+        if (!(is_digit(*q) || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == ':' || *q == '.')) {
+            *why = "bad character in IPv6 address";
+            return -1;
+        }
+    u->host = h + 1;
+    u->host_len = (size_t)(close - h - 1);
+    u->ipv6 = true;
+    if (close + 1 < auth_end) {
+        if (close[1] != ':') {
+            *why = "garbage after IPv6 address";
+            return -1;
+        }
+        *port_start = close + 2;
+    }
+    return 0;
+}
+
+/* The authority [userinfo@]host[:port] in AUTH..AUTH_END into U, the port
+ * left for parse_port in *PORT_START.  0, or -1 with *WHY set. */
+static int parse_authority(const char *auth, const char *auth_end, struct hc_url *u,
+                           const char **port_start, const char **why)
+{
     const char *at = NULL;
     for (const char *q = auth; q < auth_end; q++)
         if (*q == '@')
@@ -50,28 +82,10 @@ int hc_url_parse(const char *s, struct hc_url *u, const char **why)
         u->userinfo_len = (size_t)(at - auth);
         h = at + 1;
     }
-    const char *port_start = NULL;
+    *port_start = NULL;
     if (*h == '[') {
-        const char *close = memchr(h, ']', (size_t)(auth_end - h));
-        if (!close) {
-            *why = "unterminated IPv6 address";
+        if (parse_ipv6(h, auth_end, u, port_start, why) < 0)
             return -1;
-        }
-        for (const char *q = h + 1; q < close; q++)
-            if (!(is_digit(*q) || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == ':' || *q == '.')) {
-                *why = "bad character in IPv6 address";
-                return -1;
-            }
-        u->host = h + 1;
-        u->host_len = (size_t)(close - h - 1);
-        u->ipv6 = true;
-        if (close + 1 < auth_end) {
-            if (close[1] != ':') {
-                *why = "garbage after IPv6 address";
-                return -1;
-            }
-            port_start = close + 2;
-        }
     } else {
         const char *q = h;
         while (q < auth_end && *q != ':')
@@ -84,30 +98,54 @@ int hc_url_parse(const char *s, struct hc_url *u, const char **why)
                 return -1;
             }
         if (q < auth_end)
-            port_start = q + 1;
+            *port_start = q + 1;
     }
     if (u->host_len == 0) {
         *why = "no host";
         return -1;
     }
+    return 0;
+}
+
+/* The port (the scheme's default when PORT_START is NULL or empty).
+ * 0, or -1 with *WHY set. */
+static int parse_port(const char *port_start, const char *auth_end, struct hc_url *u,
+                      const char **why)
+{
     u->port = u->https ? 443 : 80;
     u->default_port = true;
-    if (port_start && port_start < auth_end) {
-        long port = 0;
-        for (const char *q = port_start; q < auth_end; q++) {
-            if (!is_digit(*q) || port > 65535) {
-                *why = "bad port number";
-                return -1;
-            }
-            port = port * 10 + (*q - '0');
-        }
-        if (port < 1 || port > 65535) {
-            *why = "port out of range";
+    if (!port_start || port_start >= auth_end)
+        return 0;
+    long port = 0;
+    for (const char *q = port_start; q < auth_end; q++) {
+        if (!is_digit(*q) || port > 65535) {
+            *why = "bad port number";
             return -1;
         }
-        u->port = (int)port;
-        u->default_port = port == (u->https ? 443 : 80);
+        port = port * 10 + (*q - '0');
     }
+    if (port < 1 || port > 65535) {
+        *why = "port out of range";
+        return -1;
+    }
+    u->port = (int)port;
+    u->default_port = port == (u->https ? 443 : 80);
+    return 0;
+}
+
+int hc_url_parse(const char *s, struct hc_url *u, const char **why)
+{
+    memset(u, 0, sizeof *u);
+    const char *p = parse_scheme(s, u, why);
+    if (!p)
+        return -1;
+    const char *auth = p;
+    while (*p && *p != '/' && *p != '?' && *p != '#')
+        p++;
+    const char *auth_end = p, *port_start;
+    if (parse_authority(auth, auth_end, u, &port_start, why) < 0 ||
+        parse_port(port_start, auth_end, u, why) < 0)
+        return -1;
     u->target = p;
     while (*p && *p != '#') {
         unsigned char c = (unsigned char)*p;

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 
 #define HT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define HT_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -46,9 +47,27 @@ struct block_record {
 
 /* A tiny spinlock for the rare slow paths (type registration, the overflow
  * table).  Not a pthread mutex: it must be usable before libpthread state is
- * set up and must never allocate. */
+ * set up and must never allocate.  Contention is rare (slow paths only), so
+ * a yield after a short spin is enough; sched_yield is a plain syscall. */
 typedef struct { int locked; } ht_spinlock;
-void ht_spin_lock(ht_spinlock *l);
-void ht_spin_unlock(ht_spinlock *l);
+
+static inline void ht_spin_lock(ht_spinlock *l)
+{
+    for (unsigned spins = 0;; spins++) {
+        if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+            return;
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+            if (++spins > 64)
+                sched_yield();
+            else
+                __builtin_ia32_pause();
+        }
+    }
+}
+
+static inline void ht_spin_unlock(ht_spinlock *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
 
 #endif

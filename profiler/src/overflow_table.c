@@ -1,9 +1,20 @@
-/* The overflow table of overflow_table.h: linear probing with
- * backward-shift deletion (no tombstones, so lookups stay short however
- * many blocks come and go), grown by doubling at 1/2 load. */
+/* The block map's storage (block_map.h: the radix cells) and its overflow
+ * table (overflow_table.h), for the blocks the cells cannot hold.
+ *
+ * The table: linear probing with backward-shift deletion (no tombstones, so
+ * lookups stay short however many blocks come and go), grown by doubling at
+ * 1/2 load. */
 #include "overflow_table.h"
+#include "block_map.h"
 #include "ht_common.h"
 #include "os_mem.h"
+
+struct addr_radix block_cells = {.cell_shift = 1};
+
+uint64_t block_map_resident_bytes(void)
+{
+    return addr_radix_resident(&block_cells) + overflow_resident_bytes();
+}
 
 struct slot {
     uintptr_t key; /* 0: empty (no block lives at address 0) */

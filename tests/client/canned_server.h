@@ -1,8 +1,8 @@
-/*
- * canned_server.h — a loopback HTTP server for tests, run in a thread of
- * the test process, answering each request it reads with the next canned
- * step.  Deterministic by construction: it sends exactly the bytes given,
- * then keeps the connection, closes it, resets it or goes silent.
+/* A loopback HTTP server for tests, run in a thread of the test process, answering each
+ * request it reads with the next canned step.
+ *
+ * Deterministic by construction: it sends exactly the bytes given, then keeps the
+ * connection, closes it, resets it or goes silent.
  */
 #ifndef CANNED_SERVER_H
 #define CANNED_SERVER_H

@@ -1,6 +1,5 @@
-# serve-helper.sh — sourced by the client test scripts: start hc-serve on a
-# free loopback port (exit 77 when it is not built), stop it on exit.
-# Sets HC_SERVE_URL.
+# Sourced by the client test scripts: start hc-serve on a free loopback port (exit 77 when
+# it is not built), stop it on exit. Sets HC_SERVE_URL.
 serve_bin="$BUILD/bin/hc-serve"
 if [ ! -x "$serve_bin" ]; then
     echo "skip: $serve_bin not built"

@@ -1,7 +1,6 @@
 #!/bin/bash
-# hc-load under valgrind --leak-check=full, every mode built: no leak, no
-# error, and the exact counts hc-load reports (200 kept Responses over 2
-# connections).
+# hc-load under valgrind --leak-check=full, every mode built: no leak, no error, and the
+# exact counts hc-load reports (200 kept Responses over 2 connections).
 set -u
 : "${BUILD:?}"
 command -v valgrind >/dev/null || { echo "skip: valgrind not installed"; exit 77; }

@@ -1,8 +1,7 @@
-/*
- * test_objects.c — the object model per build mode: which types are
- * fixed-slot, exact storage sizes, attribute errors, dict growth, headers
- * semantics, lifetimes.  The same source runs against every mode; the
- * expectations follow hc_build_mode().
+/* The object model per build mode: which types are fixed-slot, exact storage sizes,
+ * attribute errors, dict growth, headers semantics, lifetimes.
+ *
+ * The same source runs against every mode; the expectations follow hc_build_mode().
  */
 #include <setjmp.h>
 #include <stdarg.h>

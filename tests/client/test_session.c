@@ -1,4 +1,5 @@
-/*
+/* Whole exchanges against the canned loopback server.
+ *
  * test_session.c — whole exchanges against the canned loopback server:
  * framing (length, chunked + trailers, until close, HEAD, 1xx), pooling,
  * malformed / truncated / reset replies, timeouts, redirects, content

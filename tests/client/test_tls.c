@@ -1,4 +1,5 @@
-/*
+/* HTTPS against a loopback TLS server in a thread, with a CA made for this run.
+ *
  * test_tls.c — HTTPS against a loopback TLS server in a thread, with a CA
  * and a server certificate (SAN DNS:localhost only) made by the openssl
  * command for this run: verification against a CA file, the system store,

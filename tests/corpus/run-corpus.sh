@@ -1,4 +1,7 @@
 #!/bin/bash
+# The corpus: real programs run without the tracker and then with it; same behaviour, sane
+# reports.
+#
 # The corpus: real programs from the machine, each run without the tracker
 # and then with it in four configurations, comparing stdout, stderr and
 # exit status byte for byte and checking every report the processes leave.

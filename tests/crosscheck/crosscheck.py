@@ -17,7 +17,6 @@ they are what they are); 77 when valgrind is missing.
 """
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -130,12 +129,16 @@ def dhat_run(cmd, env, tmp, name):
     return blocks, tgmax
 
 
-def massif_run(cmd, env, tmp, name):
+def massif_run(heaptag, cmd, env, tmp, name):
+    """massif's peak mem_heap_B, read by the one massif reader: `heaptag massif`."""
     path = tmp + "/" + name + ".massif.out"
     run(["valgrind", "--tool=massif", "-q", "--peak-inaccuracy=0",
          "--massif-out-file=" + path] + cmd, env, tmp + "/" + name + ".massif.log")
-    with open(path) as f:
-        return max(int(m) for m in re.findall(r"^mem_heap_B=(\d+)$", f.read(), re.M))
+    p = subprocess.run([heaptag, "massif", "--format", "json", "--parse", path],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("heaptag massif --parse %s: %s" % (path, p.stderr.strip()))
+    return json.loads(p.stdout)["runs"][0]["peak"]["heap_B"]
 
 
 def main(argv):
@@ -166,7 +169,7 @@ def main(argv):
             env = dict(base, **extra)
             t = heaptag_run(lib, cmd, env, tmp, name)
             blocks, tgmax = dhat_run(cmd, env, tmp, name)
-            mpeak = massif_run(cmd, env, tmp, name)
+            mpeak = massif_run(build + "/bin/heaptag", cmd, env, tmp, name)
             calls, peak = t["alloc_calls"], t["peak_live_bytes"]
             print("%-8s %12d %12d %+7d   %12d %12d %12d %+7d" % (
                 name, calls, blocks, calls - blocks, peak, tgmax, mpeak,

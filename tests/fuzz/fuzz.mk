@@ -23,10 +23,10 @@ fuzz_srcs_rules := profiler/src/rules_parse.c
 fuzz_inc_http_head := -Iclient/src
 fuzz_inc_chunked := -Iclient/src
 fuzz_inc_url := -Iclient/src
-fuzz_inc_report := -Itools $(shell pkg-config --cflags jansson)
+fuzz_inc_report = -Itools $(call pkgconf,--cflags jansson)
 fuzz_inc_massif := -Itools
 fuzz_inc_rules := -Iprofiler/src
-fuzz_libs_report := $(shell pkg-config --libs jansson)
+fuzz_libs_report = $(call pkgconf,--libs jansson)
 
 .SECONDEXPANSION:
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_srcs_$$*)

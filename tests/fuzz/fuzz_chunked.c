@@ -1,4 +1,6 @@
-/* libFuzzer target: the chunked transfer-coding decoder
+/* libFuzzer target: the chunked transfer-coding decoder, fed whole and in pieces.
+ *
+ * libFuzzer target: the chunked transfer-coding decoder
  * (client/src/parser.c), fed the input whole and then in pieces whose
  * sizes come from the first byte: both must agree on the decoded bytes
  * and on the outcome, since a decoder that resumes across reads must not

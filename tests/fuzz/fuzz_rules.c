@@ -1,6 +1,8 @@
 /* libFuzzer target: the type-rules parser (profiler/src/rules_parse.c).
- * It works in place on len + 1 bytes; every field it returns must point
- * into that buffer and be NUL-terminated there. */
+ *
+ * It works in place on len + 1 bytes; every field it returns must point into that buffer
+ * and be NUL-terminated there.
+ */
 #include "rules_parse.h"
 
 #include <stdlib.h>

@@ -1,6 +1,5 @@
-/* libFuzzer target: URL parsing and reference resolution
- * (client/src/url.c).  The input is split at its first NUL into a base URL
- * and a location. */
+/* libFuzzer target: URL parsing and reference resolution (client/src/url.c).  The input is
+ * split at its first NUL into a base URL and a location. */
 #include "url.h"
 
 #include <stdlib.h>

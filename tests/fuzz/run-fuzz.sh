@@ -1,4 +1,6 @@
 #!/bin/bash
+# Run every libFuzzer target for FUZZ_SECONDS seconds from its seed corpus.
+#
 # Run every libFuzzer target for FUZZ_SECONDS (default 5) seconds from its
 # seed corpus (tests/fuzz/corpus/<target>/, never written to: new inputs go
 # to a scratch directory), after replaying its regression inputs

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The real-server fixtures (nginx, httpbin) work as the other tests assume.
+#
 # The real-server fixtures work as the other tests assume: nginx serves the
 # docroot over HTTP and HTTPS with the test CA, its wrong-host, expired and
 # (to the system store) untrusted certificates fail in curl with the

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Hostile servers (issue 6): each gives its error kind, in bounded time, without leaks.
+#
 # Hostile servers (issue 6): each gives its error kind, in bounded time,
 # and the client leaks nothing.  hc runs under valgrind memcheck in every
 # mode against hc-serve's hostile endpoints (a header that never ends, a

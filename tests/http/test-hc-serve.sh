@@ -1,4 +1,6 @@
 #!/bin/bash
+# hc-serve's own endpoints, checked with curl and raw sockets.
+#
 # hc-serve's own endpoints, checked with curl and raw sockets: exact bodies,
 # headers and framing, keep-alive and pipelining, bad requests, hostile
 # modes, and its lifecycle (SIGTERM, --max-seconds, bad options).

@@ -1,4 +1,6 @@
 #!/bin/bash
+# build/<mode>/bin/hc against curl on hc-serve, every mode.
+#
 # build/<mode>/bin/hc against curl on hc-serve, every mode: bodies byte for
 # byte, -i heads exactly (hc-serve sends no Date, so nothing is dropped),
 # HEAD, redirects, codings, POST, status codes and failures.

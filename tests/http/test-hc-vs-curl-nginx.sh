@@ -1,4 +1,6 @@
 #!/bin/bash
+# build/<mode>/bin/hc against curl on nginx, HTTP and HTTPS, every mode.
+#
 # build/<mode>/bin/hc against curl on nginx, HTTP and HTTPS, every mode:
 # static bodies, gzip (chunked by nginx), heads minus Date, HEAD,
 # redirects, and TLS: the test CA, wrong host, expired and untrusted

@@ -1,3 +1,5 @@
+# The common opening of the tests that drive the heaptag command.
+#
 # The common opening of the tests that drive the heaptag command (sourced by
 # the lib.sh of tests/tools, tests/rules and tests/stacks): where the build
 # is, a scratch directory removed on exit, failure counting and the small

@@ -1,4 +1,6 @@
 #!/bin/bash
+# `heaptag massif` command line: exact figures from real files, one-line errors.
+#
 # `heaptag massif` command line: --parse on real massif.out files prints the
 # exact peak and top functions; corrupted files, bad usage, a missing
 # valgrind and a failing command each give exactly one line on stderr
@@ -72,6 +74,18 @@ expect_error "missing file" "No such file" "$heaptag" massif --parse "$tmp/nonex
 # --- usage -------------------------------------------------------------
 expect_error "no command" "no command" "$heaptag" massif
 expect_error "nothing after ---" "no command after" "$heaptag" massif -- /bin/true ---
+# --format json: the figures validate/footprint.py and tests/crosscheck read
+"$heaptag" massif --format json --parse "$fx/peak_prog.massif.out" >"$tmp/j1" 2>"$tmp/e1"
+check "--format json exits 0" $?
+python3 - "$tmp/j1" <<'PY'; check "json peak 128000, extra 8016, 97 snapshots, grow_buffer first" $?
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["peak"]["heap_B"] == 128000 and r["peak"]["heap_extra_B"] == 8016, r["peak"]
+assert r["snapshots"] == 97 and r["peak"]["snapshot"] == 63, r
+assert r["top_functions"][0] == {"function": "grow_buffer", "where": "massif_peak_prog.c:34",
+                                 "bytes": 64000}, r["top_functions"][0]
+PY
+expect_error "bad --format" "--format" "$heaptag" massif --format xml --parse "$fx/peak_prog.massif.out"
 expect_error "bad --top" "--top" "$heaptag" massif --top zero --parse "$fx/peak_prog.massif.out"
 expect_error "unknown option" "unknown option" "$heaptag" massif --frobnicate -- /bin/true
 

@@ -1,9 +1,11 @@
 #!/bin/bash
-# End to end: `heaptag massif` runs massif_peak_prog at two scales under
-# valgrind's massif and under heaptag.  The program's peak is exactly
-# SCALE*128 requested bytes (tests/massif/massif_peak_prog.c), reached at a
-# single stable point, and massif runs with --peak-inaccuracy=0, so both
-# tools must report exactly 128000 and 384000, and the A->B change exactly.
+# End to end:
+#
+# `heaptag massif` runs massif_peak_prog at two scales under valgrind's massif and under
+# heaptag.  The program's peak is exactly SCALE*128 requested bytes
+# (tests/massif/massif_peak_prog.c), reached at a single stable point, and massif runs with
+# --peak-inaccuracy=0, so both tools must report exactly 128000 and 384000, and the A->B
+# change exactly.
 set -u
 : "${BUILD:?BUILD must name the build directory}"
 heaptag="$BUILD/bin/heaptag"

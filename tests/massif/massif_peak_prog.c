@@ -1,20 +1,20 @@
-/*
-** A program whose heap peak is known exactly, for checking that
-** `heaptag massif` reports the same peak from massif and from heaptag.
-**
-**   massif_peak_prog SCALE
-**
-** It grows a buffer by realloc to SCALE*64 bytes, then builds a list of
-** SCALE 48-byte nodes and a calloc'd table of SCALE*16 bytes: the peak is
-** SCALE*128 requested bytes, reached once and held until the frees.  The
-** realloc growth comes first so that no transient old+new pair during a
-** realloc can ever exceed the final peak.  Afterwards one block of
-** SCALE*100 bytes is allocated alone, below the peak.  It prints nothing:
-** stdio's buffer would be a heap block too.
-**
-** Built with -O0 -fno-inline so each allocating function keeps its frame
-** and appears by name in massif's tree.
-*/
+/* A program whose heap peak is known exactly, for checking that `heaptag massif` reports
+ * the same peak from massif and from heaptag.
+ *
+ *   massif_peak_prog SCALE
+ *
+ * It grows a buffer by realloc to SCALE*64 bytes, then builds a list of
+ * SCALE 48-byte nodes and a calloc'd table of SCALE*16 bytes: the peak is
+ * SCALE*128 requested bytes, reached once and held until the frees.  The
+ * realloc growth comes first so that no transient old+new pair during a
+ * realloc can ever exceed the final peak.  Afterwards one block of
+ * SCALE*100 bytes is allocated alone, below the peak.  It prints nothing:
+ * stdio's buffer would be a heap block too.
+ *
+ * Built with -O0 -fno-inline so each allocating function keeps its frame
+ * and appears by name in massif's tree.  The tests in tests/massif name
+ * its lines (grow_buffer's realloc is line 34): keep them where they are.
+ */
 #include <stdlib.h>
 #include <string.h>
 

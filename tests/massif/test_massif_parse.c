@@ -1,13 +1,12 @@
-/*
-** Tests of the massif.out parser (tools/massif/massif_parse.c) on real files
-** valgrind 3.19 wrote (tests/massif/fixtures/) and on hand-corrupted text.
-**
-** The fixtures were made with --peak-inaccuracy=0 --threshold=0.1:
-**   peak_prog.massif.out  massif_peak_prog 1000: peak exactly 128000 bytes
-**   cxx_map.massif.out    a C++ std::map<string, vector<int>> (long
-**                         demangled names with parentheses and commas)
-**   perl_hash.massif.out  perl building a hash of 800 strings
-*/
+/* Tests of the massif.out parser (tools/massif/massif_parse.c) on real files valgrind 3.19
+ * wrote (tests/massif/fixtures/) and on hand-corrupted text.
+ *
+ * The fixtures were made with --peak-inaccuracy=0 --threshold=0.1:
+ *   peak_prog.massif.out  massif_peak_prog 1000: peak exactly 128000 bytes
+ *   cxx_map.massif.out    a C++ std::map<string, vector<int>> (long
+ *                         demangled names with parentheses and commas)
+ *   perl_hash.massif.out  perl building a hash of 800 strings
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +18,6 @@
 #include <cmocka.h>
 
 #include "massif/massif_parse.h"
-#include "massif/massif_run.h"
 
 #ifndef FIXTURE_DIR
 #error "build with -DFIXTURE_DIR=\"...\""
@@ -269,6 +267,21 @@ static void test_labels(void **state)
     massif_profile_free(&p);
 }
 
+/* An argument with newlines (python3 -c "...") is written verbatim on
+ * several lines; they belong to the command. */
+static void test_multiline_cmd(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "desc: --x\ncmd: python3 -c a = 1\nb = 2\n\nprint(a)\ntime_unit: i\n" SNAP0;
+    struct massif_profile p;
+    parse_ok(text, sizeof text - 1, &p);
+    assert_string_equal(p.cmd, "python3 -c a = 1\nb = 2\n\nprint(a)");
+    assert_string_equal(p.time_unit, "i");
+    assert_int_equal(p.nsnapshots, 1);
+    massif_profile_free(&p);
+}
+
 static void test_corrupt(void **state)
 {
     (void)state;
@@ -276,6 +289,7 @@ static void test_corrupt(void **state)
     parse_bad("hello world\n", "expected \"desc:\" header");
     parse_bad("desc: x\ntime_unit: i\n", "expected \"cmd:\" header");
     parse_bad("desc: x\ncmd: y\ntime_unit: q\n" SNAP0, "unknown time_unit");
+    parse_bad("desc: x\ncmd: y\nz\n", "file ends before the \"time_unit:\" header");
     parse_bad(HEAD, "no snapshots");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=12x\n",
               "bad number");
@@ -335,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_random_damage),
         cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_multiline_cmd),
         cmocka_unit_test(test_corrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,4 @@
-/*
- * report-check — validate heaptag reports and compare them with expected
- * figures.
+/* Validate heaptag reports and compare them with expected figures.
  *
  *   report-check [options] REPORT...
  *     --expect KEY=VALUE     exact integer or string (KEY~TEXT: contains)

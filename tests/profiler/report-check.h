@@ -1,7 +1,5 @@
-/*
- * report-check: validate heaptag reports (docs/report-format.md) and compare
- * them with the figures a test program expects.
- */
+/* Validate heaptag reports (docs/report-format.md) and compare them with the figures a test
+ * program expects. */
 #ifndef REPORT_CHECK_H
 #define REPORT_CHECK_H
 

@@ -1,8 +1,8 @@
-/*
- * Expected figures for a report.  A test program knows exactly what it
- * allocated after a baseline report it dumped itself, so it states its
- * figures relative to that baseline; whatever libc allocated before (stdio,
- * thread stacks' TLS vectors) cancels out.  Expected-values file syntax, one
+/* Expected figures for a report.
+ *
+ * A test program knows exactly what it allocated after a baseline report it dumped itself,
+ * so it states its figures relative to that baseline; whatever libc allocated before
+ * (stdio, thread stacks' TLS vectors) cancels out.  Expected-values file syntax, one
  * statement per line, '#' starts a comment:
  *
  *   KEY = VALUE            exact (an integer, or a string)

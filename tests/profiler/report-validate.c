@@ -1,7 +1,7 @@
-/*
- * Schema and invariant checks for one heaptag report (format version 1).
- * Every check that fails prints its own line, so one run shows all that is
- * wrong with a report instead of the first problem only.
+/* Schema and invariant checks for one heaptag report (format version 1).
+ *
+ * Every check that fails prints its own line, so one run shows all that is wrong with a
+ * report instead of the first problem only.
  */
 #include "report-check.h"
 

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Every figure of every type and of the totals, exactly, for a deterministic
-# program that uses each tagging feature and each allocation entry point
-# (progs/det-types.c).  Also run without the tracker: the program must work
-# the same (exit 0) when the weak tagging symbols resolve to nothing.
+# Every figure of every type and of the totals, exactly, for a deterministic program that
+# uses each tagging feature and each allocation entry point (progs/det-types.c).
+#
+# Also run without the tracker: the program must work the same (exit 0) when the weak
+# tagging symbols resolve to nothing.
 . "$(dirname "$0")/lib.sh"
 
 d=$SCRATCH

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Allocations made before libheaptag.so's constructor ran are counted.
+#
 # Allocations made before libheaptag.so's constructor ran: in a constructor
 # of a library the program links (initialised before preloaded objects) and
 # in a priority-101 constructor of the program.  They are counted and tagged

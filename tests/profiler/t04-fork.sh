@@ -1,4 +1,6 @@
 #!/bin/bash
+# 200 forks while 4 threads allocate: no deadlock, and every child writes its own report.
+#
 # 200 forks while 4 threads allocate: no deadlock (bounded by timeout), and
 # every child writes its own valid report under its own pid with its own
 # allocation, which the parent's report does not have.

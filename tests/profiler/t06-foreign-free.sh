@@ -1,7 +1,6 @@
 #!/bin/bash
-# free() of blocks the tracker never saw (from __libc_malloc, and from a
-# library opened with RTLD_DEEPBIND): counted in foreign_free_calls only,
-# passed on to the allocator, no crash.
+# free() of blocks the tracker never saw (from __libc_malloc, and from a library opened with
+# RTLD_DEEPBIND): counted in foreign_free_calls only, passed on to the allocator, no crash.
 . "$(dirname "$0")/lib.sh"
 
 d=$SCRATCH

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Ways of ending that must still write the report, where HEAPTAG_OUT says.
+#
 # Ways of ending that must still write the report, at the path HEAPTAG_OUT
 # names relative to the directory the program started in: return from main,
 # exit() from a thread while others allocate, all descriptors closed,

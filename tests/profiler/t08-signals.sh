@@ -1,5 +1,7 @@
 #!/bin/bash
-# Signals.  Without HEAPTAG_DUMP_ON_SIGNAL, SIGTERM/SIGINT kill as usual and
+# Signals.
+#
+# Without HEAPTAG_DUMP_ON_SIGNAL, SIGTERM/SIGINT kill as usual and
 # leave no report; with it, a report (reason sigterm/sigint) is written and
 # the process still dies by that signal.  SIGUSR2 writes a report (reason
 # sigusr2) and then acts as without the tracker: a program with no handler

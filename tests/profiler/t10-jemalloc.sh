@@ -1,5 +1,7 @@
 #!/bin/bash
-# Stacked on jemalloc, in both orders.  "libheaptag.so libjemalloc.so.2":
+# Stacked on jemalloc, in both orders.
+#
+# "libheaptag.so libjemalloc.so.2":
 # the deterministic program's figures are exact (usable sizes are
 # jemalloc's, which the program measures itself) and the report names
 # jemalloc as the allocator.  "libjemalloc.so.2 libheaptag.so": the tracker

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The tracker must not change what programs do.
+#
 # The tracker must not change what programs do: for a set of real programs
 # stdout, stderr and exit status are byte-identical with and without it,
 # and every process leaves a valid report.  Each command runs in a fresh

@@ -1,7 +1,9 @@
 #!/bin/bash
-# Bad HEAPTAG_* values and unwritable report paths: exactly one warning line
-# on stderr starting "heaptag: ", the program's stdout, other stderr and
-# exit status unchanged, and the default used instead of the bad value.
+# Bad HEAPTAG_* values and unwritable report paths: exactly one warning line on stderr
+# starting "heaptag:
+#
+# ", the program's stdout, other stderr and exit status unchanged, and the default used
+# instead of the bad value.
 . "$(dirname "$0")/lib.sh"
 
 want_out=$("$PT/plain" 3 2>"$SCRATCH/want.err")

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The tracker's own paths that may allocate or lock, hit while the program allocates.
+#
 # The tracker's own paths that may allocate or lock, hit while the program
 # allocates: heaptag_dump() from 3 threads at once, dlopen/dlclose of a
 # library whose constructor allocates, threads created on the fly.  Every

@@ -1,4 +1,5 @@
-/*
+/* Calls into the parts of glibc that allocate on their own behalf, one part per phase.
+ *
  * glibc_prog.c — calls into the parts of glibc that allocate on their own
  * behalf, one part per phase, so tests/rules/test-glibc.sh can check that
  * profiler/rules/glibc.rules puts each part's blocks in its type:

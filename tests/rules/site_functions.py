@@ -1,4 +1,6 @@
-"""Name each call site's frames the way the tracker's rule matcher does:
+"""Name each call site's frames the way the tracker's rule matcher does.
+
+Name each call site's frames the way the tracker's rule matcher does:
 the ELF symbol (.symtab, else the separate debug file found by build-id,
 else .dynsym) containing the return address minus one, no inlining, no
 demangling.  Used by the rules tests to print what a pack leaves

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The client pack (profiler/rules/hc-client.rules) reproduces the client's own tagging.
+#
 # The client pack (profiler/rules/hc-client.rules) reproduces the client's
 # own tagging: hc-load built with tagging (build/<mode>/bin/hc-load) and
 # without it (-DHEAPTAG_DISABLE, build/rules-untagged/<mode>/bin/hc-load)

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The CPython pack (profiler/rules/cpython.rules) on Debian's python3.11.
+#
 # The CPython pack (profiler/rules/cpython.rules) on Debian's python3.11
 # with PYTHONMALLOC=malloc, running tests/rules/instances.py (100,000
 # instances of a class with seven attributes, with and without __slots__):

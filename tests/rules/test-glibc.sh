@@ -1,4 +1,6 @@
 #!/bin/bash
+# The glibc pack (profiler/rules/glibc.rules) on tests/rules/glibc_prog.c.
+#
 # The glibc pack (profiler/rules/glibc.rules) on tests/rules/glibc_prog.c,
 # a program without tagging that calls stdio, setlocale, dlopen, getline,
 # regcomp/regexec, getpwnam, qsort, strdup and strndup.  What each libc

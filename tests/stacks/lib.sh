@@ -1,6 +1,5 @@
-# Shared by the stacks tests: the common opening (tests/lib/cli-test.sh),
-# the test programs, and check.py (Debian's python3, for reading JSON and
-# parsing text reports).
+# Shared by the stacks tests: the common opening (tests/lib/cli-test.sh), the test programs,
+# and check.py (Debian's python3, for reading JSON and parsing text reports).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli-test.sh"
 need_tracker_and_python
 PROGS=$BUILD/tests/stacks

@@ -1,6 +1,9 @@
-// stacks_cxx.cc — C++ call sites for the stacks tests: operator new from a
-// member function, a template and a namespaced function, so demangled
-// names and the skipping of operator new can be checked.
+/* C++ call sites for the stacks tests.
+ *
+ * stacks_cxx.cc — C++ call sites for the stacks tests: operator new from a
+ * member function, a template and a namespaced function, so demangled
+ * names and the skipping of operator new can be checked.
+ */
 #include <memory>
 #include <vector>
 

@@ -1,9 +1,8 @@
-/*
- * stacks_prog.c — a deterministic allocation pattern whose call sites the
- * stacks tests know exactly.  Built three ways (tests/stacks/stacks-tests.mk):
- * with and without frame pointers and no tagging (types come from a rules
- * file), and with -DTAGGED, where heaptag_push gives the same types, so a
- * rules run can be compared with a tagged run figure by figure.
+/* A deterministic allocation pattern whose call sites the stacks tests know exactly.
+ *
+ * Built three ways (tests/stacks/stacks-tests.mk): with and without frame pointers and no
+ * tagging (types come from a rules file), and with -DTAGGED, where heaptag_push gives the
+ * same types, so a rules run can be compared with a tagged run figure by figure.
  *
  * Per run: 200 responses (24-byte calloc each, response_new), 5 headers
  * each grown one at a time with realloc (header_add: 40 bytes per header),

@@ -1,7 +1,6 @@
 #!/bin/bash
-# Folded stacks and massif output of stacks_prog: folded weights sum to the
-# report's totals, ms_print accepts the massif file and shows the exact
-# peak; usage errors.
+# Folded stacks and massif output of stacks_prog: folded weights sum to the report's totals,
+# ms_print accepts the massif file and shows the exact peak; usage errors.
 . "$(dirname "$0")/lib.sh"
 
 r=$tmp/r.json

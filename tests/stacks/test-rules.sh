@@ -1,4 +1,7 @@
 #!/bin/bash
+# Type rules: the untagged stacks_prog with stacks_prog.rules gets the exact per-type
+# figures.
+#
 # Type rules: the untagged stacks_prog with tests/stacks/stacks_prog.rules
 # gets exactly the per-type figures of its tagged build; a malformed rules
 # file is refused before the program starts.

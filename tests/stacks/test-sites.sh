@@ -1,4 +1,6 @@
 #!/bin/bash
+# Call sites of stacks_prog, with and without frame pointers, at depth 32.
+#
 # Call sites of stacks_prog (built with and without frame pointers) at
 # depth 32: the program's own functions with file:line in stacks_prog.c,
 # exact per-site figures, no tracker frames, leak suppressions.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Stacks of Debian's own programs, built without frame pointers and stripped.
+#
 # Stacks of Debian's own programs, built without frame pointers and
 # stripped (no .symtab, no debug info unless -dbgsym packages are
 # installed): frames get names from .dynsym (static functions stay

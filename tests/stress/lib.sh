@@ -1,6 +1,5 @@
-# Shared by tests/stress/t-*.sh: the tracker tests' helpers
-# (tests/profiler/lib.sh: LIB, CHECK, SCRATCH, ok/fail/finish, run_check)
-# plus this folder's programs.  Sourced, not run.
+# Shared by tests/stress/t-*.sh: the tracker tests' helpers (tests/profiler/lib.sh: LIB,
+# CHECK, SCRATCH, ok/fail/finish, run_check) plus this folder's programs.  Sourced, not run.
 . "$(dirname "${BASH_SOURCE[0]}")/../profiler/lib.sh"
 ST=$BUILD/tests/stress
 HEAPTAG=$BUILD/bin/heaptag

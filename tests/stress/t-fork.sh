@@ -1,4 +1,6 @@
 #!/bin/bash
+# 1,000 forks while 6 threads allocate: no deadlock, one report per child.
+#
 # 1,000 forks while 6 threads allocate through every allocation function:
 # no deadlock (bounded by timeout), and every child leaves one valid report
 # under its own pid, with the parent's pid as ppid, its own 4242-byte block

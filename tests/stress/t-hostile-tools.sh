@@ -1,4 +1,6 @@
 #!/bin/bash
+# The heaptag command facing bad input and bad output paths.
+#
 # The heaptag command facing bad input and bad output paths: truncated,
 # corrupt, deeply nested, oversized and wrong-version reports and massif
 # files, absent files, directories; output to a character device (a

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The tracker facing a hostile file system and privilege boundaries.
+#
 # The tracker facing a hostile file system and privilege boundaries:
 #  - a symlink planted at the report's final path is neither followed nor
 #    replaced (its target keeps its contents, the link stays, one warning);

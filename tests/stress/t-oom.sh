@@ -1,4 +1,6 @@
 #!/bin/bash
+# Out of memory under `ulimit -v`: failures pass through unchanged and are counted.
+#
 # Out of memory under `ulimit -v`: every failing call returns NULL (or
 # ENOMEM from posix_memalign) with errno ENOMEM, unchanged by the tracker
 # (the program checks and says so), each counts once in failed_calls, the

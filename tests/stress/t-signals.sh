@@ -1,4 +1,6 @@
 #!/bin/bash
+# Signals during allocation.
+#
 # Signals during allocation: a 200 us timer whose handler does nothing
 # (without SA_RESTART) and SIGUSR2 dumps, all landing on allocating
 # threads, with and without stacks: every dump is a valid report (reason

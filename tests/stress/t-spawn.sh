@@ -1,4 +1,6 @@
 #!/bin/bash
+# vfork, posix_spawn and exec chains: one report per process image that ends.
+#
 # vfork, posix_spawn and exec chains: each process image that ends leaves
 # one report under its pid (an exec chain: only its last image, the
 # earlier images' blocks gone); a vfork child that _exit()s or fails to

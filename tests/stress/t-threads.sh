@@ -1,4 +1,6 @@
 #!/bin/bash
+# 64 threads allocate, reallocate and free across threads: exact figures.
+#
 # 64 threads allocate, reallocate and free, most blocks freed and
 # reallocated on a thread that did not allocate them: the "Stress" figures
 # at exit are exact (none lost or counted twice), on glibc and on jemalloc.

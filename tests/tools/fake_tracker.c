@@ -1,4 +1,5 @@
-/*
+/* A stand-in for libheaptag.so in the `heaptag run` tests.
+ *
  * fake_tracker.c — a stand-in for libheaptag.so in the `heaptag run`
  * tests: it writes a small, valid report at exit() where HEAPTAG_OUT says
  * (%p, %e, %%), with the real pid, like the tracker does, so the run tests

@@ -1,6 +1,5 @@
-# Shared by the heaptag command's shell tests: the common opening
-# (tests/lib/cli-test.sh), their data and helpers, and exact comparisons of
-# output files and stderr.
+# Shared by the heaptag command's shell tests: the common opening (tests/lib/cli-test.sh),
+# their data and helpers, and exact comparisons of output files and stderr.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli-test.sh"
 DATA=$here/data
 HELPERS=$BUILD/tests/tools

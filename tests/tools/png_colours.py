@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Print the size and number of distinct colours in a PNG, then which of
+"""The colours of a PNG screenshot, for the HTML screenshot test.
+
+Print the size and number of distinct colours in a PNG, then which of
 the hex colours given after the file are absent ("-" if none) (8-bit RGB/RGBA, any
 filter) using only the standard library: the screenshot test's check that
 the page rendered something other than a blank canvas."""

@@ -1,4 +1,5 @@
-/*
+/* The program the `heaptag run` tests run, one behaviour per mode.
+ *
  * run_child.c — the program the `heaptag run` tests run: each mode is one
  * behaviour heaptag must pass through unchanged (output, exit status,
  * signal death, forwarded signals, stdin, child processes).

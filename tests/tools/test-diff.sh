@@ -1,4 +1,6 @@
 #!/bin/bash
+# heaptag diff: exact per-type figures, claim verdicts and exit statuses.
+#
 # heaptag diff: exact per-type figures, claim verdicts and exit statuses,
 # the tolerance rule, N-way labelled comparisons, every output format,
 # atomic -o, and a self-contained HTML page.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Render the diff HTML in headless Chromium and check the screenshot is a real page.
+#
 # Render the diff HTML in headless Chromium and check the screenshot is a
 # real page: the right size and many distinct colours (text antialiasing,
 # the bar colours), not a blank or single-colour canvas.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# heaptag run with the real tracker, found the way users find it.
+#
 # heaptag run with the real tracker, found the way users find it
 # (../lib/libheaptag.so beside the binary): pass-through of stdout, stderr,
 # exit status and signal death, and a report that heaptag itself accepts.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# heaptag run, against a stand-in tracker.
+#
 # heaptag run, against a stand-in tracker (fake_tracker.so writes a fixed
 # report at exit): pass-through of output, stdin, exit status and signal
 # death; signal forwarding; -o placement; the no-report message; stale

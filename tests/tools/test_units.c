@@ -1,7 +1,5 @@
-/*
- * test_units.c — cmocka tests of the small parsers and formatters the
- * heaptag command relies on: byte units, budgets, report-name templates.
- */
+/* Cmocka tests of the small parsers and formatters the heaptag command relies on: byte
+ * units, budgets, report-name templates. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

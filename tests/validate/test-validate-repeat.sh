@@ -1,4 +1,6 @@
 #!/bin/bash
+# The ADR-007 validation, reduced in size, run twice: same figures and verdicts.
+#
 # The ADR-007 validation, reduced in size, run twice: both runs must pass
 # their own checks and give the same per-instance figures, instances and
 # verdicts; the results block they write into an ADR must come out the same

@@ -1,4 +1,5 @@
-/*
+/* `heaptag diff --format html`: one self-contained page, inline CSS and SVG, no scripts.
+ *
  * diff_html.c — `heaptag diff --format html`: one self-contained page
  * (inline CSS and SVG, no scripts, no external fonts, images or styles) so
  * it can be attached to a review or archived and still render offline.

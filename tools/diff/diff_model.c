@@ -1,5 +1,4 @@
-/*
- * diff_model.c — see diff_model.h.
+/* See diff_model.h.
  *
  * Bytes per instance with payload adds the type's peak to its payload's
  * peak.  The two peaks need not have happened at the same moment, so this

@@ -1,7 +1,7 @@
-/*
- * diff_model.h — two or more reports lined up type by type, with the
- * figures `heaptag diff` prints and the claims it judges.  The renderers
- * (diff_text.c, diff_html.c) only format what is computed here, so every
+/* Two or more reports lined up type by type, with the figures `heaptag diff` prints and the
+ * claims it judges.
+ *
+ * The renderers (diff_text.c, diff_html.c) only format what is computed here, so every
  * output format shows the same numbers.
  */
 #ifndef HEAPTAG_TOOLS_DIFF_MODEL_H

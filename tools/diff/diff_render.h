@@ -1,6 +1,4 @@
-/*
- * diff_render.h — the output formats of `heaptag diff`.
- */
+/* The output formats of `heaptag diff`. */
 #ifndef HEAPTAG_TOOLS_DIFF_RENDER_H
 #define HEAPTAG_TOOLS_DIFF_RENDER_H
 

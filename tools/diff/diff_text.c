@@ -1,7 +1,7 @@
-/*
- * diff_text.c — `heaptag diff` as a terminal table, Markdown and JSON.
- * The table shows each type as a block of lines, one per report, so a
- * three-way comparison (dict / slots / allslots) reads top to bottom.
+/* `heaptag diff` as a terminal table, Markdown and JSON.
+ *
+ * The table shows each type as a block of lines, one per report, so a three-way comparison
+ * (dict / slots / allslots) reads top to bottom.
  */
 #include <inttypes.h>
 #include <jansson.h>

@@ -1,23 +1,24 @@
-/*
-** heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... [--- [--label B] -- CMD_B...]
-** heaptag massif [--top N] --parse FILE [FILE_B]
-**
-** Runs each command under `valgrind --tool=massif` and again with
-** libheaptag.so preloaded, then prints massif's peak heap, the extra heap
-** massif charged at the peak and the functions holding the most heap at the
-** peak, with the change from A to B; then heaptag's peak_live_bytes beside
-** massif's peak mem_heap_B.  Both count requested bytes, so for a
-** deterministic program they must agree; the table prints the difference
-** rather than hiding it.  --parse summarizes massif.out files already made.
-**
-** Every failure (no valgrind, no libheaptag.so, a command that cannot run or
-** exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
-** stderr and exit status 2.
-*/
+/* heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... [--- [--label B] --
+ * CMD_B...] heaptag massif [--top N] --parse FILE [FILE_B]
+ *
+ * Runs each command under `valgrind --tool=massif` and again with
+ * libheaptag.so preloaded, then prints massif's peak heap, the extra heap
+ * massif charged at the peak and the functions holding the most heap at the
+ * peak, with the change from A to B; then heaptag's peak_live_bytes beside
+ * massif's peak mem_heap_B.  Both count requested bytes, so for a
+ * deterministic program they must agree; the table prints the difference
+ * rather than hiding it.  --parse summarizes massif.out files already made.
+ *
+ * Every failure (no valgrind, no libheaptag.so, a command that cannot run or
+ * exits non-zero, a corrupt massif.out, a bad heaptag report) is one line on
+ * stderr and exit status 2.
+ */
 #include "massif/cmd_massif.h"
 #include "massif/massif_parse.h"
 #include "massif/massif_run.h"
 #include "report/report.h"
+#include "json_out.h"
+#include "launch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,13 +59,15 @@ static void usage(FILE *f)
 {
     fputs("usage: heaptag massif [--top N] [--keep DIR] [--label A] -- CMD_A... "
           "[--- [--label B] -- CMD_B...]\n"
-          "       heaptag massif [--top N] --parse MASSIF_OUT [MASSIF_OUT_B]\n"
+          "       heaptag massif [--top N] [--format json] --parse MASSIF_OUT [MASSIF_OUT_B]\n"
           "Run each command under valgrind's massif and under heaptag; print peak heap,\n"
           "extra heap at the peak, the top functions at the peak (with the change A->B),\n"
           "and heaptag's peak_live_bytes beside massif's peak mem_heap_B.\n"
           "  --top N      functions to list (default 10)\n"
           "  --keep DIR   keep massif.out files, logs and heaptag reports in DIR\n"
           "  --label L    name of the command that follows (default A, B)\n"
+          "  --format F   table (default) or json: each side's massif peak, top\n"
+          "               functions and (when run) heaptag's peak, as one document\n"
           "  HEAPTAG_LIB  libheaptag.so to preload (default: ../lib beside heaptag)\n",
           f);
 }
@@ -339,18 +342,68 @@ static bool is_opt(const char *a, const char *name, const char **val, char **arg
     return true;
 }
 
-int cmd_massif(int argc, char **argv)
+/* One side as JSON: the massif figures the table shows (the peak is the
+** largest mem_heap_B, as massif_peak_heap says), and heaptag's when it ran. */
+static json_t *side_json(const struct side *s, int top)
 {
+    const struct massif_snapshot *pk = max_snap(&s->prof);
+    json_t *fns = json_array();
+    struct massif_fn_total *t = NULL;
+    int n = massif_peak_functions(&s->prof, &t, NULL);
+    for (int k = 0; k < n && k < top; k++)
+        json_array_append_new(fns, json_pack("{s:s, s:s, s:I}", "function", t[k].fn,
+                                             "where", t[k].where, "bytes", (json_int_t)t[k].bytes));
+    free(t);
+    json_t *j = json_pack("{s:s, s:s?, s:s?, s:i, s:{s:i, s:I, s:I, s:I}, s:o}",
+        "label", s->label, "massif_file", s->massif_file, "command", s->prof.cmd,
+        "snapshots", s->prof.nsnapshots,
+        "peak", "snapshot", s->prof.max_snapshot,
+        "heap_B", (json_int_t)massif_peak_heap(&s->prof),
+        "heap_extra_B", (json_int_t)(pk ? pk->heap_extra : 0),
+        "stacks_B", (json_int_t)(pk ? pk->stacks : 0),
+        "top_functions", fns);
+    if (j && s->report)
+        json_object_set_new(j, "heaptag", json_pack("{s:I, s:I, s:I}",
+            "peak_live_bytes", (json_int_t)s->report->totals.peak_live_bytes,
+            "peak_live_usable_bytes", (json_int_t)s->report->totals.peak_live_usable_bytes,
+            "alloc_calls", (json_int_t)s->report->totals.alloc_calls));
+    return j;
+}
+
+/* Everything the command shows, as a table or one JSON document. */
+static int print_results(const struct side *sides, int nsides, int top, bool json)
+{
+    if (json) {
+        json_t *runs = json_array();
+        for (int i = 0; i < nsides; i++)
+            json_array_append_new(runs, side_json(&sides[i], top));
+        if (ht_json_emit(json_pack("{s:s, s:i, s:o}", "format", "heaptag-massif", "version", 1,
+                                   "runs", runs), stdout) != 0 || fflush(stdout) != 0)
+            return fail("cannot write the JSON document");
+        return 0;
+    }
+    print_commands(sides, nsides);
+    print_massif_table(sides, nsides);
+    int rc = print_top_functions(sides, nsides, top);
+    if (rc == 0 && sides[0].report)
+        print_heaptag_table(sides, nsides);
+    return rc;
+}
+
+struct massif_opts {
     struct side sides[2];
-    memset(sides, 0, sizeof sides);
-    sides[0].label = "A";
-    sides[1].label = "B";
-    int nsides = 0, top = 10;
-    const char *keep = NULL;
-    const char *parse[2] = { NULL, NULL };
-    int nparse = 0;
+    int nsides, top;
+    bool json;
+    const char *keep;
+    const char *parse[2];
+    int nparse;
+};
+
+/* The options before "--".  -1 when good, with *next at the first argument
+** after them; else the exit status to return (0 for --help). */
+static int parse_options(int argc, char **argv, struct massif_opts *o, int *next)
+{
     int i = 1;
-    /* options, then "-- CMD_A", then optionally "--- [--label B] [--] CMD_B" */
     for (; i < argc; i++) {
         const char *a = argv[i], *val;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -364,53 +417,42 @@ int cmd_massif(int argc, char **argv)
             long t = val ? strtol(val, &end, 10) : 0;
             if (!val || *end || end == val || t < 1 || t > 100000)
                 return fail("--top needs a positive number (see 'heaptag massif --help')");
-            top = (int)t;
+            o->top = (int)t;
         } else if (is_opt(a, "--keep", &val, argv, argc, &i)) {
             if (!val || !*val)
                 return fail("--keep needs a directory (see 'heaptag massif --help')");
-            keep = val;
+            o->keep = val;
         } else if (is_opt(a, "--label", &val, argv, argc, &i)) {
             if (!val)
                 return fail("--label needs a name (see 'heaptag massif --help')");
-            sides[0].label = val;
+            o->sides[0].label = val;
+        } else if (is_opt(a, "--format", &val, argv, argc, &i)) {
+            if (!val || (strcmp(val, "table") != 0 && strcmp(val, "json") != 0))
+                return fail("--format takes table or json (see 'heaptag massif --help')");
+            o->json = strcmp(val, "json") == 0;
         } else if (is_opt(a, "--parse", &val, argv, argc, &i)) {
             if (!val)
                 return fail("--parse needs a massif.out file (see 'heaptag massif --help')");
-            parse[nparse++] = val;
+            o->parse[o->nparse++] = val;
             if (i + 1 < argc && argv[i + 1][0] != '-') {
-                parse[nparse++] = argv[++i];
+                o->parse[o->nparse++] = argv[++i];
             }
         } else {
             return fail("unknown option '%s' (see 'heaptag massif --help')", a);
         }
     }
+    *next = i;
+    return -1;
+}
 
-    if (nparse > 0) {
-        if (i < argc)
-            return fail("--parse takes files, not a command (see 'heaptag massif --help')");
-        for (int k = 0; k < nparse; k++) {
-            sides[k].massif_file = parse[k];
-            if (load_massif(&sides[k], parse[k]) != 0) {
-                for (int j = 0; j < k; j++)
-                    massif_profile_free(&sides[j].prof);
-                return EXIT_BAD;
-            }
-        }
-        if (nparse == 1 && sides[0].label[0] == 'A' && sides[0].label[1] == '\0')
-            sides[0].label = "massif.out";
-        print_commands(sides, nparse);
-        print_massif_table(sides, nparse);
-        int rc = print_top_functions(sides, nparse, top);
-        for (int k = 0; k < nparse; k++)
-            massif_profile_free(&sides[k].prof);
-        return rc;
-    }
-
+/* "-- CMD_A [--- [--label B] [--] CMD_B]" from argv[i]: argv is split in
+** place at "---".  -1 when good, else the exit status to return. */
+static int split_commands(int argc, char **argv, int i, struct massif_opts *o)
+{
     if (i >= argc || i + 1 >= argc || strcmp(argv[i + 1], "---") == 0)
         return fail("no command given (see 'heaptag massif --help')");
-    /* split argv in place at "---" */
-    sides[0].argv = &argv[i + 1];
-    nsides = 1;
+    o->sides[0].argv = &argv[i + 1];
+    o->nsides = 1;
     for (int j = i + 1; j < argc; j++) {
         if (strcmp(argv[j], "---") != 0)
             continue;
@@ -420,56 +462,88 @@ int cmd_massif(int argc, char **argv)
         if (k < argc && is_opt(argv[k], "--label", &val, argv, argc, &k)) {
             if (!val)
                 return fail("--label needs a name (see 'heaptag massif --help')");
-            sides[1].label = val;
+            o->sides[1].label = val;
             k++;
         }
         if (k < argc && strcmp(argv[k], "--") == 0)
             k++;
         if (k >= argc)
             return fail("no command after '---' (see 'heaptag massif --help')");
-        sides[1].argv = &argv[k];
-        nsides = 2;
+        o->sides[1].argv = &argv[k];
+        o->nsides = 2;
         break;
     }
+    return -1;
+}
 
+/* --parse: summarize massif.out files already made. */
+static int parse_files(struct massif_opts *o)
+{
+    struct side *sides = o->sides;
+    int nparse = o->nparse;
+    for (int k = 0; k < nparse; k++) {
+        sides[k].massif_file = o->parse[k];
+        if (load_massif(&sides[k], o->parse[k]) != 0) {
+            for (int j = 0; j < k; j++)
+                massif_profile_free(&sides[j].prof);
+            return EXIT_BAD;
+        }
+    }
+    if (nparse == 1 && sides[0].label[0] == 'A' && sides[0].label[1] == '\0')
+        sides[0].label = "massif.out";
+    int rc = print_results(sides, nparse, o->top, o->json);
+    for (int k = 0; k < nparse; k++)
+        massif_profile_free(&sides[k].prof);
+    return rc;
+}
+
+/* The directory for massif.out files, logs and reports: --keep's, or a new
+** temporary one (*temp set).  0, or the exit status after a message. */
+static int work_dir(const char *keep, char *dir, size_t dirlen, bool *temp)
+{
+    *temp = keep == NULL;
+    if (keep) {
+        if (mkdir(keep, 0700) != 0 && errno != EEXIST)
+            return fail("cannot create %s: %s", keep, strerror(errno));
+        snprintf(dir, dirlen, "%s", keep);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, dirlen, "%s/heaptag-massif.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(dir) == NULL)
+            return fail("cannot create a temporary directory: %s", strerror(errno));
+    }
+    return 0;
+}
+
+/* Run every side under massif, then under heaptag, and show both. */
+static int run_commands(struct massif_opts *o)
+{
     char *valgrind = massif_find_valgrind();
     if (valgrind == NULL)
         return fail("valgrind not found in PATH (install the valgrind package)");
-    char err[512];
-    char *lib = massif_find_libheaptag(err, sizeof err);
+    char tried[PATH_MAX + 32];
+    char *lib = ht_find_tracker(tried, sizeof tried);
     if (lib == NULL) {
         free(valgrind);
-        return fail("%s", err);
+        if (!tried[0])
+            return fail("cannot locate the heaptag binary (/proc/self/exe); set HEAPTAG_LIB");
+        return fail("libheaptag.so not found at %s (set HEAPTAG_LIB)", tried);
     }
     char dir[PATH_MAX];
-    bool temp = keep == NULL;
-    if (keep) {
-        if (mkdir(keep, 0700) != 0 && errno != EEXIST) {
-            free(valgrind), free(lib);
-            return fail("cannot create %s: %s", keep, strerror(errno));
-        }
-        snprintf(dir, sizeof dir, "%s", keep);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/heaptag-massif.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (mkdtemp(dir) == NULL) {
-            free(valgrind), free(lib);
-            return fail("cannot create a temporary directory: %s", strerror(errno));
-        }
+    bool temp;
+    int rc = work_dir(o->keep, dir, sizeof dir, &temp);
+    if (rc != 0) {
+        free(valgrind), free(lib);
+        return rc;
     }
-    int rc = 0;
-    for (int k = 0; k < nsides && rc == 0; k++)
+    struct side *sides = o->sides;
+    for (int k = 0; k < o->nsides && rc == 0; k++)
         rc = run_massif_side(&sides[k], k, valgrind, dir);
-    for (int k = 0; k < nsides && rc == 0; k++)
+    for (int k = 0; k < o->nsides && rc == 0; k++)
         rc = run_heaptag_side(&sides[k], k, lib, dir);
-    if (rc == 0) {
-        print_commands(sides, nsides);
-        print_massif_table(sides, nsides);
-        rc = print_top_functions(sides, nsides, top);
-        if (rc == 0)
-            print_heaptag_table(sides, nsides);
-    }
-    for (int k = 0; k < nsides; k++) {
+    if (rc == 0)
+        rc = print_results(sides, o->nsides, o->top, o->json);
+    for (int k = 0; k < o->nsides; k++) {
         massif_profile_free(&sides[k].prof);
         ht_report_free(sides[k].report);
     }
@@ -478,4 +552,24 @@ int cmd_massif(int argc, char **argv)
     free(valgrind);
     free(lib);
     return rc;
+}
+
+int cmd_massif(int argc, char **argv)
+{
+    struct massif_opts o;
+    memset(&o, 0, sizeof o);
+    o.sides[0].label = "A";
+    o.sides[1].label = "B";
+    o.top = 10;
+    int i = 1, rc = parse_options(argc, argv, &o, &i);
+    if (rc >= 0)
+        return rc;
+    if (o.nparse > 0) {
+        if (i < argc)
+            return fail("--parse takes files, not a command (see 'heaptag massif --help')");
+        return parse_files(&o);
+    }
+    if ((rc = split_commands(argc, argv, i, &o)) >= 0)
+        return rc;
+    return run_commands(&o);
 }

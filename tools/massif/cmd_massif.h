@@ -1,7 +1,5 @@
-/*
-** `heaptag massif`: profile one or two commands under valgrind's massif and
-** under heaptag, and compare peaks (see cmd_massif.c for the usage).
-*/
+/* `heaptag massif`: profile one or two commands under valgrind's massif and under heaptag,
+ * and compare peaks (see cmd_massif.c for the usage). */
 #ifndef HEAPTAG_CMD_MASSIF_H
 #define HEAPTAG_CMD_MASSIF_H
 

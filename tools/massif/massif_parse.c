@@ -1,19 +1,21 @@
-/*
-** Parser for massif.out files; see massif_parse.h for the format.
-**
-** The input is untrusted (the parser is fuzzed), so every line is checked
-** against the exact shape massif writes, numbers are checked for overflow,
-** and tree nodes are kept in a flat array with parent indexes: a hostile
-** file with a very deep tree costs memory proportional to its size, never
-** stack.  Everything is bounded by the buffer length.
-*/
+/* Parser for massif.out files; see massif_parse.h for the format.
+ *
+ * The input is untrusted (the parser is fuzzed), so every line is checked
+ * against the exact shape massif writes, numbers are checked for overflow,
+ * and tree nodes are kept in a flat array with parent indexes: a hostile
+ * file with a very deep tree costs memory proportional to its size, never
+ * stack.  Everything is bounded by the buffer length.
+ */
 #include "massif/massif_parse.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A cursor over the buffer, one line at a time. */
 struct reader {
@@ -147,6 +149,36 @@ static int read_header(struct reader *r, struct parse_error *pe,
         return -1;
     }
     return 0;
+}
+
+/* massif writes the command verbatim, so an argument holding a newline
+** (python3 -c "...") continues it on the lines up to "time_unit:". */
+static int read_cmd_rest(struct reader *r, struct parse_error *pe, char **cmd)
+{
+    size_t len = strlen(*cmd);
+    for (;;) {
+        int rc = next_line(r, pe);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            set_err(pe, "line %d: file ends before the \"time_unit:\" header", r->lineno + 1);
+            return -1;
+        }
+        if (line_starts(r, "time_unit:")) {
+            push_back(r);
+            return 0;
+        }
+        char *longer = realloc(*cmd, len + 1 + r->linelen + 1);
+        if (longer == NULL) {
+            set_err(pe, "out of memory");
+            return -1;
+        }
+        longer[len] = '\n';
+        memcpy(longer + len + 1, r->line, r->linelen);
+        len += 1 + r->linelen;
+        longer[len] = '\0';
+        *cmd = longer;
+    }
 }
 
 /* Read "key=<u64>". */
@@ -293,6 +325,114 @@ static void free_nodes(struct massif_node *nodes, int n)
     free(nodes);
 }
 
+/* A heap tree while it is read: the nodes so far, and per node the
+** children seen and their bytes; stack[d] = index of the latest node at
+** depth d, the parent of the next node at depth d+1. */
+struct tree_build {
+    struct massif_node *nodes;
+    int cap, n;
+    int *stack;
+    int stackcap;
+    int *seen;
+    uint64_t *childsum;
+};
+
+/* Room for one more node.  0, or -1 with the reason in pe. */
+static int grow_nodes(struct tree_build *t, struct parse_error *pe)
+{
+    if (t->n < t->cap)
+        return 0;
+    int ncap = t->cap ? t->cap * 2 : 16;
+    struct massif_node *nn = realloc(t->nodes, (size_t)ncap * sizeof *nn);
+    int *ns = nn ? realloc(t->seen, (size_t)ncap * sizeof *ns) : NULL;
+    if (ns)
+        t->seen = ns;
+    uint64_t *nc = ns ? realloc(t->childsum, (size_t)ncap * sizeof *nc) : NULL;
+    if (nn)
+        t->nodes = nn;
+    if (nc)
+        t->childsum = nc;
+    if (!nn || !ns || !nc) {
+        set_err(pe, "out of memory");
+        return -1;
+    }
+    t->cap = ncap;
+    return 0;
+}
+
+/* Link the node just read (nodes[n]) to its parent, checking its depth and
+** what its parent declared.  0, or -1 with the reason in pe. */
+static int place_node(struct tree_build *t, struct reader *r, struct parse_error *pe)
+{
+    struct massif_node *nodes = t->nodes;
+    int n = t->n, d = nodes[n].depth;
+    if (n == 0 && d != 0) {
+        set_err(pe, "line %d: heap tree does not start at its root", r->lineno);
+        return -1;
+    }
+    if (n > 0 && (d == 0 || d > nodes[n - 1].depth + 1)) {
+        set_err(pe, "line %d: heap tree line at the wrong depth", r->lineno);
+        return -1;
+    }
+    if (d >= t->stackcap) {
+        int ncap = t->stackcap ? t->stackcap * 2 : 64;
+        while (ncap <= d)
+            ncap *= 2;
+        int *ns = realloc(t->stack, (size_t)ncap * sizeof *ns);
+        if (!ns) {
+            set_err(pe, "out of memory");
+            return -1;
+        }
+        t->stack = ns;
+        t->stackcap = ncap;
+    }
+    struct massif_node *nd = &nodes[n];
+    nd->parent = d == 0 ? -1 : t->stack[d - 1];
+    if (nd->parent >= 0) {
+        int p = nd->parent;
+        if (++t->seen[p] > nodes[p].nchildren) {
+            set_err(pe, "line %d: heap tree node has more children than it declares",
+                    r->lineno);
+            return -1;
+        }
+        t->childsum[p] += nd->bytes;
+        if (t->childsum[p] < nd->bytes || t->childsum[p] > nodes[p].bytes) {
+            set_err(pe, "line %d: heap tree children add up to more than their parent",
+                    r->lineno);
+            return -1;
+        }
+    }
+    t->stack[d] = n;
+    return 0;
+}
+
+/* The whole tree: present, every node with all its children, and a root
+** that holds the snapshot's heap.  0, or -1 with the reason in pe. */
+static int check_tree(const struct tree_build *t, const struct reader *r,
+                      struct parse_error *pe, const struct massif_snapshot *sn)
+{
+    if (t->n == 0) {
+        set_err(pe, "line %d: snapshot %d declares a heap tree but has none",
+                r->lineno, sn->index);
+        return -1;
+    }
+    for (int i = 0; i < t->n; i++) {
+        if (t->seen[i] != t->nodes[i].nchildren) {
+            set_err(pe, "line %d: truncated heap tree in snapshot %d "
+                    "(a node declares %d children, %d follow)",
+                    r->lineno, sn->index, t->nodes[i].nchildren, t->seen[i]);
+            return -1;
+        }
+    }
+    if (t->nodes[0].bytes != sn->heap) {
+        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu",
+                sn->index, (unsigned long long)t->nodes[0].bytes,
+                (unsigned long long)sn->heap);
+        return -1;
+    }
+    return 0;
+}
+
 /* Read the tree that follows a detailed or peak snapshot header, up to the
 ** next separator or the end of the file, and check it is well formed: one
 ** root, each line at most one level deeper than the one before, each node
@@ -301,14 +441,7 @@ static void free_nodes(struct massif_node *nodes, int n)
 static int parse_tree(struct reader *r, struct parse_error *pe,
                       struct massif_snapshot *sn)
 {
-    int cap = 0, n = 0;
-    struct massif_node *nodes = NULL;
-    /* stack[d] = index of the latest node at depth d: the parent of the
-    ** next node at depth d+1 */
-    int *stack = NULL;
-    int stackcap = 0;
-    int *seen = NULL;         /* children counted per node */
-    uint64_t *childsum = NULL;
+    struct tree_build t = {0};
     int rc;
     for (;;) {
         rc = next_line(r, pe);
@@ -320,106 +453,32 @@ static int parse_tree(struct reader *r, struct parse_error *pe,
             push_back(r);
             break;
         }
-        if (n == cap) {
-            int ncap = cap ? cap * 2 : 16;
-            struct massif_node *nn = realloc(nodes, (size_t)ncap * sizeof *nn);
-            int *ns = nn ? realloc(seen, (size_t)ncap * sizeof *ns) : NULL;
-            if (ns)
-                seen = ns;
-            uint64_t *nc = ns ? realloc(childsum, (size_t)ncap * sizeof *nc) : NULL;
-            if (nn)
-                nodes = nn;
-            if (nc)
-                childsum = nc;
-            if (!nn || !ns || !nc) {
-                set_err(pe, "out of memory");
-                goto fail;
-            }
-            cap = ncap;
-        }
-        struct massif_node *nd = &nodes[n];
+        if (grow_nodes(&t, pe) < 0)
+            goto fail;
+        struct massif_node *nd = &t.nodes[t.n];
         memset(nd, 0, sizeof *nd);
-        if (parse_tree_line(r, pe, nd) < 0) {
+        t.seen[t.n] = 0;
+        t.childsum[t.n] = 0;
+        if (parse_tree_line(r, pe, nd) < 0 || place_node(&t, r, pe) < 0) {
             free(nd->fn);
             free(nd->where);
             goto fail;
         }
-        seen[n] = 0;
-        childsum[n] = 0;
-        int d = nd->depth;
-        if (n == 0 && d != 0) {
-            set_err(pe, "line %d: heap tree does not start at its root", r->lineno);
-            free(nd->fn), free(nd->where);
-            goto fail;
-        }
-        if (n > 0 && (d == 0 || d > nodes[n - 1].depth + 1)) {
-            set_err(pe, "line %d: heap tree line at the wrong depth", r->lineno);
-            free(nd->fn), free(nd->where);
-            goto fail;
-        }
-        if (d >= stackcap) {
-            int ncap = stackcap ? stackcap * 2 : 64;
-            while (ncap <= d)
-                ncap *= 2;
-            int *ns = realloc(stack, (size_t)ncap * sizeof *ns);
-            if (!ns) {
-                set_err(pe, "out of memory");
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-            stack = ns;
-            stackcap = ncap;
-        }
-        nd->parent = d == 0 ? -1 : stack[d - 1];
-        if (nd->parent >= 0) {
-            int p = nd->parent;
-            if (++seen[p] > nodes[p].nchildren) {
-                set_err(pe, "line %d: heap tree node has more children than it declares",
-                        r->lineno);
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-            childsum[p] += nd->bytes;
-            if (childsum[p] < nd->bytes || childsum[p] > nodes[p].bytes) {
-                set_err(pe, "line %d: heap tree children add up to more than their parent",
-                        r->lineno);
-                free(nd->fn), free(nd->where);
-                goto fail;
-            }
-        }
-        stack[d] = n;
-        n++;
+        t.n++;
     }
-    if (n == 0) {
-        set_err(pe, "line %d: snapshot %d declares a heap tree but has none",
-                r->lineno, sn->index);
+    if (check_tree(&t, r, pe, sn) < 0)
         goto fail;
-    }
-    for (int i = 0; i < n; i++) {
-        if (seen[i] != nodes[i].nchildren) {
-            set_err(pe, "line %d: truncated heap tree in snapshot %d "
-                    "(a node declares %d children, %d follow)",
-                    r->lineno, sn->index, nodes[i].nchildren, seen[i]);
-            goto fail;
-        }
-    }
-    if (nodes[0].bytes != sn->heap) {
-        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu",
-                sn->index, (unsigned long long)nodes[0].bytes,
-                (unsigned long long)sn->heap);
-        goto fail;
-    }
-    free(stack);
-    free(seen);
-    free(childsum);
-    sn->nodes = nodes;
-    sn->nnodes = n;
+    free(t.stack);
+    free(t.seen);
+    free(t.childsum);
+    sn->nodes = t.nodes;
+    sn->nnodes = t.n;
     return 0;
 fail:
-    free(stack);
-    free(seen);
-    free(childsum);
-    free_nodes(nodes, n);
+    free(t.stack);
+    free(t.seen);
+    free(t.childsum);
+    free_nodes(t.nodes, t.n);
     return -1;
 }
 
@@ -505,11 +564,12 @@ int massif_parse(const char *buf, size_t len, struct massif_profile *out,
     }
     if (read_header(&r, &pe, "desc:", &out->desc) < 0 ||
         read_header(&r, &pe, "cmd:", &out->cmd) < 0 ||
+        read_cmd_rest(&r, &pe, &out->cmd) < 0 ||
         read_header(&r, &pe, "time_unit:", &out->time_unit) < 0)
         goto fail;
     if (strcmp(out->time_unit, "i") != 0 && strcmp(out->time_unit, "ms") != 0 &&
         strcmp(out->time_unit, "B") != 0) {
-        set_err(&pe, "line 3: unknown time_unit \"%.20s\"", out->time_unit);
+        set_err(&pe, "line %d: unknown time_unit \"%.20s\"", r.lineno, out->time_unit);
         goto fail;
     }
     int cap = 0;
@@ -631,4 +691,47 @@ int massif_peak_functions(const struct massif_profile *p,
     qsort(t, (size_t)m, sizeof *t, cmp_fn_total);
     *out = t;
     return m;
+}
+
+char *massif_read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL) {
+            close(fd);
+            errno = ENOMEM;
+            return NULL;
+        }
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                continue;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
 }

@@ -1,33 +1,32 @@
-/*
-** A parser for the text files valgrind's massif writes (massif.out.PID).
-**
-** The parser is a pure function over a buffer: it reads nothing else, keeps
-** no global state and never trusts the input (it is fuzzed).  Anything that
-** does not match the format massif writes is rejected with a one-line
-** message naming the line, rather than half-understood.
-**
-** The format, as valgrind 3.x writes it:
-**
-**   desc: <options>
-**   cmd: <command line>
-**   time_unit: i|ms|B
-**   #-----------
-**   snapshot=0
-**   #-----------
-**   time=<n>
-**   mem_heap_B=<n>
-**   mem_heap_extra_B=<n>
-**   mem_stacks_B=<n>
-**   heap_tree=empty|detailed|peak
-**   [tree lines, only for detailed and peak]
-**   ...
-**
-** A tree line is "<depth spaces>n<children>: <bytes> <label>", children
-** following their parent one space deeper.  The root's label is
-** "(heap allocation functions) ..."; others are "0xADDR: fn (file:line)",
-** "0xADDR: fn (in /lib/object.so)" or "in N places, below massif's
-** threshold (...)".
-*/
+/* A parser for the text files valgrind's massif writes (massif.out.PID).
+ *
+ * The parser is a pure function over a buffer: it reads nothing else, keeps
+ * no global state and never trusts the input (it is fuzzed).  Anything that
+ * does not match the format massif writes is rejected with a one-line
+ * message naming the line, rather than half-understood.
+ *
+ * The format, as valgrind 3.x writes it:
+ *
+ *   desc: <options>
+ *   cmd: <command line>
+ *   time_unit: i|ms|B
+ *   #-----------
+ *   snapshot=0
+ *   #-----------
+ *   time=<n>
+ *   mem_heap_B=<n>
+ *   mem_heap_extra_B=<n>
+ *   mem_stacks_B=<n>
+ *   heap_tree=empty|detailed|peak
+ *   [tree lines, only for detailed and peak]
+ *   ...
+ *
+ * A tree line is "<depth spaces>n<children>: <bytes> <label>", children
+ * following their parent one space deeper.  The root's label is
+ * "(heap allocation functions) ..."; others are "0xADDR: fn (file:line)",
+ * "0xADDR: fn (in /lib/object.so)" or "in N places, below massif's
+ * threshold (...)".
+ */
 #ifndef HEAPTAG_MASSIF_PARSE_H
 #define HEAPTAG_MASSIF_PARSE_H
 
@@ -103,5 +102,9 @@ struct massif_fn_total {
 ** NULL it receives the heap total of the snapshot the tree came from. */
 int massif_peak_functions(const struct massif_profile *p,
                           struct massif_fn_total **out, uint64_t *tree_heap);
+
+/* Read a whole file into a malloc'd buffer (NUL-terminated; *len excludes
+** the NUL).  Returns NULL with errno set on failure. */
+char *massif_read_file(const char *path, size_t *len);
 
 #endif

@@ -1,11 +1,13 @@
-/*
-** Spawning the measured commands.  A command that cannot be started, exits
-** non-zero or dies by a signal is a failure: a profile of a run that did not
-** do its work would compare nothing.  The child reports an exec failure
-** through a close-on-exec pipe, so "command not found" is told apart from a
-** command that ran and failed.
-*/
+/* Spawning the measured commands.
+ *
+ * A command that cannot be started, exits non-zero or dies by a signal is a failure: a
+ * profile of a run that did not do its work would compare nothing.  The child reports an
+ * exec failure through a close-on-exec pipe, so "command not found" is told apart from a
+ * command that ran and failed.
+ */
 #include "massif/massif_run.h"
+#include "massif/massif_parse.h"
+#include "launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,33 +44,6 @@ char *massif_find_valgrind(void)
     return NULL;
 }
 
-char *massif_find_libheaptag(char *err, size_t errlen)
-{
-    const char *env = getenv("HEAPTAG_LIB");
-    char buf[PATH_MAX + 32];
-    if (env && *env) {
-        snprintf(buf, sizeof buf, "%s", env);
-    } else {
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) {
-            snprintf(err, errlen, "cannot locate the heaptag binary (/proc/self/exe); set HEAPTAG_LIB");
-            return NULL;
-        }
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash)
-            *slash = '\0';
-        snprintf(buf, sizeof buf, "%s/../lib/libheaptag.so", self);
-    }
-    char real[PATH_MAX];
-    if (realpath(buf, real) == NULL || access(real, R_OK) != 0) {
-        snprintf(err, errlen, "libheaptag.so not found at %s (set HEAPTAG_LIB)", buf);
-        return NULL;
-    }
-    return strdup(real);
-}
-
 /* The last non-empty line of a log, for error messages. */
 static void last_log_line(const char *log_file, char *out, size_t outlen)
 {
@@ -87,80 +62,24 @@ static void last_log_line(const char *log_file, char *out, size_t outlen)
     free(buf);
 }
 
-/* Fork, set up the child's output and environment, exec.  preload, when
-** set, is prepended to LD_PRELOAD; heaptag_out sets HEAPTAG_OUT.  Returns
-** the child's pid and its wait status, or -1 with err set. */
+/* Run argv with its output in log_file; preload and heaptag_out as in
+** struct ht_launch.  The child's pid and wait status, or -1 with err set. */
 static int spawn_wait(char *const argv[], const char *log_file,
                       const char *preload, const char *heaptag_out,
                       pid_t *pid_out, int *status, char *err, size_t errlen)
 {
-    int fd = open(log_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", log_file, strerror(errno));
+    struct ht_launch l = {
+        .argv = argv, .preload = preload, .heaptag_out = heaptag_out, .log_file = log_file,
+    };
+    struct ht_launched done;
+    if (ht_launch(&l, &done, err, errlen) < 0)
+        return -1;
+    if (done.exec_errno) {
+        snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(done.exec_errno));
         return -1;
     }
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "pipe: %s", strerror(errno));
-        close(fd);
-        return -1;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "fork: %s", strerror(errno));
-        close(fd), close(pfd[0]), close(pfd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        signal(SIGPIPE, SIG_DFL);
-        if (preload) {
-            const char *old = getenv("LD_PRELOAD");
-            if (old && *old) {
-                size_t n = strlen(preload) + strlen(old) + 2;
-                char *v = malloc(n);
-                if (v) {
-                    snprintf(v, n, "%s:%s", preload, old);
-                    setenv("LD_PRELOAD", v, 1);
-                }
-            } else {
-                setenv("LD_PRELOAD", preload, 1);
-            }
-        }
-        if (heaptag_out)
-            setenv("HEAPTAG_OUT", heaptag_out, 1);
-        execvp(argv[0], argv);
-        int e = errno;
-        if (write(pfd[1], &e, sizeof e) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    close(fd);
-    close(pfd[1]);
-    int child_errno = 0;
-    ssize_t got;
-    do
-        got = read(pfd[0], &child_errno, sizeof child_errno);
-    while (got < 0 && errno == EINTR);
-    close(pfd[0]);
-    int st;
-    while (waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR) {
-            snprintf(err, errlen, "waitpid: %s", strerror(errno));
-            return -1;
-        }
-    }
-    if (got == (ssize_t)sizeof child_errno) {
-        snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(child_errno));
-        return -1;
-    }
-    *pid_out = pid;
-    *status = st;
+    *pid_out = done.pid;
+    *status = done.status;
     return 0;
 }
 
@@ -249,47 +168,4 @@ int massif_run_heaptag(const char *lib, char *const argv[],
         return -1;
     }
     return 0;
-}
-
-char *massif_read_file(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL) {
-            close(fd);
-            errno = ENOMEM;
-            return NULL;
-        }
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                continue;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            free(buf);
-            close(fd);
-            errno = e;
-            return NULL;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }

@@ -1,8 +1,9 @@
-/*
-** Running a command for `heaptag massif`: once under valgrind's massif and
-** once with libheaptag.so preloaded, each with its output captured in a
-** log file so the comparison table is not interleaved with the program's
-** own chatter.
+/* Running a command for `heaptag massif`, once under massif and once under heaptag.
+ *
+ * Running a command for `heaptag massif`: once under valgrind's massif and
+ * once with libheaptag.so preloaded, each with its output captured in a
+ * log file so the comparison table is not interleaved with the program's
+ * own chatter.
 */
 #ifndef HEAPTAG_MASSIF_RUN_H
 #define HEAPTAG_MASSIF_RUN_H
@@ -13,29 +14,20 @@
 /* The full path of valgrind on $PATH, or NULL (malloc'd). */
 char *massif_find_valgrind(void);
 
-/* libheaptag.so for this heaptag binary: $HEAPTAG_LIB if set, else
-** <dir of the running binary>/../lib/libheaptag.so.  Returns a malloc'd
-** path that exists, or NULL with the path it tried in err. */
-char *massif_find_libheaptag(char *err, size_t errlen);
-
 /* Run argv under `valgrind --tool=massif` writing out_file; program and
-** valgrind output go to log_file.  Returns 0 when the command ran and
-** exited 0, else -1 with a one-line reason in err. */
+ * valgrind output go to log_file.  Returns 0 when the command ran and
+ * exited 0, else -1 with a one-line reason in err. */
 int massif_run_valgrind(const char *valgrind, char *const argv[],
                         const char *out_file, const char *log_file,
                         char *err, size_t errlen);
 
 /* Run argv with lib prepended to LD_PRELOAD and HEAPTAG_OUT set to
-** report_dir/heaptag.%p.json; output to log_file.  On success returns 0
-** and the path of the report of the process we started (not of any child
-** it forked) in report_path.  Else -1 with a one-line reason in err. */
+ * report_dir/heaptag.%p.json; output to log_file.  On success returns 0
+ * and the path of the report of the process we started (not of any child
+ * it forked) in report_path.  Else -1 with a one-line reason in err. */
 int massif_run_heaptag(const char *lib, char *const argv[],
                        const char *report_dir, const char *log_file,
                        char *report_path, size_t report_path_len,
                        char *err, size_t errlen);
-
-/* Read a whole file into a malloc'd buffer (NUL-terminated; *len excludes
-** the NUL).  Returns NULL with errno set on failure. */
-char *massif_read_file(const char *path, size_t *len);
 
 #endif

@@ -1,8 +1,8 @@
-/*
- * report.c — read a heaptag report with jansson and check it against the
- * invariants docs/report-format.md promises.  A report that breaks them is
- * rejected rather than displayed: a table built from inconsistent numbers
- * would look authoritative and be wrong, which is worse than no table.
+/* Read a heaptag report with jansson and check it against the invariants
+ * docs/report-format.md promises.
+ *
+ * A report that breaks them is rejected rather than displayed: a table built from
+ * inconsistent numbers would look authoritative and be wrong, which is worse than no table.
  */
 #include "report/report.h"
 

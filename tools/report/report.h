@@ -1,7 +1,5 @@
-/*
- * report.h — a heaptag report (docs/report-format.md, version 1) loaded
- * into plain structs, so the subcommands never touch JSON themselves.
- */
+/* A heaptag report (docs/report-format.md, version 1) loaded into plain structs, so the
+ * subcommands never touch JSON themselves. */
 #ifndef HEAPTAG_TOOLS_REPORT_H
 #define HEAPTAG_TOOLS_REPORT_H
 

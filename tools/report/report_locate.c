@@ -1,6 +1,4 @@
-/*
- * report_locate.c — see report_locate.h.
- */
+/* See report_locate.h. */
 #include "report/report_locate.h"
 
 #include <ctype.h>

@@ -1,8 +1,8 @@
-/*
- * report_locate.h — find the report a given process wrote, from the
- * HEAPTAG_OUT template it ran with (%p pid, %e program name, %% percent).
- * Only files modified since the run started count: a file left by an
- * earlier process that had the same pid must never pass for this run's.
+/* Find the report a given process wrote, from the HEAPTAG_OUT template it ran with (%p pid,
+ * %e program name, %% percent).
+ *
+ * Only files modified since the run started count: a file left by an earlier process that
+ * had the same pid must never pass for this run's.
  */
 #ifndef HEAPTAG_TOOLS_REPORT_LOCATE_H
 #define HEAPTAG_TOOLS_REPORT_LOCATE_H

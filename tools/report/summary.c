@@ -1,7 +1,7 @@
-/*
- * summary.c — see summary.h.  The table uses binary units because people
- * compare orders of magnitude at a glance; JSON and Markdown keep exact
- * byte counts because they feed other tools and documents.
+/* See summary.h.
+ *
+ * The table uses binary units because people compare orders of magnitude at a glance; JSON
+ * and Markdown keep exact byte counts because they feed other tools and documents.
  */
 #include "report/summary.h"
 

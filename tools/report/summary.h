@@ -1,7 +1,7 @@
-/*
- * summary.h — one report as a per-type table (for people), JSON (exact
- * numbers for scripts) or Markdown (exact numbers for documents).  Used by
- * `heaptag report` and by `heaptag run` after the child ends.
+/* One report as a per-type table (for people), JSON (exact numbers for scripts) or Markdown
+ * (exact numbers for documents).
+ *
+ * Used by `heaptag report` and by `heaptag run` after the child ends.
  */
 #ifndef HEAPTAG_TOOLS_SUMMARY_H
 #define HEAPTAG_TOOLS_SUMMARY_H

@@ -1,9 +1,8 @@
-/*
- * stacks.h — the stacks-mode parts of a report (docs/report-format.md:
- * "timeline", "details", "modules", "sites", per-type temporary_calls and
- * size_hist) loaded into plain structs.  ht_report_load() has already
- * checked the rest of the report; this adds the checks that the per-site
- * numbers are consistent on their own.
+/* The stacks-mode parts of a report (docs/report-format.md:
+ *
+ * "timeline", "details", "modules", "sites", per-type temporary_calls and size_hist) loaded
+ * into plain structs.  ht_report_load() has already checked the rest of the report; this
+ * adds the checks that the per-site numbers are consistent on their own.
  */
 #ifndef HEAPTAG_TOOLS_STACKS_H
 #define HEAPTAG_TOOLS_STACKS_H

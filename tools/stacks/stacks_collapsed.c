@@ -1,7 +1,8 @@
-/*
- * stacks_collapsed.c — folded stacks ("outer;...;inner BYTES"), the input
- * of flamegraph.pl, inferno and speedscope.  Every frame is kept, wrappers
- * included: a flame graph shows where the bytes came from all the way in.
+/* Folded stacks ("outer;...;inner BYTES"), the input of flamegraph.pl, inferno and
+ * speedscope.
+ *
+ * Every frame is kept, wrappers included: a flame graph shows where the bytes came from all
+ * the way in.
  */
 #include <stdlib.h>
 #include <string.h>

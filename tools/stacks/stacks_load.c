@@ -1,8 +1,7 @@
-/*
- * stacks_load.c — read the stacks-mode sections of a report.  Like
- * report.c it rejects rather than repairs: a site table whose counts do
- * not add up would produce flame graphs and massif trees that look right
- * and are not.
+/* Read the stacks-mode sections of a report.
+ *
+ * Like report.c it rejects rather than repairs: a site table whose counts do not add up
+ * would produce flame graphs and massif trees that look right and are not.
  */
 #include "report/report.h"
 #include "stacks/stacks.h"

@@ -1,6 +1,4 @@
-/*
- * stacks_massif.c — a report as Valgrind massif's massif.out, for ms_print
- * and massif-visualizer.
+/* A report as Valgrind massif's massif.out, for ms_print and massif-visualizer.
  *
  * Snapshots: one empty snapshot at time 0 (massif always starts so); one
  * per timeline sample, detailed where the tracker kept per-site live bytes;

@@ -1,4 +1,5 @@
-/*
+/* What `heaptag report` prints from a stacks-mode report.
+ *
  * stacks_out.h — what `heaptag report` prints from a stacks-mode report:
  * call sites per type (text), LeakSanitizer suppressions, folded stacks
  * for flame graphs, and a Valgrind massif.out file.

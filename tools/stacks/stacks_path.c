@@ -1,7 +1,5 @@
-/*
- * stacks_path.c — a site's frames as a list of functions, inlined calls
- * included, and the weights folded stacks use.
- */
+/* A site's frames as a list of functions, inlined calls included, and the weights folded
+ * stacks use. */
 #include <string.h>
 
 #include "stacks/stacks_out.h"

@@ -1,7 +1,7 @@
-/*
- * stacks_text.c — call sites per type for people, and leak suppressions.
- * A site is shown by a compact call path: its first few functions outside
- * the allocation wrappers, which is where a reader starts looking.
+/* Call sites per type for people, and leak suppressions.
+ *
+ * A site is shown by a compact call path: its first few functions outside the allocation
+ * wrappers, which is where a reader starts looking.
  */
 #include <inttypes.h>
 #include <stdlib.h>

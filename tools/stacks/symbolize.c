@@ -1,8 +1,8 @@
-/*
- * symbolize.c — libdwfl behind ht_symbolize().  One Dwfl per module file,
- * each reported at bias 0, so a frame is looked up by its ELF virtual
- * address: modules of one report may overlap in time (dlclose, dlopen)
- * but never confuse each other that way.
+/* Libdwfl behind ht_symbolize().
+ *
+ * One Dwfl per module file, each reported at bias 0, so a frame is looked up by its ELF
+ * virtual address: modules of one report may overlap in time (dlclose, dlopen) but never
+ * confuse each other that way.
  */
 #include "stacks/symbolize.h"
 

@@ -1,6 +1,5 @@
-/*
- * symbolize.h — frame addresses of a report turned into function, module
- * and file:line, at read time, with elfutils' libdwfl.
+/* Frame addresses of a report turned into function, module and file:line, at read time,
+ * with elfutils' libdwfl.
  *
  * A frame is placed with the report's "modules" (the executable mappings
  * of the process): file offset = addr - start + offset, then the ELF

@@ -1,6 +1,9 @@
-// cxx-containers: a C++ program using what C++ programs allocate through
-// (operator new/delete, std::string, node and hash containers, shared_ptr,
-// exceptions, iostreams), with a deterministic result.
+/* A C++ program using what C++ programs allocate through, with a deterministic result.
+ *
+ * cxx-containers: a C++ program using what C++ programs allocate through
+ * (operator new/delete, std::string, node and hash containers, shared_ptr,
+ * exceptions, iostreams), with a deterministic result.
+ */
 #include <iostream>
 #include <map>
 #include <memory>

@@ -1,9 +1,8 @@
-/*
- * mt-work: a multithreaded program of the kind heaptag is preloaded into.
- * Eight workers each build a linked list and a hash table of strings,
- * hand half of their nodes to a neighbour through a locked queue (so many
- * blocks are freed by a thread that did not allocate them) and print a
- * checksum that does not depend on scheduling.
+/* A multithreaded program of the kind heaptag is preloaded into.
+ *
+ * Eight workers each build a linked list and a hash table of strings, hand half of their
+ * nodes to a neighbour through a locked queue (so many blocks are freed by a thread that
+ * did not allocate them) and print a checksum that does not depend on scheduling.
  *
  *   mt-work [ITEMS]        prints one line per worker, then the total
  */

@@ -1,4 +1,5 @@
-/*
+/* Start children every way a Unix program does.
+ *
  * spawner: start children every way a Unix program does — fork then exec,
  * fork without exec (the child works on a copy of the heap and exit()s),
  * posix_spawn (a vfork-style child that execs), vfork + exec, popen, and

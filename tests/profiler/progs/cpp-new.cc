@@ -1,11 +1,14 @@
-// cpp-new: C++ allocation through operator new/delete, new[]/delete[],
-// nothrow and aligned new, inside heaptag::Scope scopes.  libstdc++'s
-// operators call malloc/aligned_alloc, so the tracker sees every one with
-// its exact size; the model is told the block the operator really got
-// (for an array of a type with a destructor: 8 bytes of element count,
-// the Itanium ABI "cookie", before the first element).
-//
-//   cpp-new EXPECTED_FILE BASELINE_REPORT
+/* C++ allocation through every form of operator new/delete, inside heaptag::Scope scopes.
+ *
+ * cpp-new: C++ allocation through operator new/delete, new[]/delete[],
+ * nothrow and aligned new, inside heaptag::Scope scopes.  libstdc++'s
+ * operators call malloc/aligned_alloc, so the tracker sees every one with
+ * its exact size; the model is told the block the operator really got
+ * (for an array of a type with a destructor: 8 bytes of element count,
+ * the Itanium ABI "cookie", before the first element).
+ *
+ *   cpp-new EXPECTED_FILE BASELINE_REPORT
+ */
 #include "heaptag.h"
 #include "model.h"
 

@@ -1,4 +1,5 @@
-/*
+/* A deterministic program that uses every tagging feature and allocation entry point.
+ *
  * det-types: a deterministic program that uses every tagging feature and
  * every allocation entry point once or more, and writes the figures the
  * tracker must report (model.h) next to its report.

@@ -1,6 +1,5 @@
-/*
- * exec-chain: processes replaced by exec write no report; the new image
- * loads the tracker again and writes its own.
+/* Processes replaced by exec write no report; the new image loads the tracker again and
+ * writes its own.
  *
  *   exec-chain spawn PROGRAM   fork; the child allocates ("ChildBeforeExec")
  *                              and execs PROGRAM; prints "child PID"

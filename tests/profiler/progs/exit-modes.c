@@ -1,6 +1,6 @@
-/*
- * exit-modes: ways of ending that must still produce the report, at the
- * path HEAPTAG_OUT names relative to the directory the program started in.
+/* Ways of ending that must still produce the report, at the path HEAPTAG_OUT names relative
+ * to the directory the program started in.
+ *
  * Prints "pid PID" first; keeps one 1234-byte "ExitMode" block live.
  *
  *   exit-modes main-return | thread-exit | close-fds | chdir-root | chdir-removed

@@ -1,4 +1,5 @@
-/*
+/* free() of pointers the tracker never saw allocated.
+ *
  * foreign-free: free() pointers the tracker never saw allocated: one from
  * glibc's exported __libc_malloc, one from a library opened with
  * RTLD_DEEPBIND (its malloc binds to libc's own, not the preloaded one).

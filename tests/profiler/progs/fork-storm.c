@@ -1,8 +1,8 @@
-/*
- * fork-storm: fork many times while 4 other threads allocate and free.
- * Each child allocates one 4242-byte "Child" block and exit()s, so it writes
- * its own report; a deadlock in the tracker's fork handling hangs here (the
- * test bounds it with timeout).
+/* Fork many times while 4 other threads allocate and free.
+ *
+ * Each child allocates one 4242-byte "Child" block and exit()s, so it writes its own
+ * report; a deadlock in the tracker's fork handling hangs here (the test bounds it with
+ * timeout).
  *
  *   fork-storm NFORKS      prints "parent PID" then "children N ok"
  */

@@ -1,8 +1,8 @@
-/*
- * The model behind model.h.  Figures are kept as changes since the baseline
- * report; peaks as the highest rise of the live figure since then, so the
- * checker can combine them with the baseline: peak = max(old peak, old live +
- * rise).  All state is static and guarded by one mutex (pthread mutexes do
+/* The model behind model.h.
+ *
+ * Figures are kept as changes since the baseline report; peaks as the highest rise of the
+ * live figure since then, so the checker can combine them with the baseline: peak = max(old
+ * peak, old live + rise).  All state is static and guarded by one mutex (pthread mutexes do
  * not allocate).
  */
 #include "model.h"

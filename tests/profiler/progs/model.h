@@ -1,5 +1,4 @@
-/*
- * model — what the tracker should report, computed by the test program.
+/* What the tracker should report, computed by the test program.
  *
  * A test program does its allocations through the t_* helpers below, naming
  * the type it expects each block to be counted in.  The model mirrors the

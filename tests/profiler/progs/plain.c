@@ -1,8 +1,5 @@
-/*
- * plain: a small program with known output: one line on stdout, one on
- * stderr, one live 321-byte "Plain" block, and the exit status given as its
- * argument (default 0).
- */
+/* A small program with known output: one line on stdout, one on stderr, one live 321-byte
+ * "Plain" block, and the exit status given as its argument (default 0). */
 #include "heaptag.h"
 
 #include <stdio.h>

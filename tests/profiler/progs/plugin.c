@@ -1,4 +1,5 @@
-/*
+/* A library that tests dlopen(): its constructor allocates, its destructor frees.
+ *
  * A library that tests dlopen(): its constructor allocates one 64-byte
  * "Plugin" block that its destructor frees (so every dlopen/dlclose cycle is
  * one alloc and one free), and plugin_malloc() hands out memory from

@@ -1,8 +1,8 @@
-/*
- * A shared library whose constructor allocates.  The dynamic loader runs it
- * before libheaptag.so's own constructor (dependencies of the program are
- * initialised before preloaded objects), so the tracker must already count
- * and tag correctly at that point.
+/* A shared library whose constructor allocates.
+ *
+ * The dynamic loader runs it before libheaptag.so's own constructor (dependencies of the
+ * program are initialised before preloaded objects), so the tracker must already count and
+ * tag correctly at that point.
  */
 #include "heaptag.h"
 

@@ -1,4 +1,5 @@
-/*
+/* Allocations before the tracker's constructor has run.
+ *
  * prector: allocations before the tracker's constructor has run (a library
  * constructor, see prector-lib.c) and in a priority-101 constructor of the
  * program, freed partly there and partly in main.  Prints a line computed

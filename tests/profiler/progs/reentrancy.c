@@ -1,4 +1,5 @@
-/*
+/* Exercise the tracker's own paths that may allocate or lock while the program allocates.
+ *
  * reentrancy: exercise the tracker's own paths that may allocate or lock
  * while the program allocates: heaptag_dump() from several threads at once
  * (to HEAPTAG_OUT and to explicit paths), dlopen()/dlclose() (the loader

@@ -1,6 +1,4 @@
-/*
- * signal-wait: a program that gets signals.  Keeps one 777-byte "Sig"
- * block live.
+/* A program that gets signals.  Keeps one 777-byte "Sig" block live.
  *
  *   signal-wait wait READY_FILE        create READY_FILE, then wait forever
  *   signal-wait usr2 REPORT COPY       raise SIGUSR2, wait (5 s at most) for

@@ -1,6 +1,5 @@
-/*
- * threads-exact: 16 threads allocate at once, then each frees its
- * neighbour's blocks (cross-thread frees) while churning small blocks.
+/* 16 threads allocate at once, then each frees its neighbour's blocks (cross-thread frees)
+ * while churning small blocks.
  *
  *   threads-exact EXPECTED_FILE BASELINE_REPORT
  *

@@ -1,4 +1,5 @@
-/*
+/* Fork N times while 6 threads allocate, reallocate and free through every function.
+ *
  * fork-threads: fork N times while 6 threads allocate, reallocate and free
  * through every allocation function (so a fork can land while any of the
  * tracker's and the allocator's locks is held).  Each child allocates one

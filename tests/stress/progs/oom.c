@@ -1,7 +1,7 @@
-/*
- * oom: allocation failures, run under `ulimit -v`.  Every call that fails
- * must return NULL (or ENOMEM from posix_memalign) to the program unchanged,
- * with errno ENOMEM, and count as one failed call; the tracker must go on
+/* Allocation failures, run under `ulimit -v`.
+ *
+ * Every call that fails must return NULL (or ENOMEM from posix_memalign) to the program
+ * unchanged, with errno ENOMEM, and count as one failed call; the tracker must go on
  * working and write a valid report.
  *
  * Phase 1 ("Big"): 1 MiB blocks until malloc fails, then impossible

@@ -1,5 +1,4 @@
-/*
- * signal-storm: signals arriving while threads allocate.
+/* Signals arriving while threads allocate.
  *
  * Four threads allocate and free ROUNDS times each under "Storm" while an
  * interval timer delivers SIGALRM every 200 us to a handler that does

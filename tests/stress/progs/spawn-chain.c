@@ -1,10 +1,8 @@
-/*
- * spawn-chain: processes started by vfork, posix_spawn and chains of exec.
- * Prints what the test must find, one line each:
- *   report PID PROGRAM    PID must leave one report, of PROGRAM
- *   none PID              PID must leave none (a vfork child that _exit()s
- *                         shares its parent's memory; an image replaced by
- *                         exec)
+/* Processes started by vfork, posix_spawn and chains of exec.
+ *
+ * Prints what the test must find, one line each: report PID PROGRAM    PID must leave one
+ * report, of PROGRAM none PID              PID must leave none (a vfork child that _exit()s
+ * shares its parent's memory; an image replaced by exec)
  *
  *   spawn-chain SELF            run every case (SELF: this program's path)
  *   spawn-chain chain N SELF    exec itself N more times, then exit

@@ -1,4 +1,5 @@
-/*
+/* 64 threads allocate and free under the type "Stress", handing blocks to each other.
+ *
  * threads64: 64 threads allocate and free under the type "Stress"; half of
  * every thread's blocks are handed to the next thread, which reallocates
  * them (realloc keeps the block's type although that thread's scope is
