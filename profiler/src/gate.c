@@ -39,17 +39,22 @@ static struct gate_local *local_of(struct acct_thread *t, enum gate_kind kind, u
     return s ? &s->g : NULL;
 }
 
+/* Open windows have span >= 1 for figure 0 (they contain d = 0). */
 static int window_open(const struct gate_local *l)
 {
-    return HT_LOAD(&l->lim[0]) > 0;
+    return HT_LOAD(&l->span[0]) > 0;
 }
 
 static void close_window(struct gate_local *l)
 {
-    for (int f = 0; f < GATE_NF; f++) {
-        HT_STORE(&l->lim[f], 0);
-        HT_STORE(&l->lo[f], 0);
-    }
+    for (int f = 0; f < GATE_NF; f++)
+        HT_STORE(&l->span[f], 0);
+}
+
+/* hi: the most the figure may rise, the part of granted this window holds. */
+static int64_t window_hi(const struct gate_local *l, int f)
+{
+    return HT_LOAD(&l->lo[f]) + (int64_t)HT_LOAD(&l->span[f]) - 1;
 }
 
 /* Move l's delta into live and give its window back (lock held; l's owner
@@ -58,7 +63,7 @@ static void publish_locked(struct gate_shared *s, struct gate_local *l)
 {
     if (window_open(l)) {
         for (int f = 0; f < GATE_NF; f++)
-            s->granted[f] -= HT_LOAD(&l->lim[f]) - 1;
+            s->granted[f] -= window_hi(l, f);
         s->holders--;
         close_window(l);
     }
@@ -116,7 +121,7 @@ static void grant_locked(struct gate_shared *s, struct gate_local *l, enum gate_
         if (kind == GATE_SITE && f == 2)
             hi = 0, lo = 0;
         HT_STORE(&l->lo[f], -lo);
-        HT_STORE(&l->lim[f], hi + 1);
+        HT_STORE(&l->span[f], (uint64_t)(hi + lo + 1));
         s->granted[f] += hi;
     }
     s->holders++;

@@ -35,13 +35,13 @@ struct gate_shared {
 };
 
 /* Written by its owner thread on the fast path, by anyone holding the
- * group's lock otherwise.  The window is lo <= d < lim (lim is hi + 1), so
- * that a zero-filled record, fresh from the kernel, is a closed window:
- * with d = 0 every update, even a zero one, fails the check. */
+ * group's lock otherwise.  The window of figure f is lo <= d < lo + span,
+ * checked with one unsigned compare; span 0 is a closed window (every
+ * update fails), so a zero-filled record, fresh from the kernel, is closed. */
 struct gate_local {
     int64_t d[GATE_NF];
-    int64_t lim[GATE_NF];
     int64_t lo[GATE_NF];
+    uint64_t span[GATE_NF];
 };
 
 /* The kinds of group, for the revoker to find each thread's local record. */
@@ -59,18 +59,23 @@ void gate_init(void);
 static inline __attribute__((always_inline)) int gate_try(struct gate_local *l, int64_t x0,
                                                           int64_t x1, int64_t x2)
 {
-    int64_t a = HT_LOAD(&l->d[0]) + x0, b = HT_LOAD(&l->d[1]) + x1, c = HT_LOAD(&l->d[2]) + x2;
-#define GATE_OUT(v, f) ((v) >= HT_LOAD(&l->lim[f]) || (v) < HT_LOAD(&l->lo[f]))
-    if (!(__builtin_constant_p(x0) && x0 == 0) && GATE_OUT(a, 0))
+    int64_t a = 0, b = 0, c = 0;
+#define GATE_SKIP(x) (__builtin_constant_p(x) && (x) == 0)
+#define GATE_OUT(v, f) ((uint64_t)((v) - HT_LOAD(&l->lo[f])) >= HT_LOAD(&l->span[f]))
+    if (!GATE_SKIP(x0) && GATE_OUT(a = HT_LOAD(&l->d[0]) + x0, 0))
         return 0;
-    if (!(__builtin_constant_p(x1) && x1 == 0) && GATE_OUT(b, 1))
+    if (!GATE_SKIP(x1) && GATE_OUT(b = HT_LOAD(&l->d[1]) + x1, 1))
         return 0;
-    if (!(__builtin_constant_p(x2) && x2 == 0) && GATE_OUT(c, 2))
+    if (!GATE_SKIP(x2) && GATE_OUT(c = HT_LOAD(&l->d[2]) + x2, 2))
         return 0;
+    if (!GATE_SKIP(x0))
+        HT_STORE(&l->d[0], a);
+    if (!GATE_SKIP(x1))
+        HT_STORE(&l->d[1], b);
+    if (!GATE_SKIP(x2))
+        HT_STORE(&l->d[2], c);
 #undef GATE_OUT
-    HT_STORE(&l->d[0], a);
-    HT_STORE(&l->d[1], b);
-    HT_STORE(&l->d[2], c);
+#undef GATE_SKIP
     return 1;
 }
 
