@@ -5,7 +5,8 @@
 **
 ** Built three times, as indep_churn1, indep_churn2 and indep_churn4, whose
 ** number is the default THREADS (the benchmark table tells them apart by
-** program name).
+** program name).  With one thread the work runs on the main thread: a
+** single-threaded process, the baseline for "threads add no cost".
 ** Each thread keeps its own ring of 1024 live blocks of 16..512 bytes and
 ** replaces the oldest one PAIRS times (free, then malloc).  No locks, no
 ** cross-thread frees: the shape of parallel parsers, compilers and
@@ -51,6 +52,12 @@ int main(int argc, char **argv)
     int n = argc > 2 ? atoi(argv[2]) : THREADS;
     if (n < 1 || n > MAX_THREADS || pairs < 1)
         return 2;
+    if (n == 1) {
+        /* One thread is the program's own: a single-threaded process, the
+         * baseline the threaded runs are compared with. */
+        printf("%lu\n", (unsigned long)worker(NULL));
+        return 0;
+    }
     pthread_t t[MAX_THREADS];
     for (long i = 0; i < n; i++)
         if (pthread_create(&t[i], NULL, worker, (void *)i) != 0)

@@ -40,7 +40,7 @@ struct acct_site {
 struct acct_thread {
     unsigned seq;
     int tid;
-    struct gate_local total __attribute__((aligned(64))); /* bytes, usable, blocks */
+    struct gate_local total; /* bytes, usable, blocks: on seq's cache line */
     struct acct_site *sites[ACCT_SITE_CHUNKS];
     struct acct_type types[HT_MAX_TYPES] __attribute__((aligned(64)));
 };

@@ -51,6 +51,20 @@ static void close_window(struct gate_local *l)
         HT_STORE(&l->span[f], 0);
 }
 
+/* The delta of figure f, and setting it to zero (e = d - lo). */
+static int64_t delta(const struct gate_local *l, int f)
+{
+    return HT_LOAD(&l->e[f]) + HT_LOAD(&l->lo[f]);
+}
+
+static void take_delta(struct gate_shared *s, struct gate_local *l)
+{
+    for (int f = 0; f < GATE_NF; f++) {
+        s->live[f] += delta(l, f);
+        HT_STORE(&l->e[f], -HT_LOAD(&l->lo[f]));
+    }
+}
+
 /* hi: the most the figure may rise, the part of granted this window holds. */
 static int64_t window_hi(const struct gate_local *l, int f)
 {
@@ -67,10 +81,7 @@ static void publish_locked(struct gate_shared *s, struct gate_local *l)
         s->holders--;
         close_window(l);
     }
-    for (int f = 0; f < GATE_NF; f++) {
-        s->live[f] += HT_LOAD(&l->d[f]);
-        HT_STORE(&l->d[f], 0);
-    }
+    take_delta(s, l);
 }
 
 /* Close every window of the group; afterwards live is the exact figure. */
@@ -95,10 +106,7 @@ static void revoke_locked(struct gate_shared *s, enum gate_kind kind, uint32_t i
         if (t != self)
             while ((seq & 1) && __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE) == seq)
                 sched_yield();
-        for (int f = 0; f < GATE_NF; f++) {
-            s->live[f] += HT_LOAD(&l->d[f]);
-            HT_STORE(&l->d[f], 0);
-        }
+        take_delta(s, l);
     }
     for (int f = 0; f < GATE_NF; f++)
         s->granted[f] = 0;
@@ -121,6 +129,7 @@ static void grant_locked(struct gate_shared *s, struct gate_local *l, enum gate_
         if (kind == GATE_SITE && f == 2)
             hi = 0, lo = 0;
         HT_STORE(&l->lo[f], -lo);
+        HT_STORE(&l->e[f], lo); /* d stays 0 */
         HT_STORE(&l->span[f], (uint64_t)(hi + lo + 1));
         s->granted[f] += hi;
     }
@@ -165,7 +174,7 @@ static void read_local(const struct acct_thread *t, const struct gate_local *l,
     for (int tries = 0;; tries++) {
         unsigned a = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
         for (int f = 0; f < GATE_NF; f++)
-            out[f] = HT_LOAD(&l->d[f]);
+            out[f] = delta(l, f);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if ((!(a & 1) && __atomic_load_n(&t->seq, __ATOMIC_RELAXED) == a) || tries == 64)
             return;

@@ -35,13 +35,15 @@ struct gate_shared {
 };
 
 /* Written by its owner thread on the fast path, by anyone holding the
- * group's lock otherwise.  The window of figure f is lo <= d < lo + span,
- * checked with one unsigned compare; span 0 is a closed window (every
- * update fails), so a zero-filled record, fresh from the kernel, is closed. */
+ * group's lock otherwise.  Figure f's delta is d = e + lo, and its window
+ * is lo <= d < lo + span: the fast path keeps e = d - lo and checks it
+ * with one unsigned compare, 0 <= e < span.  span 0 is a closed window
+ * (every update fails), so a zero-filled record, fresh from the kernel, is
+ * closed with d = 0. */
 struct gate_local {
-    int64_t d[GATE_NF];
+    int64_t e[GATE_NF];
+    uint64_t span[GATE_NF]; /* e and span, all the fast path reads, first */
     int64_t lo[GATE_NF];
-    uint64_t span[GATE_NF];
 };
 
 /* The kinds of group, for the revoker to find each thread's local record. */
@@ -61,19 +63,19 @@ static inline __attribute__((always_inline)) int gate_try(struct gate_local *l, 
 {
     int64_t a = 0, b = 0, c = 0;
 #define GATE_SKIP(x) (__builtin_constant_p(x) && (x) == 0)
-#define GATE_OUT(v, f) ((uint64_t)((v) - HT_LOAD(&l->lo[f])) >= HT_LOAD(&l->span[f]))
-    if (!GATE_SKIP(x0) && GATE_OUT(a = HT_LOAD(&l->d[0]) + x0, 0))
+#define GATE_OUT(v, f) ((uint64_t)(v) >= HT_LOAD(&l->span[f]))
+    if (!GATE_SKIP(x0) && GATE_OUT(a = HT_LOAD(&l->e[0]) + x0, 0))
         return 0;
-    if (!GATE_SKIP(x1) && GATE_OUT(b = HT_LOAD(&l->d[1]) + x1, 1))
+    if (!GATE_SKIP(x1) && GATE_OUT(b = HT_LOAD(&l->e[1]) + x1, 1))
         return 0;
-    if (!GATE_SKIP(x2) && GATE_OUT(c = HT_LOAD(&l->d[2]) + x2, 2))
+    if (!GATE_SKIP(x2) && GATE_OUT(c = HT_LOAD(&l->e[2]) + x2, 2))
         return 0;
     if (!GATE_SKIP(x0))
-        HT_STORE(&l->d[0], a);
+        HT_STORE(&l->e[0], a);
     if (!GATE_SKIP(x1))
-        HT_STORE(&l->d[1], b);
+        HT_STORE(&l->e[1], b);
     if (!GATE_SKIP(x2))
-        HT_STORE(&l->d[2], c);
+        HT_STORE(&l->e[2], c);
 #undef GATE_OUT
 #undef GATE_SKIP
     return 1;
