@@ -120,7 +120,7 @@ static void grant_locked(struct gate_shared *s, struct gate_local *l, enum gate_
         room[f] = s->peak[f] - s->live[f] - s->granted[f];
     if (room[0] < GATE_MIN_ROOM || room[1] < GATE_MIN_ROOM)
         return; /* near the peak: stay exact */
-    int64_t share = 2 * (int64_t)acct_count();
+    int64_t share = s->holders + 2; /* the open windows, this one, one to spare */
     for (int f = 0; f < GATE_NF; f++) {
         int64_t hi = room[f] > 0 ? room[f] / share : 0;
         /* Below zero a delta never threatens the peak; a window of at
