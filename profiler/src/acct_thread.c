@@ -63,3 +63,19 @@ struct acct_site *acct_site_slow(struct acct_thread *me, uint32_t id)
     __atomic_store_n(&me->sites[id >> ACCT_SITE_CHUNK_BITS], c, __ATOMIC_RELEASE);
     return &c[id & ((1u << ACCT_SITE_CHUNK_BITS) - 1)];
 }
+
+uint64_t acct_resident_bytes(void)
+{
+    uint64_t total = 0;
+    uint32_t n = acct_count();
+    for (uint32_t i = 0; i < n; i++) {
+        struct acct_thread *t = acct_threads[i];
+        total += os_mem_resident(t, sizeof *t);
+        for (unsigned c = 0; c < ACCT_SITE_CHUNKS; c++) {
+            struct acct_site *s = __atomic_load_n(&t->sites[c], __ATOMIC_ACQUIRE);
+            if (s)
+                total += os_mem_resident(s, sizeof *s << ACCT_SITE_CHUNK_BITS);
+        }
+    }
+    return total;
+}

@@ -49,6 +49,8 @@ struct acct_thread {
 extern HT_HIDDEN struct acct_thread *acct_threads[ACCT_MAX_THREADS];
 extern HT_HIDDEN __thread struct acct_thread *acct_self;
 
+/* Resident bytes of every record and its site chunks (async-signal-safe). */
+uint64_t acct_resident_bytes(void);
 /* Number of records in the registry (each slot below it is set). */
 uint32_t acct_count(void);
 /* This thread's record, made (or an exited thread's taken over) on first

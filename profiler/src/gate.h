@@ -110,6 +110,16 @@ static inline __attribute__((always_inline)) int64_t gate_apply_st(struct gate_s
 void gate_read(const struct gate_shared *s, enum gate_kind kind, uint32_t index,
                int64_t out[GATE_NF]);
 
+/* Single-threaded form of a decrease: no peak can rise. */
+static inline __attribute__((always_inline)) void gate_sub_st(struct gate_shared *s, int64_t x0,
+                                                              int64_t x1, int64_t x2)
+{
+    s->live[0] -= x0;
+    s->live[1] -= x1;
+    if (!(__builtin_constant_p(x2) && x2 == 0))
+        s->live[2] -= x2;
+}
+
 /* Fold every thread's delta into its group and empty the windows; the
  * fork child's handler calls it (the other threads are gone). */
 void gate_fold_all_after_fork(void);

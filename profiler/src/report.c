@@ -8,6 +8,7 @@
  * final name: a reader never meets half a report under that name. */
 #include "report.h"
 #include "report_stacks.h"
+#include "acct_thread.h"
 #include "site_map.h"
 #include "site_table.h"
 #include "timeline.h"
@@ -229,7 +230,8 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     tb_str(b, "},\n\"tracker\":{");
     key(b, "overhead_bytes",
         (int64_t)(block_map_resident_bytes() + site_map_resident_bytes() +
-                  site_table_resident_bytes() + timeline_resident_bytes()), 1);
+                  site_table_resident_bytes() + timeline_resident_bytes() +
+                  acct_resident_bytes()), 1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "},\n\"types\":[");

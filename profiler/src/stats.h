@@ -173,15 +173,15 @@ static inline __attribute__((always_inline)) void stats_block_died(int mt, uint3
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {
         struct type_counts *c = &type_counts[t];
-        gate_apply_st(&totals.g, -req, -use, -1);
+        gate_sub_st(&totals.g, req, use, 1);
         c->free_calls++;
         c->temporary_calls += temporary;
-        gate_apply_st(&type_live[t].g, -req, -use, 0);
+        gate_sub_st(&type_live[t].g, req, use, 0);
         if (site) {
             struct site_stats *s = site_stats_of(site);
             s->free_calls++;
             s->temporary_calls += temporary;
-            gate_apply_st(&s->g, -req, -use, 0);
+            gate_sub_st(&s->g, req, use, 0);
         }
         return;
     }
