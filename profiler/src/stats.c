@@ -49,6 +49,26 @@ void stats_died_shared(uint32_t t, uint32_t site, int64_t req, int64_t use, int 
     }
 }
 
+int64_t stats_born_site(uint32_t t, uint32_t site, int64_t req, int64_t use)
+{
+    struct acct_thread *me = acct_me();
+    struct acct_site *as = NULL;
+    if (!me || (site && !(as = acct_site_of(me, site))))
+        return stats_born_shared(t, site, req, use);
+    return born_mt(me, t, as, site, req, use);
+}
+
+void stats_died_site(uint32_t t, uint32_t site, int64_t req, int64_t use, int temporary)
+{
+    struct acct_thread *me = acct_me();
+    struct acct_site *as = NULL;
+    if (!me || (site && !(as = acct_site_of(me, site)))) {
+        stats_died_shared(t, site, req, use, temporary);
+        return;
+    }
+    died_mt(me, t, as, site, req, use, temporary);
+}
+
 /* One gated update off the hot path (retag, instances). */
 static void type_update(uint32_t t, int64_t x0, int64_t x1, int64_t x2, int64_t moved,
                         int64_t instances)

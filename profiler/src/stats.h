@@ -108,40 +108,21 @@ void stats_died_shared(uint32_t t, uint32_t site, int64_t req, int64_t use, int 
 int64_t stats_gate_slow3(struct gate_shared *s, struct gate_local *l, int64_t x0, int64_t x1,
                          int64_t x2, enum gate_kind kind, uint32_t index);
 
-/* A block of type t (and call site `site`, 0 if none) comes to life.
- * Returns the process's new peak of live bytes if this block raised it,
- * else -1 (for the timeline's peak snapshot). */
-static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, uint32_t t,
-                                                                      uint32_t site,
-                                                                      size_t requested,
-                                                                      size_t usable)
+/* The threaded forms, for a thread with a record; `as` is its counters of
+ * call site `site`, or NULL (a constant NULL where stacks are off, so the
+ * compiler drops the site's code from the hot path).
+ *
+ * The type counts a new block before the totals do, and a dead one after
+ * them (a type that goes the slow way holds the totals back): at every
+ * moment the totals' view of each type is a state the type's own figures
+ * passed through, so the process's peak never exceeds the sum of the
+ * types' peaks (ADR-0009). */
+static inline __attribute__((always_inline)) int64_t born_mt(struct acct_thread *me, uint32_t t,
+                                                             struct acct_site *as, uint32_t site,
+                                                             int64_t req, int64_t use)
 {
-    int64_t req = (int64_t)requested, use = (int64_t)usable;
-    unsigned b = size_bucket(requested);
-    if (!mt) {
-        struct type_counts *c = &type_counts[t];
-        c->bytes_requested += req;
-        c->size_hist[b]++;
-        gate_apply_st(&type_live[t].g, req, use, 0);
-        int64_t r = gate_apply_st(&totals.g, req, use, 1);
-        if (site) {
-            struct site_stats *s = site_stats_of(site);
-            s->bytes_requested += req;
-            s->size_hist[b]++;
-            gate_apply_st(&s->g, req, use, 0);
-        }
-        return r;
-    }
-    struct acct_thread *me = acct_me();
-    struct acct_site *as = NULL;
-    if (HT_UNLIKELY(!me) || (site && HT_UNLIKELY(!(as = acct_site_of(me, site)))))
-        return stats_born_shared(t, site, req, use);
+    unsigned b = size_bucket((uint64_t)req);
     struct acct_type *a = &me->types[t];
-    /* The type counts a new block before the totals do, and a dead one
-     * after them (a type that goes the slow way holds the totals back): at
-     * every moment the totals' view of each type is a state the type's own
-     * figures passed through, so the process's peak never exceeds the sum
-     * of the types' peaks (ADR-0009). */
     acct_begin(me);
     int ok_type = gate_try(&a->g, req, use, 0);
     int ok_total = ok_type && gate_try(&me->total, req, use, 1);
@@ -161,6 +142,67 @@ static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, ui
     if (HT_UNLIKELY(!ok_site))
         stats_gate_slow3(&site_stats_of(site)->g, &as->g, req, use, 0, GATE_SITE, site);
     return r;
+}
+
+static inline __attribute__((always_inline)) void died_mt(struct acct_thread *me, uint32_t t,
+                                                          struct acct_site *as, uint32_t site,
+                                                          int64_t req, int64_t use, int temporary)
+{
+    struct acct_type *a = &me->types[t];
+    acct_begin(me);
+    int ok_total = gate_try(&me->total, -req, -use, -1);
+    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
+    int ok_site = !as || gate_try(&as->g, -req, -use, 0);
+    acct_end(me);
+    own_add(&a->free_calls, 1);
+    if (temporary)
+        own_add(&a->temporary_calls, 1);
+    if (as) {
+        own_add(&as->free_calls, 1);
+        if (temporary)
+            own_add(&as->temporary_calls, 1);
+    }
+    if (HT_UNLIKELY(!ok_total))
+        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
+    if (HT_UNLIKELY(!ok_type))
+        stats_gate_slow3(&type_live[t].g, &a->g, -req, -use, 0, GATE_TYPE, t);
+    if (HT_UNLIKELY(!ok_site))
+        stats_gate_slow3(&site_stats_of(site)->g, &as->g, -req, -use, 0, GATE_SITE, site);
+}
+
+/* Out of line: the threaded forms with a call site (stacks on), or for a
+ * thread without a record. */
+int64_t stats_born_site(uint32_t t, uint32_t site, int64_t req, int64_t use);
+void stats_died_site(uint32_t t, uint32_t site, int64_t req, int64_t use, int temporary);
+
+/* A block of type t (and call site `site`, 0 if none) comes to life.
+ * Returns the process's new peak of live bytes if this block raised it,
+ * else -1 (for the timeline's peak snapshot). */
+static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, uint32_t t,
+                                                                      uint32_t site,
+                                                                      size_t requested,
+                                                                      size_t usable)
+{
+    int64_t req = (int64_t)requested, use = (int64_t)usable;
+    if (!mt) {
+        unsigned b = size_bucket(requested);
+        struct type_counts *c = &type_counts[t];
+        c->bytes_requested += req;
+        c->size_hist[b]++;
+        gate_apply_st(&type_live[t].g, req, use, 0);
+        int64_t r = gate_apply_st(&totals.g, req, use, 1);
+        if (site) {
+            struct site_stats *s = site_stats_of(site);
+            s->bytes_requested += req;
+            s->size_hist[b]++;
+            gate_apply_st(&s->g, req, use, 0);
+        }
+        return r;
+    }
+    struct acct_thread *me = acct_self;
+    if (HT_UNLIKELY(site || !me))
+        return stats_born_site(t, site, req, use);
+    return born_mt(me, t, NULL, 0, req, use);
 }
 
 /* A block of type t (and site `site`, 0 if none) is freed; `temporary`
@@ -185,32 +227,12 @@ static inline __attribute__((always_inline)) void stats_block_died(int mt, uint3
         }
         return;
     }
-    struct acct_thread *me = acct_me();
-    struct acct_site *as = NULL;
-    if (HT_UNLIKELY(!me) || (site && HT_UNLIKELY(!(as = acct_site_of(me, site))))) {
-        stats_died_shared(t, site, req, use, temporary);
+    struct acct_thread *me = acct_self;
+    if (HT_UNLIKELY(site || !me)) {
+        stats_died_site(t, site, req, use, temporary);
         return;
     }
-    struct acct_type *a = &me->types[t];
-    acct_begin(me);
-    int ok_total = gate_try(&me->total, -req, -use, -1);
-    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
-    int ok_site = !as || gate_try(&as->g, -req, -use, 0);
-    acct_end(me);
-    own_add(&a->free_calls, 1);
-    if (temporary)
-        own_add(&a->temporary_calls, 1);
-    if (as) {
-        own_add(&as->free_calls, 1);
-        if (temporary)
-            own_add(&as->temporary_calls, 1);
-    }
-    if (HT_UNLIKELY(!ok_total))
-        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
-    if (HT_UNLIKELY(!ok_type))
-        stats_gate_slow3(&type_live[t].g, &a->g, -req, -use, 0, GATE_TYPE, t);
-    if (HT_UNLIKELY(!ok_site))
-        stats_gate_slow3(&site_stats_of(site)->g, &as->g, -req, -use, 0, GATE_SITE, site);
+    died_mt(me, t, NULL, 0, req, use, temporary);
 }
 
 /* A live block moves from type `from` to type `to` (heaptag_retag). */
