@@ -13,7 +13,9 @@
 #include "site_table.h"
 #include "stats.h"
 #include "type_registry.h"
+#include <errno.h>
 #include <linux/membarrier.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,8 +27,10 @@ int gates_on;
 
 void gate_init(void)
 {
+    int saved = errno;
     long rc = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
-    gates_on = rc == 0;
+    gates_on = rc == 0 && !getenv("HEAPTAG_NO_GATES");
+    errno = saved;
 }
 
 static struct gate_local *local_of(struct acct_thread *t, enum gate_kind kind, uint32_t index)
@@ -94,7 +98,16 @@ static void revoke_locked(struct gate_shared *s, enum gate_kind kind, uint32_t i
         if (l && window_open(l))
             close_window(l);
     }
-    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+    /* Registered at start (and inherited by fork children); should the
+     * kernel still refuse, register again, and if that fails too grant no
+     * more windows: the ones open now are what this revocation waits for. */
+    int saved = errno;
+    if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+        gate_init();
+        if (!gates_on || syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+            gates_on = 0;
+    }
+    errno = saved;
     for (uint32_t i = 0; i < n; i++) {
         struct acct_thread *t = acct_threads[i];
         struct gate_local *l = local_of(t, kind, index);

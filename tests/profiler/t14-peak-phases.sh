@@ -3,16 +3,21 @@
 # between (progs/peak-phases.c): each type's peak bytes, usable bytes and
 # instances, and the process's peaks, equal the ones the program computed
 # itself, with and without call stacks, in several runs (the per-thread
-# windows of ADR-0009 open and close differently each time).
+# windows of ADR-0009 open and close differently each time), and with no
+# windows at all (HEAPTAG_NO_GATES: every update on the locked exact path,
+# as without membarrier(2)).
 . "$(dirname "$0")/lib.sh"
 
-for mode in exact stacks; do
+for mode in exact stacks nogates; do
     for round in 1 2 3; do
+        [ $mode = nogates ] && [ $round -gt 1 ] && continue
         d=$SCRATCH/$mode.$round
         mkdir -p "$d"
-        stacks=0
+        stacks=0 nogates=
         [ $mode = stacks ] && stacks=16
-        HEAPTAG_OUT=$d/report.json HEAPTAG_STACKS=$stacks timeout 60 env LD_PRELOAD="$LIB" \
+        [ $mode = nogates ] && nogates=1
+        HEAPTAG_OUT=$d/report.json HEAPTAG_STACKS=$stacks timeout 60 \
+            env ${nogates:+HEAPTAG_NO_GATES=1} LD_PRELOAD="$LIB" \
             "$PT/peak-phases" "$d/expected" "$d/base.json"
         expect_eq "peak-phases ($mode, run $round) exit status" 0 "$?"
         run_check "peak-phases ($mode, run $round): peaks computed by the program" \
