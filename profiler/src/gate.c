@@ -224,7 +224,9 @@ void gate_read(const struct gate_shared *s, enum gate_kind kind, uint32_t index,
 static void fold_group(struct gate_shared *s, enum gate_kind kind, uint32_t index)
 {
     uint32_t n = acct_count();
+    /* A thread that is gone may have held the lock, mid slow path. */
     s->lock.locked = 0;
+    s->seq &= ~1u;
     for (uint32_t i = 0; i < n; i++) {
         struct gate_local *l = local_of(acct_threads[i], kind, index);
         if (l)
