@@ -3,12 +3,18 @@
 # goes to build/bench/tracker.txt.  bench/client/ has its own fragment.
 BENCH_BIN := $(BUILD)/bench/bin
 BENCH_WORKLOADS := churn_small churn_threads realloc_grow tree_build
-BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_BIN)/bench_runner
+BENCH_INDEP := $(BENCH_BIN)/indep_churn1 $(BENCH_BIN)/indep_churn2 $(BENCH_BIN)/indep_churn4
+BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_INDEP) $(BENCH_BIN)/bench_runner
 
 # No sanitizers: these measure speed, and must stay plain -O2 code.
 $(BENCH_BIN)/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -pthread -o $@ $<
+
+# Independent per-thread churn, one binary per default thread count.
+$(BENCH_BIN)/indep_churn%: bench/indep_churn.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -pthread -DTHREADS=$* -o $@ $<
 
 bench-tracker: $(BENCH_PROGS) $(LIBHEAPTAG)
 	bench/run-tracker-bench.sh $(BUILD)

@@ -11,7 +11,8 @@
 #
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
-#        BENCH_SCALE (default 1; 0.25 etc. for a quick run)
+#        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
+#        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2")
 #
 # Prints the table and writes it to BUILD_DIR/bench/tracker.txt.
 set -u
@@ -37,7 +38,17 @@ workloads=(
     "churn_threads $(sz 2000000)"
     "realloc_grow $(sz 100)"
     "tree_build $(sz 1000000) 1"
+    "indep_churn1 $(sz 10000000)"
+    "indep_churn2 $(sz 5000000)"
+    "indep_churn4 $(sz 2500000)"
 )
+if [ -n "${BENCH_ONLY:-}" ]; then
+    kept=()
+    for w in "${workloads[@]}"; do
+        case " $BENCH_ONLY " in *" ${w%% *} "*) kept+=("$w") ;; esac
+    done
+    workloads=("${kept[@]}")
+fi
 
 tools=(none heaptag stacks)
 have_heaptrack=0 have_massif=0
@@ -137,14 +148,33 @@ mkdir -p "$(dirname "$out")"
         print ""
         print "targets:"
         w = "churn_small"
-        x = mt_[w, "heaptag"] / mt_[w, "none"]
-        printf "  heaptag time ratio on churn_small <= 1.5:  %.2f  %s\n", x, (x <= 1.5 ? "met" : "MISSED")
+        if (mt_[w, "none"] != "") {
+            x = mt_[w, "heaptag"] / mt_[w, "none"]
+            printf "  heaptag time ratio on churn_small <= 1.5:  %.2f  %s\n", x, (x <= 1.5 ? "met" : "MISSED")
+        }
         worst = 0
         for (i = 1; i <= nw; i++) {
             w = order[i]; x = mr_[w, "heaptag"] / mr_[w, "none"]
             if (x > worst) { worst = x; ww = w }
         }
         printf "  heaptag peak RSS <= 1.3x (worst: %s):  %.2f  %s\n", ww, worst, (worst <= 1.3 ? "met" : "MISSED")
+        print ""
+        print "threads (independent churn: per-thread rings, no locks, no cross-thread frees; ADR-0009):"
+        printf "  %-44s %7s %-26s %-7s %s\n", "workload / tool", "x time", "bar", "", "heaptrack x time"
+        bar("indep_churn2", "heaptag", "independent churn, 2 threads, heaptag exact", 2.0, "<= 2.0")
+        if (mt_["indep_churn1", "stacks"] != "") {
+            one = mt_["indep_churn1", "stacks"] / mt_["indep_churn1", "none"]
+            bar("indep_churn2", "stacks", "independent churn, 2 threads, stacks 32", 1.25 * one,
+                sprintf("<= 1.25 x %.2f (1 thread)", one))
+        }
+        bar("indep_churn4", "heaptag", "independent churn, 4 threads, heaptag exact", 2.5, "<= 2.5")
+        bar("churn_small", "heaptag", "churn_small (1 thread), heaptag exact", 1.7, "<= 1.7")
+    }
+    function bar(w, tool, label, limit, text,   x, hk) {
+        if (mt_[w, tool] == "" || mt_[w, "none"] == "") return
+        x = mt_[w, tool] / mt_[w, "none"]
+        hk = mt_[w, "heaptrack"] != "" ? sprintf("%.2f", mt_[w, "heaptrack"] / mt_[w, "none"]) : "-"
+        printf "  %-44s %7.2f %-26s %-7s %s\n", label, x, text, (x <= limit ? "met" : "MISSED"), hk
     }' "$work/data"
     echo
     echo "tracker bookkeeping at exit (resident bytes of its own maps and tables, last round):"

@@ -42,28 +42,6 @@ static uint32_t attribute_by_stack(uint32_t inherited, uint32_t type, uint32_t *
     return *site ? site_get(*site)->type : type;
 }
 
-static void site_born(int mt, uint32_t site, size_t requested, size_t usable)
-{
-    struct site_stats *s = site_stats_of(site);
-    add_mt(mt, &s->alloc_calls, 1);
-    add_mt(mt, &s->bytes_requested, (int64_t)requested);
-    add_mt(mt, &s->size_hist[size_bucket(requested)], 1);
-    raise_mt(mt, &s->peak_live_usable, add_mt(mt, &s->live_usable, (int64_t)usable));
-    raise_mt(mt, &s->peak_live_bytes, add_mt(mt, &s->live_bytes, (int64_t)requested));
-    add_mt(mt, &s->live_blocks, 1);
-}
-
-static void site_died(int mt, uint32_t site, size_t requested, size_t usable, int temporary)
-{
-    struct site_stats *s = site_stats_of(site);
-    add_mt(mt, &s->free_calls, 1);
-    if (temporary)
-        add_mt(mt, &s->temporary_calls, 1);
-    add_mt(mt, &s->live_bytes, -(int64_t)requested);
-    add_mt(mt, &s->live_usable, -(int64_t)usable);
-    add_mt(mt, &s->live_blocks, -1);
-}
-
 /* Record a new block.  `inherited` is the type a realloc'd block keeps,
  * or HT_TYPE_NONE to take the scope's (or with stacks, a rule's). */
 static inline __attribute__((always_inline)) void track_new(void *p, size_t requested,
@@ -79,13 +57,11 @@ static inline __attribute__((always_inline)) void track_new(void *p, size_t requ
         counter_add(&totals.untracked_blocks, 1);
         return;
     }
-    stats_block_born(mt, type, requested, usable);
-    if (HT_UNLIKELY(site) && site_map_set(p, site) == 0) {
-        site_born(mt, site, requested, usable);
-        if (HT_LOAD(&totals.live_bytes) >= HT_LOAD(&peak_snapshot_next) &&
-            HT_LOAD(&totals.live_bytes) >= HT_LOAD(&totals.peak_live_bytes))
-            timeline_peak_snapshot();
-    }
+    if (HT_UNLIKELY(site) && site_map_set(p, site) != 0)
+        site = 0;
+    int64_t peak = stats_block_born(mt, type, site, requested, usable);
+    if (HT_UNLIKELY(site) && peak >= 0 && peak >= HT_LOAD(&peak_snapshot_next))
+        timeline_peak_snapshot(peak);
     last_alloc = p;
     timeline_note_alloc(mt, requested);
 }
@@ -100,12 +76,8 @@ static inline __attribute__((always_inline)) void block_gone(void *p,
     int temporary = p == last_alloc;
     if (temporary)
         last_alloc = NULL;
-    stats_block_died(mt, r->type, r->requested, usable, temporary);
-    if (HT_UNLIKELY(stack_depth)) {
-        uint32_t site = site_map_take(p);
-        if (site)
-            site_died(mt, site, r->requested, usable, temporary);
-    }
+    uint32_t site = HT_UNLIKELY(stack_depth) ? site_map_take(p) : 0;
+    stats_block_died(mt, r->type, site, r->requested, usable, temporary);
 }
 
 static inline __attribute__((always_inline)) void *track_result(void *p, size_t requested)
@@ -208,9 +180,7 @@ static void *do_realloc(void *p, size_t size)
             /* Cannot happen (its cell existed a moment ago), but if it did
              * the block would be untracked from now on: say it is gone. */
             counter_add(&totals.untracked_blocks, 1);
-            stats_block_died(stats_mt(), old.type, old.requested, old_usable, 0);
-            if (old_site)
-                site_died(stats_mt(), old_site, old.requested, old_usable, 0);
+            stats_block_died(stats_mt(), old.type, old_site, old.requested, old_usable, 0);
         } else if (old_site) {
             site_map_set(p, old_site);
         }
@@ -220,9 +190,7 @@ static void *do_realloc(void *p, size_t size)
     /* The old block is gone (moved, resized, or freed by realloc(p, 0)
      * which returns NULL in glibc). */
     if (known) {
-        stats_block_died(stats_mt(), old.type, old.requested, old_usable, 0);
-        if (old_site)
-            site_died(stats_mt(), old_site, old.requested, old_usable, 0);
+        stats_block_died(stats_mt(), old.type, old_site, old.requested, old_usable, 0);
     } else {
         counter_add(&totals.foreign_free_calls, 1);
     }

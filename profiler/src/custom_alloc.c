@@ -32,27 +32,6 @@ static inline int ready(void)
            next_alloc_resolve();
 }
 
-/* Live bytes of type T (and of the totals) up or down by DELTA bytes
- * without a block coming or going: a pool's backing bytes handed to a
- * carved block, or given back.  Downs lower the totals first and ups raise
- * them last, as stats_block_died/born do, so the total's peak is never
- * raised by a move. */
-static void shift_live(int mt, uint32_t t, int64_t delta)
-{
-    struct type_live *l = &type_live[t];
-    if (delta < 0) {
-        add_mt(mt, &totals.live_bytes, delta);
-        add_mt(mt, &totals.live_usable, delta);
-        add_mt(mt, &l->live_bytes, delta);
-        add_mt(mt, &l->live_usable, delta);
-        return;
-    }
-    raise_mt(mt, &l->peak_live_usable, add_mt(mt, &l->live_usable, delta));
-    raise_mt(mt, &l->peak_live_bytes, add_mt(mt, &l->live_bytes, delta));
-    raise_mt(mt, &totals.peak_live_usable, add_mt(mt, &totals.live_usable, delta));
-    raise_mt(mt, &totals.peak_live_bytes, add_mt(mt, &totals.live_bytes, delta));
-}
-
 /* The same attribution and site counting as malloc's (alloc_hooks.c). */
 static uint32_t attribute_by_stack(uint32_t type, uint32_t *site)
 {
@@ -64,40 +43,17 @@ static uint32_t attribute_by_stack(uint32_t type, uint32_t *site)
     return *site ? site_get(*site)->type : type;
 }
 
-static void site_born(int mt, uint32_t site, size_t size)
-{
-    struct site_stats *s = site_stats_of(site);
-    add_mt(mt, &s->alloc_calls, 1);
-    add_mt(mt, &s->bytes_requested, (int64_t)size);
-    add_mt(mt, &s->size_hist[size_bucket(size)], 1);
-    raise_mt(mt, &s->peak_live_usable, add_mt(mt, &s->live_usable, (int64_t)size));
-    raise_mt(mt, &s->peak_live_bytes, add_mt(mt, &s->live_bytes, (int64_t)size));
-    add_mt(mt, &s->live_blocks, 1);
-}
-
-static void site_died(int mt, uint32_t site, size_t size, int temporary)
-{
-    struct site_stats *s = site_stats_of(site);
-    add_mt(mt, &s->free_calls, 1);
-    if (temporary)
-        add_mt(mt, &s->temporary_calls, 1);
-    add_mt(mt, &s->live_bytes, -(int64_t)size);
-    add_mt(mt, &s->live_usable, -(int64_t)size);
-    add_mt(mt, &s->live_blocks, -1);
-}
-
 static void born(const struct custom_record *r)
 {
     int mt = stats_mt();
+    /* A carved block's bytes leave the pool's type before they join the
+     * block's: the totals, which hold the pool's backing block, never see
+     * them twice (ADR-0011). */
     if (r->pool)
-        shift_live(mt, r->pool, -(int64_t)r->size);
-    stats_block_born(mt, r->type, r->size, r->size);
-    if (r->site) {
-        site_born(mt, r->site, r->size);
-        if (HT_LOAD(&totals.live_bytes) >= HT_LOAD(&peak_snapshot_next) &&
-            HT_LOAD(&totals.live_bytes) >= HT_LOAD(&totals.peak_live_bytes))
-            timeline_peak_snapshot();
-    }
+        stats_live_shift(r->pool, -(int64_t)r->size);
+    int64_t peak = stats_block_born(mt, r->type, r->site, r->size, r->size);
+    if (r->site && peak >= 0 && peak >= HT_LOAD(&peak_snapshot_next))
+        timeline_peak_snapshot(peak);
     last_custom = r->addr;
     timeline_note_alloc(mt, r->size);
 }
@@ -108,11 +64,9 @@ static void died(const struct custom_record *r)
     int temporary = r->addr == last_custom;
     if (temporary)
         last_custom = 0;
-    stats_block_died(mt, r->type, r->size, r->size, temporary);
-    if (r->site)
-        site_died(mt, r->site, r->size, temporary);
+    stats_block_died(mt, r->type, r->site, r->size, r->size, temporary);
     if (r->pool)
-        shift_live(mt, r->pool, (int64_t)r->size);
+        stats_live_shift(r->pool, (int64_t)r->size);
 }
 
 /* Record R and count it; an address recorded twice means the allocator

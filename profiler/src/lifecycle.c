@@ -7,6 +7,7 @@
  * from exit() — from main's return or from any thread — after the
  * program's own atexit handlers and destructors, and writes the report. */
 #include "elf_symbols.h"
+#include "gate.h"
 #include "ht_common.h"
 #include "lifecycle.h"
 #include "next_alloc.h"
@@ -52,6 +53,7 @@ static void after_fork_in_child(void)
 {
     own_pid = getpid();
     report_note_fork_child(threads_at_fork);
+    gate_fold_all_after_fork();
     report_drop_held();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
@@ -133,6 +135,7 @@ void tracker_early_init(void)
 {
     own_pid = getpid();
     overflow_reserve();
+    gate_init();
     settings_load();
     report_mark_start();
     timeline_init(settings.timeline_ms);

@@ -11,6 +11,7 @@
 #include "report_stacks.h"
 #include "attach.h"
 #include "custom_map.h"
+#include "acct_thread.h"
 #include "site_map.h"
 #include "site_table.h"
 #include "timeline.h"
@@ -188,9 +189,9 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     }
     /* The whole-process peaks first: each was reached at a moment when no
      * type's live figure exceeded the type's peak read after it. */
-    int64_t total_peak = HT_LOAD(&totals.peak_live_bytes);
-    int64_t total_upeak = HT_LOAD(&totals.peak_live_usable);
-    int64_t total_bpeak = HT_LOAD(&totals.peak_live_blocks);
+    int64_t total_peak = __atomic_load_n(&totals.g.peak[0], __ATOMIC_ACQUIRE);
+    int64_t total_upeak = __atomic_load_n(&totals.g.peak[1], __ATOMIC_ACQUIRE);
+    int64_t total_bpeak = HT_LOAD(&totals.g.peak[2]);
     uint32_t n = type_count();
     size_t count = 0;
     struct type_stats sum = {0};
@@ -244,7 +245,9 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     key(b, "live_bytes", sum.live_bytes, 1);
     key(b, "peak_live_bytes", max64(total_peak, sum.live_bytes), 1);
     key(b, "live_usable_bytes", sum.live_usable, 1);
-    key(b, "peak_live_usable_bytes", max64(total_upeak, sum.live_usable), 1);
+    /* Usable's peak is never below bytes' (only a racing copy could show it). */
+    key(b, "peak_live_usable_bytes",
+        max64(max64(total_upeak, sum.live_usable), max64(total_peak, sum.live_bytes)), 1);
     key(b, "live_blocks", sum.live_blocks, 1);
     key(b, "peak_live_blocks", max64(total_bpeak, sum.live_blocks), 1);
     key(b, "realloc_calls", HT_LOAD(&totals.realloc_calls), 1);
@@ -254,7 +257,7 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     key(b, "overhead_bytes",
         (int64_t)(block_map_resident_bytes() + site_map_resident_bytes() +
                   site_table_resident_bytes() + timeline_resident_bytes() +
-                  custom_map_resident_bytes()), 1);
+                  custom_map_resident_bytes() + acct_resident_bytes()), 1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "},\n\"types\":[");

@@ -108,11 +108,12 @@ static void emit_sites(struct text_buf *b, uint32_t n)
     int first = 1;
     for (uint32_t id = 1; id < n; id++) {
         const struct site *s = site_get(id);
-        struct site_stats *st = site_stats_of(id);
-        if (!s || !HT_LOAD(&st->alloc_calls))
+        struct site_view v;
+        if (!s)
             continue;
-        int64_t live = HT_LOAD(&st->live_bytes), usable = HT_LOAD(&st->live_usable);
-        int64_t peak = HT_LOAD(&st->peak_live_bytes), upeak = HT_LOAD(&st->peak_live_usable);
+        site_snapshot(id, &v);
+        if (!v.alloc_calls)
+            continue;
         tb_str(b, first ? "\n{\"id\":" : ",\n{\"id\":");
         first = 0;
         tb_u64(b, id);
@@ -125,18 +126,19 @@ static void emit_sites(struct text_buf *b, uint32_t n)
             tb_u64(b, s->frames[f]);
         }
         tb_char(b, ']');
-        key(b, "alloc_calls", HT_LOAD(&st->alloc_calls));
-        key(b, "free_calls", HT_LOAD(&st->free_calls));
-        key(b, "bytes_requested", HT_LOAD(&st->bytes_requested));
-        key(b, "live_bytes", live);
-        key(b, "peak_live_bytes", peak > live ? peak : live);
-        key(b, "live_usable_bytes", usable);
-        key(b, "peak_live_usable_bytes", upeak > usable ? upeak : usable);
-        key(b, "live_blocks", HT_LOAD(&st->live_blocks));
-        key(b, "temporary_calls", HT_LOAD(&st->temporary_calls));
-        key(b, "live_at_peak", HT_LOAD(&st->live_at_peak));
+        key(b, "alloc_calls", v.alloc_calls);
+        key(b, "free_calls", v.free_calls);
+        key(b, "bytes_requested", v.bytes_requested);
+        key(b, "live_bytes", v.live_bytes);
+        key(b, "peak_live_bytes", v.peak_live_bytes);
+        key(b, "live_usable_bytes", v.live_usable);
+        key(b, "peak_live_usable_bytes", v.peak_live_usable);
+        key(b, "live_blocks", v.alloc_calls - v.free_calls);
+        key(b, "temporary_calls", v.temporary_calls);
+        int64_t at_peak = HT_LOAD(&site_stats_of(id)->live_at_peak);
+        key(b, "live_at_peak", at_peak < v.peak_live_bytes ? at_peak : v.peak_live_bytes);
         tb_str(b, ",\"size_hist\":");
-        report_emit_hist(b, st->size_hist);
+        report_emit_hist(b, v.size_hist);
         tb_char(b, '}');
     }
     tb_char(b, ']');

@@ -62,14 +62,12 @@ HT_EXPORT void heaptag_pop(void)
 
 HT_EXPORT void heaptag_instance_new(const char *type)
 {
-    struct type_live *s = &type_live[id_of(type)];
-    counter_add(&s->instances, 1);
-    peak_raise(&s->peak_live_instances, counter_add(&s->live_instances, 1));
+    stats_instance(id_of(type), 1);
 }
 
 HT_EXPORT void heaptag_instance_free(const char *type)
 {
-    counter_add(&type_live[id_of(type)].live_instances, -1);
+    stats_instance(id_of(type), -1);
 }
 
 HT_EXPORT int heaptag_retag(void *block, const char *type)

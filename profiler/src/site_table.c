@@ -9,6 +9,7 @@
 #include "site_table.h"
 #include "os_mem.h"
 #include "rules.h"
+#include "acct_thread.h"
 #include <string.h>
 
 #define CHUNK_BITS 12
@@ -186,3 +187,49 @@ uint64_t site_table_resident_bytes(void)
 
 void site_table_lock_for_fork(void) { ht_spin_lock(&lock); }
 void site_table_unlock_after_fork(void) { ht_spin_unlock(&lock); }
+
+int64_t site_live_bytes(uint32_t id)
+{
+    int64_t live[GATE_NF];
+    gate_read(site_gate_of(id), GATE_SITE, id, live);
+    return live[0];
+}
+
+static void add_hist(int64_t *to, const int64_t *from)
+{
+    for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
+        to[i] += HT_LOAD(&from[i]);
+}
+
+void site_snapshot(uint32_t id, struct site_view *v)
+{
+    const struct site_stats *s = site_stats_of(id);
+    struct site_view z = {0};
+    *v = z;
+    v->free_calls = HT_LOAD(&s->free_calls);
+    v->bytes_requested = HT_LOAD(&s->bytes_requested);
+    v->temporary_calls = HT_LOAD(&s->temporary_calls);
+    int64_t live[GATE_NF];
+    gate_read(&s->g, GATE_SITE, id, live);
+    v->live_bytes = live[0];
+    v->live_usable = live[1];
+    add_hist(v->size_hist, s->size_hist);
+    uint32_t n = acct_count();
+    for (uint32_t i = 0; i < n; i++) {
+        const struct acct_site *a = acct_site_peek(acct_threads[i], id);
+        if (!a)
+            continue;
+        v->free_calls += HT_LOAD(&a->free_calls);
+        v->bytes_requested += HT_LOAD(&a->bytes_requested);
+        v->temporary_calls += HT_LOAD(&a->temporary_calls);
+        add_hist(v->size_hist, a->size_hist);
+    }
+    for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
+        v->alloc_calls += v->size_hist[i];
+    int64_t p = __atomic_load_n(&s->g.peak[0], __ATOMIC_ACQUIRE);
+    v->peak_live_bytes = p > v->live_bytes ? p : v->live_bytes;
+    p = __atomic_load_n(&s->g.peak[1], __ATOMIC_ACQUIRE);
+    v->peak_live_usable = p > v->live_usable ? p : v->live_usable;
+    if (v->peak_live_usable < v->peak_live_bytes)
+        v->peak_live_usable = v->peak_live_bytes; /* only a racing copy */
+}

@@ -4,7 +4,8 @@
 #ifndef HT_SITE_TABLE_H
 #define HT_SITE_TABLE_H
 #include "ht_common.h"
-#include "stats.h"
+#include "gate.h"
+#include "stats_hist.h"
 
 
 struct site {
@@ -15,7 +16,21 @@ struct site {
     uintptr_t frames[];
 };
 
+/* A site's shared counters: its gated figures (bytes, usable bytes; see
+ * gate.h) and the tallies of the single-threaded phase and of threads
+ * without a record; each thread's own part is in its record
+ * (acct_thread.h).  alloc_calls is the sum of the size classes. */
 struct site_stats {
+    struct gate_shared g;
+    int64_t free_calls;
+    int64_t bytes_requested;
+    int64_t temporary_calls;
+    int64_t live_at_peak;       /* live_bytes when the process last reached its peak */
+    int64_t size_hist[SIZE_HIST_BUCKETS];
+};
+
+/* A site's figures as a report shows them, summed over the threads. */
+struct site_view {
     int64_t alloc_calls;
     int64_t free_calls;
     int64_t bytes_requested;
@@ -23,9 +38,7 @@ struct site_stats {
     int64_t peak_live_bytes;
     int64_t live_usable;
     int64_t peak_live_usable;
-    int64_t live_blocks;
     int64_t temporary_calls;
-    int64_t live_at_peak;       /* live_bytes when the process last reached its peak */
     int64_t size_hist[SIZE_HIST_BUCKETS];
 };
 
@@ -34,6 +47,10 @@ struct site_stats {
 uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth);
 const struct site *site_get(uint32_t id);
 struct site_stats *site_stats_of(uint32_t id);
+static inline struct gate_shared *site_gate_of(uint32_t id) { return &site_stats_of(id)->g; }
+/* Live bytes of site id now, summed over the threads. */
+int64_t site_live_bytes(uint32_t id);
+void site_snapshot(uint32_t id, struct site_view *out);
 /* Number of ids handed out so far, plus one. */
 uint32_t site_count(void);
 /* Resident bytes of the table, its records and counters. */

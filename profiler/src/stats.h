@@ -1,26 +1,21 @@
 /* Per-type and whole-process counters, and the arithmetic on them.
  *
  * While the process has a single thread (glibc's __libc_single_threaded),
- * counters are updated with plain loads and stores; once a second thread
- * exists, with atomic read-modify-writes.  The switch is safe because the
- * flag only turns false inside pthread_create, on the one running thread.
- * Peaks are raised right after the live figure they follow, so they are
- * exact: no interleaving can skip a maximum. */
+ * counters are updated with plain loads and stores on the shared records.
+ * Once a second thread exists, each thread counts into its own record
+ * (acct_thread.h): tallies with plain stores, live figures inside the
+ * windows of the peak gates (gate.h), which keep every peak exact while
+ * the common case writes no cache line another thread writes (ADR-0009).
+ * The switch is safe because the flag only turns false inside
+ * pthread_create, on the one running thread. */
 #ifndef HT_STATS_H
 #define HT_STATS_H
 #include "ht_common.h"
+#include "acct_thread.h"
+#include "gate.h"
+#include "site_table.h"
+#include "stats_hist.h"
 #include <sys/single_threaded.h>
-
-/* Size classes of the request-size histograms: [0] size 0, [1] size 1,
- * [i] sizes in (2^(i-2), 2^(i-1)] for i >= 2; the last class is open. */
-#define SIZE_HIST_BUCKETS 24
-static inline unsigned size_bucket(uint64_t size)
-{
-    if (size <= 1)
-        return (unsigned)size;
-    unsigned b = 65 - (unsigned)__builtin_clzll(size - 1); /* 2 -> 2, 3..4 -> 3 */
-    return b < SIZE_HIST_BUCKETS ? b : SIZE_HIST_BUCKETS - 1;
-}
 
 /* One type's figures as a report shows them: a snapshot assembled by
  * stats_snapshot() from the counters below. */
@@ -40,43 +35,31 @@ struct type_stats {
     int64_t size_hist[SIZE_HIST_BUCKETS];
 };
 
-/* The figures whose peaks must be exact, shared by all threads: one cache
- * line per type. */
+/* A type's gated figures: bytes, usable bytes, instances. */
 struct type_live {
-    int64_t live_bytes;
-    int64_t peak_live_bytes;
-    int64_t live_usable;
-    int64_t peak_live_usable;
-    int64_t instances;
-    int64_t live_instances;
-    int64_t peak_live_instances;
+    struct gate_shared g;
 } __attribute__((aligned(64)));
 
-/* Plain tallies, kept per shard: each thread adds to its own shard (threads
- * are dealt shards in turn), so threads do not fight over one cache line
- * for figures that are only ever summed.  A report adds the shards up. */
-#define STATS_SHARDS 8
+/* Tallies counted while the process is single-threaded, and by threads
+ * that have no record of their own (atomically then).  The per-thread
+ * records hold the rest; a report adds them all up.  Alloc calls and live
+ * blocks are derived: the size classes sum to alloc_calls, and
+ * alloc_calls - free_calls + moved_blocks is live_blocks. */
 struct type_counts {
     int64_t free_calls;
     int64_t bytes_requested;
     int64_t temporary_calls;
     int64_t moved_blocks;   /* retagged in minus retagged out */
-    /* Requests by size class; their sum is the type's alloc_calls, and
-     * alloc_calls - free_calls + moved_blocks its live_blocks, so neither
-     * costs a counter of its own on the hot path. */
+    int64_t instances;
     int64_t size_hist[SIZE_HIST_BUCKETS];
 } __attribute__((aligned(64)));
 
-/* Whole-process live figures and their peaks.  Call counts and requested
- * bytes of the totals are the sums of the per-type ones, computed when a
- * report is written, so the totals always equal the sum of the types. */
+/* Whole-process gated figures (bytes, usable bytes, blocks).  Call counts
+ * and requested bytes of the totals are the sums of the per-type ones,
+ * computed when a report is written, so the totals always equal the sum of
+ * the types. */
 struct total_stats {
-    int64_t live_bytes;
-    int64_t peak_live_bytes;
-    int64_t live_usable;
-    int64_t peak_live_usable;
-    int64_t live_blocks;
-    int64_t peak_live_blocks;
+    struct gate_shared g;
     /* rare events, on a line of their own */
     int64_t realloc_calls __attribute__((aligned(64)));
     int64_t failed_calls;
@@ -85,12 +68,13 @@ struct total_stats {
 } __attribute__((aligned(128)));
 
 extern HT_HIDDEN struct type_live type_live[HT_MAX_TYPES];
-extern HT_HIDDEN struct type_counts type_counts[STATS_SHARDS][HT_MAX_TYPES];
+extern HT_HIDDEN struct type_counts type_counts[HT_MAX_TYPES];
 extern HT_HIDDEN struct total_stats totals;
-extern HT_HIDDEN __thread unsigned stats_shard_plus1;
-unsigned stats_assign_shard(void);
-/* Fill *out with type t's figures, each counter read once. */
+/* Fill *out with type t's figures. */
 void stats_snapshot(uint32_t t, struct type_stats *out);
+/* The process's live bytes, usable bytes and blocks now (a sum over the
+ * threads' records: exact when no other thread is counting). */
+void stats_total_live(int64_t out[GATE_NF]);
 
 /* mt: whether other threads may exist (read once per hook from
  * __libc_single_threaded, which the compiler cannot hoist itself). */
@@ -109,108 +93,154 @@ static inline int64_t add_mt(int mt, int64_t *c, int64_t d)
     return __atomic_add_fetch(c, d, __ATOMIC_RELAXED);
 }
 
-static inline void raise_mt(int mt, int64_t *peak, int64_t v)
-{
-    int64_t old = HT_LOAD(peak);
-    if (!mt) {
-        if (v > old)
-            HT_STORE(peak, v);
-        return;
-    }
-    while (v > old && !__atomic_compare_exchange_n(peak, &old, v, 1, __ATOMIC_RELAXED,
-                                                   __ATOMIC_RELAXED))
-        ;
-}
-
 /* For rare paths. */
 static inline int64_t counter_add(int64_t *c, int64_t d) { return add_mt(stats_mt(), c, d); }
-static inline void peak_raise(int64_t *peak, int64_t v) { raise_mt(stats_mt(), peak, v); }
 
-static inline struct type_counts *my_counts(uint32_t t)
+/* A tally only its owner thread writes. */
+static inline void own_add(int64_t *c, int64_t d)
 {
-    unsigned s = stats_shard_plus1;
-    if (HT_UNLIKELY(!s))
-        s = stats_assign_shard();
-    return &type_counts[s - 1][t];
+    HT_STORE(c, HT_LOAD(c) + d);
 }
 
-/* A block of type t comes to life (usable before requested: a snapshot
- * taken between the two never shows usable < requested; the type before
- * the totals: see stats_block_died).  With one thread, plain arithmetic
- * the compiler can keep in registers; with more, atomic adds. */
-static inline __attribute__((always_inline)) void stats_block_born(int mt, uint32_t t, size_t requested, size_t usable)
+/* Out of line: the same accounting for a thread without a record. */
+int64_t stats_born_shared(uint32_t t, uint32_t site, int64_t req, int64_t use);
+void stats_died_shared(uint32_t t, uint32_t site, int64_t req, int64_t use, int temporary);
+int64_t stats_gate_slow3(struct gate_shared *s, struct gate_local *l, int64_t x0, int64_t x1,
+                         int64_t x2, enum gate_kind kind, uint32_t index);
+
+/* The threaded forms, for a thread with a record; `as` is its counters of
+ * call site `site`, or NULL (a constant NULL where stacks are off, so the
+ * compiler drops the site's code from the hot path).
+ *
+ * The type counts a new block before the totals do, and a dead one after
+ * them (a type that goes the slow way holds the totals back): at every
+ * moment the totals' view of each type is a state the type's own figures
+ * passed through, so the process's peak never exceeds the sum of the
+ * types' peaks (ADR-0009). */
+static inline __attribute__((always_inline)) int64_t born_mt(struct acct_thread *me, uint32_t t,
+                                                             struct acct_site *as, uint32_t site,
+                                                             int64_t req, int64_t use)
 {
-    /* While one thread runs, shard 0 is nobody else's: no TLS lookup. */
-    struct type_counts *c = mt ? my_counts(t) : &type_counts[0][t];
-    struct type_live *l = &type_live[t];
-    int64_t req = (int64_t)requested, use = (int64_t)usable;
-    if (!mt) {
-        c->bytes_requested += req;
-        c->size_hist[size_bucket(requested)]++;
-        if ((l->live_usable += use) > l->peak_live_usable)
-            l->peak_live_usable = l->live_usable;
-        if ((l->live_bytes += req) > l->peak_live_bytes)
-            l->peak_live_bytes = l->live_bytes;
-        if ((totals.live_usable += use) > totals.peak_live_usable)
-            totals.peak_live_usable = totals.live_usable;
-        if ((totals.live_bytes += req) > totals.peak_live_bytes)
-            totals.peak_live_bytes = totals.live_bytes;
-        if (++totals.live_blocks > totals.peak_live_blocks)
-            totals.peak_live_blocks = totals.live_blocks;
-        return;
+    unsigned b = size_bucket((uint64_t)req);
+    struct acct_type *a = &me->types[t];
+    acct_begin(me);
+    int ok_type = gate_try(&a->g, req, use, 0);
+    int ok_total = ok_type && gate_try(&me->total, req, use, 1);
+    int ok_site = !as || gate_try(&as->g, req, use, 0);
+    acct_end(me);
+    own_add(&a->bytes_requested, req);
+    own_add(&a->size_hist[b], 1);
+    if (as) {
+        own_add(&as->bytes_requested, req);
+        own_add(&as->size_hist[b], 1);
     }
-    add_mt(1, &c->bytes_requested, req);
-    add_mt(1, &c->size_hist[size_bucket(requested)], 1);
-    raise_mt(1, &l->peak_live_usable, add_mt(1, &l->live_usable, use));
-    raise_mt(1, &l->peak_live_bytes, add_mt(1, &l->live_bytes, req));
-    raise_mt(1, &totals.peak_live_usable, add_mt(1, &totals.live_usable, use));
-    raise_mt(1, &totals.peak_live_bytes, add_mt(1, &totals.live_bytes, req));
-    raise_mt(1, &totals.peak_live_blocks, add_mt(1, &totals.live_blocks, 1));
+    int64_t r = -1;
+    if (HT_UNLIKELY(!ok_type))
+        stats_gate_slow3(&type_live[t].g, &a->g, req, use, 0, GATE_TYPE, t);
+    if (HT_UNLIKELY(!ok_total))
+        r = stats_gate_slow3(&totals.g, &me->total, req, use, 1, GATE_TOTAL, 0);
+    if (HT_UNLIKELY(!ok_site))
+        stats_gate_slow3(&site_stats_of(site)->g, &as->g, req, use, 0, GATE_SITE, site);
+    return r;
 }
 
-/* A block of type t is freed; `temporary` if no allocation happened on
- * this thread since it was allocated.  The totals go down before the type
- * (and come up after it in stats_block_born), so the whole-process live
- * figure never includes a block its type no longer counts: the total's
- * peak stays below the sum of the types' peaks. */
-static inline __attribute__((always_inline)) void stats_block_died(int mt, uint32_t t, size_t requested, size_t usable,
-                                    int temporary)
+static inline __attribute__((always_inline)) void died_mt(struct acct_thread *me, uint32_t t,
+                                                          struct acct_site *as, uint32_t site,
+                                                          int64_t req, int64_t use, int temporary)
 {
-    /* While one thread runs, shard 0 is nobody else's: no TLS lookup. */
-    struct type_counts *c = mt ? my_counts(t) : &type_counts[0][t];
-    struct type_live *l = &type_live[t];
+    struct acct_type *a = &me->types[t];
+    acct_begin(me);
+    int ok_total = gate_try(&me->total, -req, -use, -1);
+    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
+    int ok_site = !as || gate_try(&as->g, -req, -use, 0);
+    acct_end(me);
+    own_add(&a->free_calls, 1);
+    if (temporary)
+        own_add(&a->temporary_calls, 1);
+    if (as) {
+        own_add(&as->free_calls, 1);
+        if (temporary)
+            own_add(&as->temporary_calls, 1);
+    }
+    if (HT_UNLIKELY(!ok_total))
+        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
+    if (HT_UNLIKELY(!ok_type))
+        stats_gate_slow3(&type_live[t].g, &a->g, -req, -use, 0, GATE_TYPE, t);
+    if (HT_UNLIKELY(!ok_site))
+        stats_gate_slow3(&site_stats_of(site)->g, &as->g, -req, -use, 0, GATE_SITE, site);
+}
+
+/* Out of line: the threaded forms with a call site (stacks on), or for a
+ * thread without a record. */
+int64_t stats_born_site(uint32_t t, uint32_t site, int64_t req, int64_t use);
+void stats_died_site(uint32_t t, uint32_t site, int64_t req, int64_t use, int temporary);
+
+/* A block of type t (and call site `site`, 0 if none) comes to life.
+ * Returns the process's new peak of live bytes if this block raised it,
+ * else -1 (for the timeline's peak snapshot). */
+static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, uint32_t t,
+                                                                      uint32_t site,
+                                                                      size_t requested,
+                                                                      size_t usable)
+{
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {
-        totals.live_bytes -= req;
-        totals.live_usable -= use;
-        totals.live_blocks--;
+        unsigned b = size_bucket(requested);
+        struct type_counts *c = &type_counts[t];
+        c->bytes_requested += req;
+        c->size_hist[b]++;
+        gate_apply_st(&type_live[t].g, req, use, 0);
+        int64_t r = gate_apply_st(&totals.g, req, use, 1);
+        if (site) {
+            struct site_stats *s = site_stats_of(site);
+            s->bytes_requested += req;
+            s->size_hist[b]++;
+            gate_apply_st(&s->g, req, use, 0);
+        }
+        return r;
+    }
+    struct acct_thread *me = acct_self;
+    if (HT_UNLIKELY(site || !me))
+        return stats_born_site(t, site, req, use);
+    return born_mt(me, t, NULL, 0, req, use);
+}
+
+/* A block of type t (and site `site`, 0 if none) is freed; `temporary`
+ * if no allocation happened on this thread since it was allocated. */
+static inline __attribute__((always_inline)) void stats_block_died(int mt, uint32_t t,
+                                                                   uint32_t site,
+                                                                   size_t requested,
+                                                                   size_t usable, int temporary)
+{
+    int64_t req = (int64_t)requested, use = (int64_t)usable;
+    if (!mt) {
+        struct type_counts *c = &type_counts[t];
+        gate_sub_st(&totals.g, req, use, 1);
         c->free_calls++;
         c->temporary_calls += temporary;
-        l->live_bytes -= req;
-        l->live_usable -= use;
+        gate_sub_st(&type_live[t].g, req, use, 0);
+        if (site) {
+            struct site_stats *s = site_stats_of(site);
+            s->free_calls++;
+            s->temporary_calls += temporary;
+            gate_sub_st(&s->g, req, use, 0);
+        }
         return;
     }
-    add_mt(1, &totals.live_bytes, -req);
-    add_mt(1, &totals.live_usable, -use);
-    add_mt(1, &totals.live_blocks, -1);
-    add_mt(1, &c->free_calls, 1);
-    if (temporary)
-        add_mt(1, &c->temporary_calls, 1);
-    add_mt(1, &l->live_bytes, -req);
-    add_mt(1, &l->live_usable, -use);
+    struct acct_thread *me = acct_self;
+    if (HT_UNLIKELY(site || !me)) {
+        stats_died_site(t, site, req, use, temporary);
+        return;
+    }
+    died_mt(me, t, NULL, 0, req, use, temporary);
 }
 
 /* A live block moves from type `from` to type `to` (heaptag_retag). */
-static inline void stats_block_moved(uint32_t from, uint32_t to, size_t requested,
-                                     size_t usable)
-{
-    int mt = stats_mt();
-    struct type_live *a = &type_live[from], *b = &type_live[to];
-    raise_mt(mt, &b->peak_live_usable, add_mt(mt, &b->live_usable, (int64_t)usable));
-    raise_mt(mt, &b->peak_live_bytes, add_mt(mt, &b->live_bytes, (int64_t)requested));
-    add_mt(mt, &my_counts(to)->moved_blocks, 1);
-    add_mt(mt, &a->live_bytes, -(int64_t)requested);
-    add_mt(mt, &a->live_usable, -(int64_t)usable);
-    add_mt(mt, &my_counts(from)->moved_blocks, -1);
-}
+void stats_block_moved(uint32_t from, uint32_t to, size_t requested, size_t usable);
+/* Live bytes of type t and of the totals up or down by BYTES without a
+ * block coming or going: a pool's backing bytes handed to a block carved
+ * from it, or given back (custom_alloc.c, ADR-0011). */
+void stats_live_shift(uint32_t t, int64_t bytes);
+/* heaptag_instance_new (+1) and heaptag_instance_free (-1). */
+void stats_instance(uint32_t t, int delta);
 #endif

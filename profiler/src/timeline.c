@@ -86,7 +86,7 @@ static int64_t take_detail(void)
         return -1;
     size_t at = detail_used, n = 0;
     for (uint32_t id = 1; id < sites; id++) {
-        int64_t live = HT_LOAD(&site_stats_of(id)->live_bytes);
+        int64_t live = site_live_bytes(id);
         if (live > 0) {
             detail_log[at + 1 + 2 * n] = id;
             detail_log[at + 2 + 2 * n] = live;
@@ -131,14 +131,17 @@ void timeline_sample(void)
     struct timeline_sample *s = &samples[count];
     s->t_bytes = t;
     s->t_ms = ms;
-    /* Other threads may change the totals between two loads: take a
-     * pair that did not move (a few tries; a stubborn race leaves the last
-     * reading, which readers of a concurrent report accept). */
+    /* Other threads may change the totals while they are summed: take
+     * a triple that did not move (a few tries; a stubborn race leaves the
+     * last reading, which readers of a concurrent report accept). */
     for (int tries = 0; tries < 4; tries++) {
-        s->live_bytes = HT_LOAD(&totals.live_bytes);
-        s->live_usable = HT_LOAD(&totals.live_usable);
-        s->live_blocks = HT_LOAD(&totals.live_blocks);
-        if (HT_LOAD(&totals.live_bytes) == s->live_bytes && s->live_usable >= s->live_bytes)
+        int64_t a[GATE_NF], b[GATE_NF];
+        stats_total_live(a);
+        s->live_bytes = a[0];
+        s->live_usable = a[1];
+        s->live_blocks = a[2];
+        stats_total_live(b);
+        if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[1] >= a[0])
             break;
     }
     s->detail = (taken++ % DETAIL_EVERY == 0) ? take_detail() : -1;
@@ -148,15 +151,13 @@ void timeline_sample(void)
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
 
-void timeline_peak_snapshot(void)
+void timeline_peak_snapshot(int64_t live)
 {
     if (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
         return;
-    int64_t live = HT_LOAD(&totals.live_bytes);
     uint32_t sites = site_count();
     for (uint32_t id = 1; id < sites; id++) {
-        struct site_stats *s = site_stats_of(id);
-        HT_STORE(&s->live_at_peak, HT_LOAD(&s->live_bytes));
+        HT_STORE(&site_stats_of(id)->live_at_peak, site_live_bytes(id));
     }
     HT_STORE(&peak_snapshot_next, live + live / 100 + 1);
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);

@@ -26,7 +26,8 @@ extern HT_HIDDEN int64_t peak_snapshot_next; /* total live bytes that trigger a 
 
 void timeline_init(int unit_ms);
 void timeline_sample(void);
-void timeline_peak_snapshot(void);
+/* LIVE: the process's new peak of live bytes. */
+void timeline_peak_snapshot(int64_t live);
 
 /* With several threads, each adds its allocations to the shared clock in
  * batches of TIMELINE_BATCH bytes, so the clock costs no shared write per

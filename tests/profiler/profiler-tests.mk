@@ -28,7 +28,7 @@ $(PT_BUILD)/model.o: tests/profiler/progs/model.c tests/profiler/progs/model.h p
 
 # C test programs: one source each, linked with the model.
 PT_C_PROGS := det-types prector threads-exact fork-storm exec-chain foreign-free \
-	exit-modes signal-wait plain reentrancy odd-names no-cxx-runtime
+	exit-modes signal-wait plain reentrancy odd-names no-cxx-runtime peak-phases
 PT_C_BINS := $(addprefix $(PT_BUILD)/,$(PT_C_PROGS))
 
 $(PT_C_BINS): $(PT_BUILD)/%: tests/profiler/progs/%.c $(PT_BUILD)/model.o \
@@ -63,7 +63,8 @@ TESTS += tests/profiler/t00-report-check.sh tests/profiler/t01-det-types.sh test
 	tests/profiler/t08-signals.sh tests/profiler/t09-cplusplus.sh \
 	tests/profiler/t10-jemalloc.sh tests/profiler/t11-unchanged-behaviour.sh \
 	tests/profiler/t12-bad-env.sh tests/profiler/t13-reentrancy.sh \
-	tests/profiler/t14-odd-names.sh tests/profiler/t15-daemon-nginx.sh
+	tests/profiler/t14-odd-names.sh tests/profiler/t15-daemon-nginx.sh \
+	tests/profiler/t16-peak-phases.sh
 
 # Build only what the tracker tests need: make profiler-tests
 profiler-tests: $(PT_CHECK) $(PT_C_BINS) $(PT_BUILD)/libprector-lib.so \
