@@ -24,6 +24,7 @@
 #include <dirent.h>
 
 #include "cli.h"
+#include "units.h"
 #include "report/report.h"
 #include "report/report_locate.h"
 #include "rules_check.h"
@@ -31,7 +32,8 @@
 
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
-	"                   [--rules FILE] [--timeline bytes|ms] [--] PROGRAM [ARGS...]\n"
+	"                   [--rules FILE] [--timeline bytes|ms] [--sample=MEAN]\n"
+	"                   [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
 	"print its per-type summary on stderr.  stdin, stdout and stderr pass through;\n"
@@ -43,6 +45,9 @@ static const char usage[] =
 	"                     ./heaptag.NAME.PID.json)\n"
 	"  -q, --quiet        print no summary (problems are still reported)\n"
 	"  --format FMT       table (default) or json, on stderr\n"
+	"  --sample=MEAN      sampled mode: record about one block per MEAN bytes\n"
+	"                     allocated (e.g. 512KiB; estimates, stacks on at depth\n"
+	"                     32 unless --stacks says otherwise): sets HEAPTAG_SAMPLE\n"
 	"  --stacks[=DEPTH]   record each allocation's call stack, DEPTH frames (1-128,\n"
 	"                     default 32): sets HEAPTAG_STACKS\n"
 	"  --rules FILE       type rules (TYPE FUNCTION-GLOB [MODULE-GLOB] per line), checked\n"
@@ -205,10 +210,12 @@ int cmd_run(int argc, char **argv)
 		{ "stacks", optional_argument, NULL, 'S' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "timeline", required_argument, NULL, 'T' },
+		{ "sample", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *rules = NULL, *timeline = NULL;
+	const char *output = NULL, *rules = NULL, *timeline = NULL, *sample = NULL;
+	char sample_buf[32];
 	int stacks = 0; /* 0: leave HEAPTAG_STACKS alone */
 	int quiet = 0;
 	enum ht_format fmt = HT_FMT_TABLE;
@@ -246,6 +253,15 @@ int cmd_run(int argc, char **argv)
 				return ht_usage_error("run", "unknown timeline unit '%s' (bytes or ms)", optarg);
 			timeline = optarg;
 			break;
+		case 'P': {
+			double b;
+			if (ht_parse_bytes(optarg, &b) || b < 1 || b > 1099511627776.0 || b != (double)(long long)b)
+				return ht_usage_error("run", "bad sampling mean '%s' (bytes, e.g. 512KiB)", optarg);
+			/* Passed on as a plain count: "1.5K" is fine here too. */
+			snprintf(sample_buf, sizeof sample_buf, "%lld", (long long)b);
+			sample = sample_buf;
+			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -278,7 +294,8 @@ int cmd_run(int argc, char **argv)
 	snprintf(depth, sizeof depth, "%d", stacks);
 	if ((stacks && setenv("HEAPTAG_STACKS", depth, 1)) ||
 	    (rules_abs && setenv("HEAPTAG_RULES", rules_abs, 1)) ||
-	    (timeline && setenv("HEAPTAG_TIMELINE", timeline, 1))) {
+	    (timeline && setenv("HEAPTAG_TIMELINE", timeline, 1)) ||
+	    (sample && setenv("HEAPTAG_SAMPLE", sample, 1))) {
 		fprintf(stderr, "heaptag: run: out of memory\n");
 		free(rules_abs);
 		return HT_EXIT_USAGE;

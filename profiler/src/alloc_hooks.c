@@ -12,6 +12,7 @@
 #include "scope_stack.h"
 #include "site_map.h"
 #include "site_table.h"
+#include "sampling.h"
 #include "stack_capture.h"
 #include "timeline.h"
 #include "stats.h"
@@ -69,6 +70,10 @@ static void site_died(int mt, uint32_t site, size_t requested, size_t usable, in
 static inline __attribute__((always_inline)) void track_new(void *p, size_t requested,
                                                             uint32_t inherited)
 {
+    if (HT_UNLIKELY(sample_mean)) { /* sampled mode: a countdown (sampling.h) */
+        sample_note_alloc(p, requested, inherited);
+        return;
+    }
     int mt = stats_mt();
     uint32_t site = 0;
     uint32_t type = inherited ? inherited : scope_current_type();
@@ -130,6 +135,10 @@ HT_EXPORT void free(void *p)
     size_t usable;
     if (!p)
         return;
+    if (HT_UNLIKELY(sample_mean)) { /* sampled mode: no map, a filter (sampling.h) */
+        sample_free(p);
+        return;
+    }
     /* A block the map knows was recorded after the allocator was resolved,
      * and is no bootstrap block: the common case needs neither check.  The
      * map forgets it before the allocator can hand the address out again. */
@@ -177,6 +186,8 @@ static void *do_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return p ? realloc_bootstrap_block(p, size) : bootstrap_alloc(size, 16);
+    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
+        return sample_realloc(p, size);
     counter_add(&totals.realloc_calls, 1);
     if (!p)
         return track_result(next.realloc(NULL, size), size);

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "scope_stack.h"
 #include "rules.h"
+#include "sampling.h"
 #include "settings.h"
 #include "site_table.h"
 #include "stack_capture.h"
@@ -44,12 +45,14 @@ static void before_fork(void)
     type_registry_lock_for_fork();
     site_table_lock_for_fork();
     overflow_lock_for_fork();
+    sample_lock_for_fork();
 }
 
 static void after_fork_in_child(void)
 {
     own_pid = getpid();
     report_note_fork_child(threads_at_fork);
+    sample_unlock_after_fork();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -58,6 +61,7 @@ static void after_fork_in_child(void)
 
 static void after_fork(void)
 {
+    sample_unlock_after_fork();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -108,6 +112,7 @@ void tracker_early_init(void)
     timeline_init(settings.timeline_ms);
     if (settings.rules_path)
         rules_load(settings.rules_path);
+    sample_init(); /* before stacks: sampled mode turns them on */
     stack_capture_init(settings.stack_depth);
 }
 

@@ -8,6 +8,8 @@
  * final name: a reader never meets half a report under that name. */
 #include "report.h"
 #include "report_stacks.h"
+#include "sample_report.h"
+#include "sampling.h"
 #include "site_map.h"
 #include "site_table.h"
 #include "timeline.h"
@@ -166,6 +168,8 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     int64_t total_peak = HT_LOAD(&totals.peak_live_bytes);
     int64_t total_upeak = HT_LOAD(&totals.peak_live_usable);
     int64_t total_bpeak = HT_LOAD(&totals.peak_live_blocks);
+    if (sample_mean)
+        sample_total_peaks(&total_peak, &total_upeak, &total_bpeak);
     uint32_t n = type_count();
     size_t count = 0;
     struct type_stats sum = {0};
@@ -175,6 +179,8 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         struct type_view *v = &views[count];
         v->id = id;
         stats_snapshot(id, &v->c);
+        if (sample_mean)
+            sample_type_overlay(id, &v->c);
         sum.alloc_calls += v->c.alloc_calls;
         sum.free_calls += v->c.free_calls;
         sum.bytes_requested += v->c.bytes_requested;
@@ -253,7 +259,10 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         tb_char(b, '}');
     }
     tb_char(b, ']');
-    report_emit_stacks(b, nsites);
+    if (sample_mean)
+        sample_emit_tail(b, nsites);
+    else
+        report_emit_stacks(b, nsites);
     tb_str(b, "}\n");
 }
 

@@ -1,0 +1,73 @@
+/* Sampled mode (HEAPTAG_SAMPLE=BYTES; docs/adr/0010-sampled-mode.md).
+ *
+ * Allocated bytes are cut into a Poisson process of mean BYTES: each
+ * thread counts down the bytes to its next sample point, drawn from an
+ * exponential distribution, and a block is sampled when a point falls
+ * inside it (probability p = 1 - exp(-size/BYTES)).  Only sampled blocks
+ * are recorded (sample_table.c), each with its weight 1/p; the report
+ * gives Horvitz-Thompson estimates and their 95% error bounds.
+ *
+ * The hot paths here are inline and touch only this thread's countdown
+ * (malloc) or one byte of a small counting filter (free): an unsampled
+ * block is never looked up anywhere. */
+#ifndef HT_SAMPLING_H
+#define HT_SAMPLING_H
+#include "ht_common.h"
+#include "next_alloc.h"
+#include <stddef.h>
+
+/* Mean bytes between samples; 0 when the mode is off (exact mode). */
+extern HT_HIDDEN int64_t sample_mean;
+/* Bytes left before this thread's next sample point; <= 0 means "draw
+ * one" (a new thread starts at 0). */
+extern HT_HIDDEN __thread int64_t sample_left;
+
+/* The free filter: one counter per hash of a block address, counting the
+ * live sampled blocks that hash there (saturating at 255, then sticky).
+ * Zero means "certainly not sampled". */
+#define SAMPLE_FILTER_BITS 16
+extern HT_HIDDEN uint8_t sample_filter[1u << SAMPLE_FILTER_BITS];
+
+static inline uint32_t sample_filter_slot(const void *p)
+{
+    return (uint32_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ULL >> (64 - SAMPLE_FILTER_BITS));
+}
+
+/* Read HEAPTAG_SAMPLE (and _SEED); set up stacks.  Called once from
+ * tracker_early_init, after settings_load. */
+void sample_init(void);
+
+/* The slow paths (sampling.c). */
+void sample_take(void *p, size_t requested, uint32_t inherited);
+void sample_free_slow(void *p);
+void *sample_realloc(void *p, size_t size);
+
+/* A new block of `requested` bytes at p.  `inherited` as in track_new. */
+static inline __attribute__((always_inline)) void sample_note_alloc(void *p, size_t requested,
+                                                                    uint32_t inherited)
+{
+    int64_t left = sample_left - (int64_t)requested;
+    if (HT_LIKELY(left > 0)) {
+        sample_left = left;
+        return;
+    }
+    sample_take(p, requested, inherited);
+}
+
+/* free(p) in sampled mode, p != NULL. */
+static inline __attribute__((always_inline)) void sample_free(void *p)
+{
+    if (HT_LIKELY(!HT_LOAD(&sample_filter[sample_filter_slot(p)]))) {
+        if (HT_UNLIKELY(bootstrap_owns(p)))
+            return;
+        next.free(p);
+        return;
+    }
+    sample_free_slow(p);
+}
+
+/* heaptag_retag of a sampled block: 0 if it was sampled, -1 if not. */
+int sample_retag(void *p, uint32_t type);
+void sample_lock_for_fork(void);
+void sample_unlock_after_fork(void);
+#endif
