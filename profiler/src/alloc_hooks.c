@@ -122,23 +122,28 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
     return p;
 }
 
-HT_EXPORT void *malloc(size_t size)
+/* malloc and free branch to sampled mode before anything else, by tail
+ * calls, so that path does not pay for the exact path's stack frame. */
+static __attribute__((noinline)) void *malloc_exact(size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return bootstrap_alloc(size, 16);
     return track_result(next.malloc(size), size);
 }
 
-HT_EXPORT void free(void *p)
+HT_EXPORT void *malloc(size_t size)
+{
+    if (HT_UNLIKELY(sample_mean))
+        return sample_malloc(size);
+    return malloc_exact(size);
+}
+
+static __attribute__((noinline)) void free_exact(void *p)
 {
     struct block_record r;
     size_t usable;
     if (!p)
         return;
-    if (HT_UNLIKELY(sample_mean)) { /* sampled mode: no map, a filter (sampling.h) */
-        sample_free(p);
-        return;
-    }
     /* A block the map knows was recorded after the allocator was resolved,
      * and is no bootstrap block: the common case needs neither check.  The
      * map forgets it before the allocator can hand the address out again. */
@@ -153,6 +158,14 @@ HT_EXPORT void free(void *p)
         return; /* only bootstrap blocks exist while we resolve */
     counter_add(&totals.foreign_free_calls, 1);
     next.free(p);
+}
+
+HT_EXPORT void free(void *p)
+{
+    if (HT_UNLIKELY(sample_mean)) /* no map: a filter (sampling.h) */
+        sample_free_hook(p);
+    else
+        free_exact(p);
 }
 
 HT_EXPORT void *calloc(size_t n, size_t size)
@@ -232,9 +245,16 @@ static void *do_realloc(void *p, size_t size)
     return q;
 }
 
-HT_EXPORT void *realloc(void *p, size_t size)
+static __attribute__((noinline)) void *realloc_exact(void *p, size_t size)
 {
     return do_realloc(p, size);
+}
+
+HT_EXPORT void *realloc(void *p, size_t size)
+{
+    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
+        return sample_realloc(p, size);
+    return realloc_exact(p, size);
 }
 
 HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)

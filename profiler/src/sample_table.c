@@ -12,7 +12,9 @@ static struct sample_rec *slots;
 static uint32_t bits;
 static uint64_t used;
 
-uint8_t sample_filter[1u << SAMPLE_FILTER_BITS];
+uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
+/* How many live sampled blocks hash to each filter bit. */
+static uint32_t filter_counts[1u << SAMPLE_FILTER_BITS];
 
 static inline uint64_t home(uintptr_t a, uint32_t b)
 {
@@ -21,11 +23,10 @@ static inline uint64_t home(uintptr_t a, uint32_t b)
 
 static void filter_add(uintptr_t a, int d)
 {
-    uint8_t *c = &sample_filter[sample_filter_slot((const void *)a)];
-    uint8_t v = HT_LOAD(c);
-    if (v == 255)
-        return; /* saturated: stays set for good */
-    HT_STORE(c, (uint8_t)(v + d));
+    uint32_t h = sample_filter_slot((const void *)a);
+    uint32_t n = filter_counts[h] += (uint32_t)d;
+    uint64_t *w = &sample_filter[h >> 6], bit = 1ull << (h & 63);
+    HT_STORE(w, n ? HT_LOAD(w) | bit : HT_LOAD(w) & ~bit);
 }
 
 static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)

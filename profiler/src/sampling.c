@@ -264,11 +264,12 @@ void sample_free_slow(void *p)
     next.free(p);
 }
 
-void *sample_realloc(void *p, size_t size)
+/* realloc of a block the filter says may be sampled. */
+static __attribute__((noinline)) void *realloc_maybe_sampled(void *p, size_t size)
 {
     struct sample_rec old;
     int known = 0;
-    if (p && HT_LOAD(&sample_filter[sample_filter_slot(p)])) {
+    {
         /* Forget it before the allocator may hand the address to another
          * thread; put it back if realloc fails. */
         ht_spin_lock(&lock);
@@ -297,11 +298,21 @@ void *sample_realloc(void *p, size_t size)
     return q;
 }
 
+void *sample_realloc(void *p, size_t size)
+{
+    if (HT_UNLIKELY(p && sample_maybe(p)))
+        return realloc_maybe_sampled(p, size);
+    void *q = next.realloc(p, size);
+    if (HT_LIKELY(q))
+        sample_note_alloc(q, size, HT_TYPE_NONE);
+    return q;
+}
+
 /* A retagged sampled block counts as freed from its old type and
  * allocated to the new one. */
 int sample_retag(void *p, uint32_t type)
 {
-    if (!HT_LOAD(&sample_filter[sample_filter_slot(p)]))
+    if (!sample_maybe(p))
         return -1;
     ht_spin_lock(&lock);
     struct sample_rec *r = sample_table_find((uintptr_t)p);
@@ -323,4 +334,18 @@ void sample_lock_for_fork(void)
 void sample_unlock_after_fork(void)
 {
     ht_spin_unlock(&lock);
+}
+
+void *sample_malloc(size_t size)
+{
+    void *p = next.malloc(size);
+    if (HT_LIKELY(p))
+        sample_note_alloc(p, size, HT_TYPE_NONE);
+    return p;
+}
+
+void sample_free_hook(void *p)
+{
+    if (HT_LIKELY(p))
+        sample_free(p);
 }

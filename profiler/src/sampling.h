@@ -22,15 +22,23 @@ extern HT_HIDDEN int64_t sample_mean;
  * one" (a new thread starts at 0). */
 extern HT_HIDDEN __thread int64_t sample_left;
 
-/* The free filter: one counter per hash of a block address, counting the
- * live sampled blocks that hash there (saturating at 255, then sticky).
- * Zero means "certainly not sampled". */
-#define SAMPLE_FILTER_BITS 16
-extern HT_HIDDEN uint8_t sample_filter[1u << SAMPLE_FILTER_BITS];
+/* The free filter: one bit per hash of a block address, set while some
+ * live sampled block hashes there (sample_table.c keeps the counts behind
+ * the bits).  A clear bit means "certainly not sampled".  4 KiB: it stays
+ * in the L1 cache of a program that frees at random addresses, where a
+ * larger table cost a cache miss per free. */
+#define SAMPLE_FILTER_BITS 15
+extern HT_HIDDEN uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
 
 static inline uint32_t sample_filter_slot(const void *p)
 {
     return (uint32_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ULL >> (64 - SAMPLE_FILTER_BITS));
+}
+
+static inline int sample_maybe(const void *p)
+{
+    uint32_t h = sample_filter_slot(p);
+    return (int)(HT_LOAD(&sample_filter[h >> 6]) >> (h & 63)) & 1;
 }
 
 /* Read HEAPTAG_SAMPLE (and _SEED); set up stacks.  Called once from
@@ -57,7 +65,7 @@ static inline __attribute__((always_inline)) void sample_note_alloc(void *p, siz
 /* free(p) in sampled mode, p != NULL. */
 static inline __attribute__((always_inline)) void sample_free(void *p)
 {
-    if (HT_LIKELY(!HT_LOAD(&sample_filter[sample_filter_slot(p)]))) {
+    if (HT_LIKELY(!sample_maybe(p))) {
         if (HT_UNLIKELY(bootstrap_owns(p)))
             return;
         next.free(p);
@@ -65,6 +73,11 @@ static inline __attribute__((always_inline)) void sample_free(void *p)
     }
     sample_free_slow(p);
 }
+
+/* malloc and free in sampled mode (sampling.c), out of line so the hooks
+ * reach them by a tail call before setting up the exact path's frame. */
+void *sample_malloc(size_t size);
+void sample_free_hook(void *p);
 
 /* heaptag_retag of a sampled block: 0 if it was sampled, -1 if not. */
 int sample_retag(void *p, uint32_t type);

@@ -1,0 +1,9 @@
+# Sampled mode, pprof output and periodic snapshots (tests/sampling/).
+SA_BUILD := $(BUILD)/tests/sampling
+$(SA_BUILD)/synth: tests/sampling/synth.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
+TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth
+TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
+	tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
