@@ -18,7 +18,8 @@ nginx python3 python3-httpbin python3-werkzeug curl openssl ca-certificates \
 chromium \
 git perl gawk sed grep findutils tar gzip xz-utils sqlite3 cmake bash procps time \
 strace mawk \
-python3.11-dbg libc6-dbg"
+python3.11-dbg libc6-dbg \
+golang-go"
 
 # One dpkg-query for all packages: the Makefile runs this every time.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null |

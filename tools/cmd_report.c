@@ -16,9 +16,11 @@
 #include "stacks/stacks_out.h"
 #include "report/summary.h"
 #include "stacks/symbolize.h"
+#include "pprof/pprof.h"
+#include "report/snapshot_dir.h"
 
 static const char usage[] =
-	"usage: heaptag report [--format table|json|markdown|collapsed|massif] [-o OUT]\n"
+	"usage: heaptag report [--format table|json|markdown|collapsed|massif|pprof] [-o OUT]\n"
 	"                      [--sort peak|live|name] [--top N] [--type NAME] [--histogram]\n"
 	"                      [--leaks] [--weight peak|live|allocated] [--type-frames] FILE\n"
 	"\n"
@@ -31,7 +33,8 @@ static const char usage[] =
 	"\n"
 	"  --format FMT    table (default; binary units), json or markdown (exact\n"
 	"                  bytes); collapsed: folded stacks for flamegraph.pl, inferno,\n"
-	"                  speedscope; massif: a Valgrind massif.out for ms_print\n"
+	"                  speedscope; massif: a Valgrind massif.out for ms_print;\n"
+	"                  pprof: a gzipped pprof profile (go tool pprof, Pyroscope, Parca)\n"
 	"  -o, --output OUT  write to OUT (atomically) instead of stdout\n"
 	"  --sort KEY      peak (default: descending peak bytes), live, or name\n"
 	"  --top N         call sites shown per list (default 5)\n"
@@ -44,11 +47,13 @@ static const char usage[] =
 	"  --type-frames   collapsed: the type as the innermost frame, \"[Type]\"\n"
 	"  -h, --help      this help\n"
 	"\n"
+	"FILE may be a snapshot directory (HEAPTAG_INTERVAL): its latest snapshot is read.\n"
+	"\n"
 	"Exit status: 0 shown; 2 usage error or a missing, unreadable, invalid or\n"
 	"inconsistent report (one line 'heaptag: FILE: reason' on stderr), or an\n"
 	"output that cannot be written.\n";
 
-enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS };
+enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS, MODE_PPROF };
 
 int cmd_report(int argc, char **argv)
 {
@@ -81,6 +86,8 @@ int cmd_report(int argc, char **argv)
 				mode = MODE_COLLAPSED;
 			else if (!strcmp(optarg, "massif"))
 				mode = MODE_MASSIF;
+			else if (!strcmp(optarg, "pprof"))
+				mode = MODE_PPROF;
 			else if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
 						 1u << HT_FMT_MARKDOWN, &fmt))
 				return ht_usage_error("report", "unknown format '%s'", optarg);
@@ -138,8 +145,12 @@ int cmd_report(int argc, char **argv)
 	}
 	if ((weight_given || type_frames) && mode != MODE_COLLAPSED)
 		return ht_usage_error("report", "--weight and --type-frames go with --format collapsed");
-	const char *path = argv[optind];
-	char err[1024];
+	char err[1024], latest[4096];
+	const char *path = ht_snapshot_resolve(argv[optind], latest, sizeof latest, err, sizeof err);
+	if (!path) {
+		fprintf(stderr, "heaptag: %s: %s\n", argv[optind], err);
+		return HT_EXIT_USAGE;
+	}
 	struct ht_report *r = ht_report_load(path, err, sizeof err);
 	struct ht_stacks *s = NULL;
 	if (r && !(s = ht_stacks_load(r, err, sizeof err))) {
@@ -179,6 +190,12 @@ int cmd_report(int argc, char **argv)
 			ht_print_collapsed(out, r, s, z, weight, type_frames, so.type);
 		else if (mode == MODE_MASSIF)
 			ht_print_massif(out, r, s, z);
+		else if (mode == MODE_PPROF) {
+			if (ht_write_pprof(out, r, s, z, err, sizeof err) != 0) {
+				fprintf(stderr, "heaptag: report: %s\n", err);
+				rc = HT_EXIT_USAGE;
+			}
+		}
 		else if (mode == MODE_LEAKS)
 			ht_print_leak_suppressions(out, r, s, z, so.type);
 		else if (fmt == HT_FMT_JSON)
