@@ -6,4 +6,4 @@ $(SA_BUILD)/synth: tests/sampling/synth.c profiler/include/heaptag.h
 
 TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth
 TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
-	tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
+	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
