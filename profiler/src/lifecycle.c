@@ -17,6 +17,7 @@
 #include "sampling.h"
 #include "settings.h"
 #include "site_table.h"
+#include "snapshot.h"
 #include "stack_capture.h"
 #include "timeline.h"
 #include "type_registry.h"
@@ -52,6 +53,7 @@ static void after_fork_in_child(void)
 {
     own_pid = getpid();
     report_note_fork_child(threads_at_fork);
+    snapshot_after_fork_child();
     sample_unlock_after_fork();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
@@ -108,6 +110,7 @@ void tracker_early_init(void)
     own_pid = getpid();
     overflow_reserve();
     settings_load();
+    snapshot_settings();
     report_mark_start();
     timeline_init(settings.timeline_ms);
     if (settings.rules_path)
@@ -132,6 +135,7 @@ __attribute__((constructor)) static void heaptag_start(void)
         install(SIGTERM, on_fatal_signal, SA_RESETHAND);
         install(SIGINT, on_fatal_signal, SA_RESETHAND);
     }
+    snapshot_start();
     errno = saved;
 }
 
@@ -140,8 +144,10 @@ __attribute__((constructor)) static void heaptag_start(void)
  * exit() reaches its own _exit internally, not through these symbols. */
 static _Noreturn void exit_now(int status)
 {
-    if (getpid() == own_pid)
+    if (getpid() == own_pid) {
+        snapshot_stop();
         report_write(NULL, "_exit");
+    }
     syscall(SYS_exit_group, status);
     for (;;)
         syscall(SYS_exit, status);
@@ -160,6 +166,7 @@ HT_EXPORT void _Exit(int status)
 __attribute__((destructor)) static void heaptag_finish(void)
 {
     int saved = errno;
+    snapshot_stop();
     report_write(NULL, "exit");
     errno = saved;
 }

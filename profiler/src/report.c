@@ -66,7 +66,7 @@ static const char *program_name(void)
 
 /* Expand %p, %e and %% of a template; relative paths go under the
  * directory the program started in. */
-static int expand_path(const char *tmpl, char *out, size_t cap)
+int report_expand_path(const char *tmpl, char *out, size_t cap)
 {
     struct text_buf b = TEXT_BUF(out, cap);
     if (tmpl[0] != '/' && settings.have_start_dir) {
@@ -323,7 +323,7 @@ int report_write(const char *tmpl, const char *reason)
     char path[HT_PATH_MAX + 32];
     if (!tmpl)
         tmpl = settings.out_template;
-    if (expand_path(tmpl, path, sizeof path) != 0) {
+    if (report_expand_path(tmpl, path, sizeof path) != 0) {
         ht_warn("cannot write report: path from '", tmpl, "' is too long", NULL);
         errno = ENAMETOOLONG;
         return -1;
