@@ -298,14 +298,24 @@ static __attribute__((noinline)) void *realloc_maybe_sampled(void *p, size_t siz
     return q;
 }
 
-void *sample_realloc(void *p, size_t size)
+static __attribute__((noinline)) void *realloc_sampled(void *p, size_t size)
+{
+    void *q = next.realloc(p, size);
+    if (HT_LIKELY(q))
+        sample_take(q, size, HT_TYPE_NONE);
+    return q;
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void *sample_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(p && sample_maybe(p)))
         return realloc_maybe_sampled(p, size);
-    void *q = next.realloc(p, size);
-    if (HT_LIKELY(q))
-        sample_note_alloc(q, size, HT_TYPE_NONE);
-    return q;
+    int64_t left = sample_left - (int64_t)size;
+    if (HT_LIKELY(left > 0)) {
+        sample_left = left;
+        return next.realloc(p, size);
+    }
+    return realloc_sampled(p, size);
 }
 
 /* A retagged sampled block counts as freed from its old type and
@@ -336,15 +346,31 @@ void sample_unlock_after_fork(void)
     ht_spin_unlock(&lock);
 }
 
-void *sample_malloc(size_t size)
+static __attribute__((noinline)) void *malloc_sampled(size_t size)
 {
     void *p = next.malloc(size);
     if (HT_LIKELY(p))
-        sample_note_alloc(p, size, HT_TYPE_NONE);
+        sample_take(p, size, HT_TYPE_NONE);
     return p;
 }
 
-void sample_free_hook(void *p)
+/* The countdown runs before the allocator is called, so an unsampled
+ * malloc ends in a tail call to it: no frame, nothing after.  (A failed
+ * allocation still counts its bytes; the sample points stay a Poisson
+ * process over the bytes of the blocks that exist.)  No frame pointer in
+ * these two: the hottest functions of the mode, and stacks are unwound by
+ * DWARF CFI anyway. */
+__attribute__((optimize("omit-frame-pointer"))) void *sample_malloc(size_t size)
+{
+    int64_t left = sample_left - (int64_t)size;
+    if (HT_LIKELY(left > 0)) {
+        sample_left = left;
+        return next.malloc(size);
+    }
+    return malloc_sampled(size);
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void sample_free_hook(void *p)
 {
     if (HT_LIKELY(p))
         sample_free(p);
