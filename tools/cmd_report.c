@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "report/summary.h"
 #include "stacks/symbolize.h"
 #include "pprof/pprof.h"
+#include "report/sampling_note.h"
 #include "report/snapshot_dir.h"
 
 static const char usage[] =
@@ -184,6 +186,12 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "heaptag: out of memory\n");
 		rc = HT_EXIT_USAGE;
 	}
+	/* Folded stacks and massif.out have no room for it: say it here. */
+	void *sampled = rc ? NULL : ht_sampling_json(r);
+	if (sampled && (mode == MODE_COLLAPSED || mode == MODE_MASSIF || mode == MODE_LEAKS))
+		fprintf(stderr, "heaptag: %s is a sampled report: its figures are estimates "
+			"(heaptag report %s shows the 95%% bounds)\n", path, path);
+	json_decref(sampled);
 	if (!rc) {
 		ht_report_sort(r, sort);
 		if (mode == MODE_COLLAPSED)
