@@ -122,8 +122,9 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
     return p;
 }
 
-/* malloc and free branch to sampled mode before anything else, by tail
- * calls, so that path does not pay for the exact path's stack frame. */
+/* malloc and free branch to sampled mode before anything else; the exact
+ * path is a function of its own, so the sampled path (all tail calls)
+ * needs no stack frame. */
 static __attribute__((noinline)) void *malloc_exact(size_t size)
 {
     if (HT_UNLIKELY(!ready()))
@@ -163,7 +164,7 @@ static __attribute__((noinline)) void free_exact(void *p)
 HT_EXPORT void free(void *p)
 {
     if (HT_UNLIKELY(sample_mean)) /* no map: a filter (sampling.h) */
-        sample_free_hook(p);
+        sample_free(p);
     else
         free_exact(p);
 }

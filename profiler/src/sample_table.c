@@ -114,3 +114,8 @@ uint64_t sample_table_bytes(void)
 {
     return slots ? (sizeof *slots << bits) : 0;
 }
+
+void sample_filter_pin(uintptr_t a)
+{
+    filter_add(a, 1);
+}

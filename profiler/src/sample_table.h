@@ -22,6 +22,8 @@ int sample_table_insert(const struct sample_rec *r);
 int sample_table_take(uintptr_t addr, struct sample_rec *out);
 /* The record of addr, or NULL. */
 struct sample_rec *sample_table_find(uintptr_t addr);
+/* Set the filter bit of address a for good (bootstrap blocks). */
+void sample_filter_pin(uintptr_t a);
 /* Sampled blocks live now, and the table's resident bytes. */
 uint64_t sample_table_live(void);
 uint64_t sample_table_bytes(void);

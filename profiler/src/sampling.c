@@ -169,6 +169,10 @@ void sample_init(void)
     /* Stacks are what a sampled profile is for: on unless asked off. */
     if (!getenv("HEAPTAG_STACKS"))
         settings.stack_depth = 32;
+    /* The bootstrap arena's blocks (made while dlsym ran) must reach the
+     * slow path of free, which knows them: their bits stay set. */
+    for (size_t off = 0; off < bootstrap_used(); off += 16)
+        sample_filter_pin((uintptr_t)bootstrap_arena + off);
     __atomic_store_n(&sample_mean, mean, __ATOMIC_RELEASE);
 }
 
@@ -346,32 +350,10 @@ void sample_unlock_after_fork(void)
     ht_spin_unlock(&lock);
 }
 
-static __attribute__((noinline)) void *malloc_sampled(size_t size)
+void *sample_malloc_slow(size_t size)
 {
     void *p = next.malloc(size);
     if (HT_LIKELY(p))
         sample_take(p, size, HT_TYPE_NONE);
     return p;
-}
-
-/* The countdown runs before the allocator is called, so an unsampled
- * malloc ends in a tail call to it: no frame, nothing after.  (A failed
- * allocation still counts its bytes; the sample points stay a Poisson
- * process over the bytes of the blocks that exist.)  No frame pointer in
- * these two: the hottest functions of the mode, and stacks are unwound by
- * DWARF CFI anyway. */
-__attribute__((optimize("omit-frame-pointer"))) void *sample_malloc(size_t size)
-{
-    int64_t left = sample_left - (int64_t)size;
-    if (HT_LIKELY(left > 0)) {
-        sample_left = left;
-        return next.malloc(size);
-    }
-    return malloc_sampled(size);
-}
-
-__attribute__((optimize("omit-frame-pointer"))) void sample_free_hook(void *p)
-{
-    if (HT_LIKELY(p))
-        sample_free(p);
 }

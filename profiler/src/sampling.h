@@ -62,22 +62,34 @@ static inline __attribute__((always_inline)) void sample_note_alloc(void *p, siz
     sample_take(p, requested, inherited);
 }
 
-/* free(p) in sampled mode, p != NULL. */
+/* free(p) in sampled mode.  Bootstrap blocks have their filter bits set
+ * for good (sample_init), so the slow path is where they are told apart. */
 static inline __attribute__((always_inline)) void sample_free(void *p)
 {
-    if (HT_LIKELY(!sample_maybe(p))) {
-        if (HT_UNLIKELY(bootstrap_owns(p)))
-            return;
-        next.free(p);
+    if (HT_UNLIKELY(!p))
         return;
-    }
-    sample_free_slow(p);
+    if (HT_LIKELY(!sample_maybe(p)))
+        next.free(p);
+    else
+        sample_free_slow(p);
 }
 
-/* malloc and free in sampled mode (sampling.c), out of line so the hooks
- * reach them by a tail call before setting up the exact path's frame. */
-void *sample_malloc(size_t size);
-void sample_free_hook(void *p);
+void *sample_malloc_slow(size_t size);
+
+/* malloc in sampled mode.  The countdown runs before the allocator is
+ * called, so an unsampled malloc ends in a tail call to it: no frame,
+ * nothing after.  (A failed allocation still counts its bytes; the sample
+ * points stay a Poisson process over the bytes of the blocks that exist.) */
+static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
+{
+    int64_t left = sample_left - (int64_t)size;
+    if (HT_LIKELY(left > 0)) {
+        sample_left = left;
+        return next.malloc(size);
+    }
+    return sample_malloc_slow(size);
+}
+
 
 /* heaptag_retag of a sampled block: 0 if it was sampled, -1 if not. */
 int sample_retag(void *p, uint32_t type);
