@@ -3,7 +3,9 @@
 **
 **   bench_runner [-o OUTPUT] -- CMD [ARGS...]
 **
-** Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS" on stdout.  The command's own
+** Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS CPU_SECONDS" on stdout
+** (CPU: the child's user + system time, which a loaded machine inflates
+** far less than wall time).  The command's own
 ** stdout and stderr go to OUTPUT (default /dev/null) so that the
 ** benchmark's table is not interleaved with the workload's output.
 **
@@ -70,6 +72,8 @@ int main(int argc, char **argv)
     }
     double wall = now() - start;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    printf("%.4f %ld %d\n", wall, ru.ru_maxrss, code);
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    printf("%.4f %ld %d %.4f\n", wall, ru.ru_maxrss, code, cpu);
     return 0;
 }

@@ -68,6 +68,7 @@ run_one() {
         exit 1
     fi
     echo "$name $tool $1 $2" >>"$work/data"
+    echo "$name $tool ${4:-0}" >>"$work/cpu"
     # The tracker's own bookkeeping (resident bytes of its maps and tables),
     # from the report: what heaptag adds per live block.
     if [ "$tool" = heaptag ] || [ "$tool" = stacks ] || [ "$tool" = sampled ]; then
@@ -158,6 +159,28 @@ mkdir -p "$(dirname "$out")"
         }
         printf "  heaptag peak RSS <= 1.3x (worst: %s):  %.2f  %s\n", ww, worst, (worst <= 1.3 ? "met" : "MISSED")
     }' "$work/data"
+    echo
+    # The same rounds by CPU time (user + system of the run): on a shared,
+    # loaded machine wall time also counts waiting for a core.
+    echo "sampled mode by CPU time (median of the same rounds), ratio to uninstrumented:"
+    awk '
+    function median(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++)
+            for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } c[$1, $2] = c[$1, $2] " " $3 }
+    END {
+        for (i = 1; i <= nw; i++) {
+            w = order[i]
+            if (c[w, "sampled"] == "") continue
+            b = median(c[w, "none"]); x = median(c[w, "sampled"]) / b
+            lim = (w == "churn_small" ? 1.10 : w == "churn_threads" ? 1.15 : 1.05)
+            printf "  %-14s none %.3f s  sampled %.3f s  %.3f  (<= %.2f) %s   heaptag %.3f\n", w, b,
+                   median(c[w, "sampled"]), x, lim, (x <= lim ? "met" : "MISSED"), median(c[w, "heaptag"]) / b
+        }
+    }' "$work/cpu"
     echo
     echo "tracker bookkeeping at exit (resident bytes of its own maps and tables, last round):"
     awk '{ last[$1 " " $2] = $3 " " $4 } END { for (k in last) { split(last[k], v, " ");
