@@ -32,6 +32,30 @@ static ht_spinlock lock;
 static struct sample_est *type_est;
 static struct sample_est *site_est[SITE_CHUNKS];
 static double last_peak_snapshot;
+static __thread int holding;
+
+/* The lock is never held across a call that could allocate, so only a
+ * signal handler that allocates (not async-signal-safe, but programs do)
+ * can come back to it on the same thread: it then finds `holding` set
+ * and skips its bookkeeping (the block counts as not sampled) instead of
+ * spinning forever.  `holding` is set before the lock is taken and
+ * cleared after it is released, so no interruption point is missed. */
+static int lock_take(void)
+{
+    if (holding)
+        return 0;
+    holding = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    ht_spin_lock(&lock);
+    return 1;
+}
+
+static void lock_give(void)
+{
+    ht_spin_unlock(&lock);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    holding = 0;
+}
 
 struct sample_est *sample_est_type(uint32_t t)
 {
@@ -211,7 +235,10 @@ static void record(void *p, size_t requested, uint32_t inherited)
         }
     }
     r.type = type;
-    ht_spin_lock(&lock);
+    if (!lock_take()) {
+        __atomic_add_fetch(&sample_dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
     struct sample_est *se = r.site ? site_est_make(r.site) : NULL;
     if (sample_table_insert(&r) != 0) {
         sample_dropped++;
@@ -224,7 +251,7 @@ static void record(void *p, size_t requested, uint32_t inherited)
         est_born(&sample_est_total, &r);
         note_peak();
     }
-    ht_spin_unlock(&lock);
+    lock_give();
 }
 
 void sample_take(void *p, size_t requested, uint32_t inherited)
@@ -259,10 +286,11 @@ static void forget(const struct sample_rec *r)
 void sample_free_slow(void *p)
 {
     struct sample_rec r;
-    ht_spin_lock(&lock);
-    if (sample_table_take((uintptr_t)p, &r))
-        forget(&r);
-    ht_spin_unlock(&lock);
+    if (lock_take()) {
+        if (sample_table_take((uintptr_t)p, &r))
+            forget(&r);
+        lock_give();
+    }
     if (HT_UNLIKELY(bootstrap_owns(p)))
         return;
     next.free(p);
@@ -276,26 +304,25 @@ static __attribute__((noinline)) void *realloc_maybe_sampled(void *p, size_t siz
     {
         /* Forget it before the allocator may hand the address to another
          * thread; put it back if realloc fails. */
-        ht_spin_lock(&lock);
-        known = sample_table_take((uintptr_t)p, &old);
-        ht_spin_unlock(&lock);
+        if (lock_take()) {
+            known = sample_table_take((uintptr_t)p, &old);
+            lock_give();
+        }
     }
     void *q = next.realloc(p, size);
     if (HT_UNLIKELY(!q && size != 0)) {
-        if (known) {
-            ht_spin_lock(&lock);
+        if (known && lock_take()) {
             if (sample_table_insert(&old) != 0) {
                 forget(&old);
                 sample_dropped++;
             }
-            ht_spin_unlock(&lock);
+            lock_give();
         }
         return NULL;
     }
-    if (known) {
-        ht_spin_lock(&lock);
+    if (known && lock_take()) {
         forget(&old);
-        ht_spin_unlock(&lock);
+        lock_give();
     }
     if (q)
         sample_note_alloc(q, size, known ? old.type : HT_TYPE_NONE);
@@ -326,9 +353,8 @@ __attribute__((optimize("omit-frame-pointer"))) void *sample_realloc(void *p, si
  * allocated to the new one. */
 int sample_retag(void *p, uint32_t type)
 {
-    if (!sample_maybe(p))
+    if (!sample_maybe(p) || !lock_take())
         return -1;
-    ht_spin_lock(&lock);
     struct sample_rec *r = sample_table_find((uintptr_t)p);
     if (r && r->type != type && type < HT_MAX_TYPES) {
         struct sample_rec copy = *r;
@@ -336,7 +362,7 @@ int sample_retag(void *p, uint32_t type)
         r->type = type;
         est_born(&type_est[type], r);
     }
-    ht_spin_unlock(&lock);
+    lock_give();
     return r ? 0 : -1;
 }
 

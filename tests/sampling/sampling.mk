@@ -4,7 +4,11 @@ $(SA_BUILD)/synth: tests/sampling/synth.c profiler/include/heaptag.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
 
-TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth
+$(SA_BUILD)/sig-alloc: tests/sampling/sig_alloc.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
+TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth $(SA_BUILD)/sig-alloc
 TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
 	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
 

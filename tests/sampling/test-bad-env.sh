@@ -39,6 +39,16 @@ expect_rc 0 "program status with an unwritable snapshot dir"
 expect_eq "one warning for the snapshot dir" "$(grep -c 'no snapshots' "$tmp/err")" 1
 [ -s "$tmp/u.json" ] || fail "no exit report when the snapshot dir is unwritable"
 
+# A signal handler that enters the tracker while its thread holds the
+# sampler's lock (HEAPTAG_SAMPLE=1: every block sampled) skips its
+# bookkeeping, never deadlocks.
+LD_PRELOAD=$LIB HEAPTAG_SAMPLE=1 HEAPTAG_OUT=$tmp/sig.json timeout 120 "$BUILD/tests/sampling/sig-alloc" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "allocating signal handler in sampled mode"
+expect_eq "its output" "$(cat "$tmp/out")" "done 1"
+run "$HT" report "$tmp/sig.json"
+expect_rc 0 "its report is valid"
+
 # heaptag run --sample: a bad value is a usage error before the program runs.
 run "$HT" run --sample=abc -- /bin/true
 expect_rc 2 "heaptag run --sample=abc"
