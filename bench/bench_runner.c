@@ -1,10 +1,12 @@
-/* Run one command and print its wall time and peak RSS.
+/* Run one command and print its wall time, peak RSS and CPU time.
  *
  *   bench_runner [-o OUTPUT] -- CMD [ARGS...]
  *
- * Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS" on stdout.  The command's own
- * stdout and stderr go to OUTPUT (default /dev/null) so that the
- * benchmark's table is not interleaved with the workload's output.
+ * Prints "WALL_SECONDS MAXRSS_KB EXIT_STATUS CPU_SECONDS" on stdout (CPU:
+ * the child's user + system time, which a loaded machine inflates far less
+ * than wall time).  The command's own stdout and stderr go to OUTPUT
+ * (default /dev/null) so that the benchmark's table is not interleaved with
+ * the workload's output.
  *
  * Peak RSS comes from wait4()'s rusage for this one child: ru_maxrss is the
  * largest resident set of the child or of any descendant it waited for (so
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
     }
     double wall = now() - start;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    printf("%.4f %ld %d\n", wall, ru.ru_maxrss, code);
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    printf("%.4f %ld %d %.4f\n", wall, ru.ru_maxrss, code, cpu);
     return 0;
 }

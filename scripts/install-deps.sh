@@ -20,7 +20,7 @@ chromium \
 git perl gawk sed grep findutils tar gzip xz-utils sqlite3 cmake bash procps time \
 strace mawk \
 python3.11-dbg libc6-dbg \
-python3-dev gdb"
+python3-dev gdb golang-go"
 
 # One dpkg-query for all packages: the check is cheap when all are there.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null |

@@ -2,6 +2,7 @@
  * suppressions, folded stacks or a massif.out file. */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,12 @@
 #include "stacks/stacks_out.h"
 #include "report/summary.h"
 #include "stacks/symbolize.h"
+#include "pprof/pprof.h"
+#include "report/sampling_note.h"
+#include "report/snapshot_dir.h"
 
 static const char usage[] =
-	"usage: heaptag report [--format table|json|markdown|collapsed|massif|html] [-o OUT]\n"
+	"usage: heaptag report [--format table|json|markdown|collapsed|massif|html|pprof] [-o OUT]\n"
 	"                      [--sort peak|live|name] [--top N] [--type NAME] [--histogram]\n"
 	"                      [--leaks] [--weight peak|live|allocated] [--type-frames] FILE\n"
 	"\n"
@@ -31,7 +35,8 @@ static const char usage[] =
 	"                  bytes); collapsed: folded stacks for flamegraph.pl, inferno,\n"
 	"                  speedscope; massif: a Valgrind massif.out for ms_print;\n"
 	"                  html: one self-contained page (heap over time, types,\n"
-	"                  flame graph, leaks, size histograms)\n"
+	"                  flame graph, leaks, size histograms);\n"
+	"                  pprof: a gzipped pprof profile (go tool pprof, Pyroscope, Parca)\n"
 	"  -o, --output OUT  write to OUT (atomically) instead of stdout\n"
 	"  --sort KEY      peak (default: descending peak bytes), live, or name\n"
 	"  --top N         call sites shown per list (default 5)\n"
@@ -44,11 +49,13 @@ static const char usage[] =
 	"  --type-frames   collapsed: the type as the innermost frame, \"[Type]\"\n"
 	"  -h, --help      this help\n"
 	"\n"
+	"FILE may be a snapshot directory (HEAPTAG_INTERVAL): its latest snapshot is read.\n"
+	"\n"
 	"Exit status: 0 shown; 2 usage error or a missing, unreadable, invalid or\n"
 	"inconsistent report (one line 'heaptag: FILE: reason' on stderr), or an\n"
 	"output that cannot be written.\n";
 
-enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS, MODE_HTML };
+enum mode { MODE_SUMMARY, MODE_COLLAPSED, MODE_MASSIF, MODE_LEAKS, MODE_HTML, MODE_PPROF };
 
 struct report_opts {
 	enum ht_format fmt;
@@ -101,6 +108,8 @@ static int parse_options(int argc, char **argv, struct report_opts *o)
 				o->mode = MODE_MASSIF;
 			else if (!strcmp(optarg, "html"))
 				o->mode = MODE_HTML;
+			else if (!strcmp(optarg, "pprof"))
+				o->mode = MODE_PPROF;
 			else if (ht_format_parse(optarg, 1u << HT_FMT_TABLE | 1u << HT_FMT_JSON |
 						 1u << HT_FMT_MARKDOWN, &o->fmt))
 				return ht_usage_error("report", "unknown format '%s'", optarg);
@@ -184,6 +193,11 @@ static int print_report(FILE *out, const struct report_opts *o, struct ht_report
 			fprintf(stderr, "heaptag: report: %s\n", err);
 			return HT_EXIT_USAGE;
 		}
+	} else if (o->mode == MODE_PPROF) {
+		if (ht_write_pprof(out, r, s, z, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: report: %s\n", err);
+			return HT_EXIT_USAGE;
+		}
 	} else if (o->mode == MODE_COLLAPSED)
 		ht_print_collapsed(out, r, s, z, o->weight, o->type_frames, so.type);
 	else if (o->mode == MODE_MASSIF)
@@ -244,6 +258,17 @@ static int write_report(const struct report_opts *o, struct ht_report *r, struct
 	return rc;
 }
 
+/* Folded stacks and massif.out have no room to say a report is sampled:
+ * say it here. */
+static void note_sampled(const struct report_opts *o, const struct ht_report *r)
+{
+	void *sampled = ht_sampling_json(r);
+	if (sampled && (o->mode == MODE_COLLAPSED || o->mode == MODE_MASSIF || o->mode == MODE_LEAKS))
+		fprintf(stderr, "heaptag: %s is a sampled report: its figures are estimates "
+			"(heaptag report %s shows the 95%% bounds)\n", o->path, o->path);
+	json_decref(sampled);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o = {
@@ -253,7 +278,12 @@ int cmd_report(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	char err[1024];
+	char err[1024], latest[4096];
+	const char *given = o.path;
+	if (!(o.path = ht_snapshot_resolve(given, latest, sizeof latest, err, sizeof err))) {
+		fprintf(stderr, "heaptag: %s: %s\n", given, err);
+		return HT_EXIT_USAGE;
+	}
 	struct ht_report *r = ht_report_load(o.path, err, sizeof err);
 	struct ht_stacks *s = NULL;
 	if (r && !(s = ht_stacks_load(r, err, sizeof err))) {
@@ -265,6 +295,8 @@ int cmd_report(int argc, char **argv)
 		return HT_EXIT_USAGE;
 	}
 	rc = check_report(&o, r, s);
+	if (!rc)
+		note_sampled(&o, r);
 	if (!rc)
 		rc = write_report(&o, r, s);
 	ht_stacks_free(s);

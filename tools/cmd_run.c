@@ -21,6 +21,7 @@
 #include <dirent.h>
 
 #include "cli.h"
+#include "units.h"
 #include "html/page.h"
 #include "launch.h"
 #include "report/report.h"
@@ -32,6 +33,7 @@
 static const char usage[] =
 	"usage: heaptag run [-o PATH] [--quiet] [--format table|json] [--stacks[=DEPTH]]\n"
 	"                   [--rules FILE] [--timeline bytes|ms] [--python] [--html OUT]\n"
+	"                   [--sample=MEAN]\n"
 	"                   [--] PROGRAM [ARGS...]\n"
 	"\n"
 	"Run PROGRAM with libheaptag.so preloaded (in front of any LD_PRELOAD), then\n"
@@ -44,6 +46,9 @@ static const char usage[] =
 	"                     ./heaptag.NAME.PID.json)\n"
 	"  -q, --quiet        print no summary (problems are still reported)\n"
 	"  --format FMT       table (default) or json, on stderr\n"
+	"  --sample=MEAN      sampled mode: record about one block per MEAN bytes\n"
+	"                     allocated (e.g. 512KiB; estimates, stacks on at depth\n"
+	"                     32 unless --stacks says otherwise): sets HEAPTAG_SAMPLE\n"
 	"  --stacks[=DEPTH]   record each allocation's call stack, DEPTH frames (1-128,\n"
 	"                     default 32): sets HEAPTAG_STACKS\n"
 	"  --rules FILE       type rules (TYPE FUNCTION-GLOB [MODULE-GLOB] per line), checked\n"
@@ -133,7 +138,8 @@ static void say_no_report(pid_t pid, int status)
 }
 
 struct run_opts {
-	const char *output, *rules, *timeline, *html;
+	const char *output, *rules, *timeline, *html, *sample;
+	char sample_buf[32];
 	int stacks; /* 0: leave HEAPTAG_STACKS alone */
 	int quiet, python;
 	enum ht_format fmt;
@@ -151,6 +157,7 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		{ "stacks", optional_argument, NULL, 'S' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "timeline", required_argument, NULL, 'T' },
+		{ "sample", required_argument, NULL, 'M' },
 		{ "python", no_argument, NULL, 'P' },
 		{ "html", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
@@ -193,6 +200,16 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		case 'P':
 			o->python = 1;
 			break;
+		case 'M': {
+			double b;
+			if (ht_parse_bytes(optarg, &b) || b < 1 || b > 1099511627776.0 ||
+			    b != (double)(long long)b)
+				return ht_usage_error("run", "bad sampling mean '%s' (bytes, e.g. 512KiB)", optarg);
+			/* Passed on as a plain count: "1.5K" is fine here too. */
+			snprintf(o->sample_buf, sizeof o->sample_buf, "%lld", (long long)b);
+			o->sample = o->sample_buf;
+			break;
+		}
 		case 'W':
 			o->html = optarg;
 			break;
@@ -234,7 +251,8 @@ static int tracker_settings(struct run_opts *o)
 	snprintf(depth, sizeof depth, "%d", o->stacks);
 	if ((o->stacks && setenv("HEAPTAG_STACKS", depth, 1)) ||
 	    (rules_abs && setenv("HEAPTAG_RULES", rules_abs, 1)) ||
-	    (o->timeline && setenv("HEAPTAG_TIMELINE", o->timeline, 1))) {
+	    (o->timeline && setenv("HEAPTAG_TIMELINE", o->timeline, 1)) ||
+	    (o->sample && setenv("HEAPTAG_SAMPLE", o->sample, 1))) {
 		fprintf(stderr, "heaptag: run: out of memory\n");
 		free(rules_abs);
 		return HT_EXIT_USAGE;

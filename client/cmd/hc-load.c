@@ -224,6 +224,7 @@ static void print_results(const struct load_args *a, struct load_run *r, double 
     printf("requests/second: %.1f\n", rps);
     printf("latency ms: p50 %.3f  p90 %.3f  p99 %.3f\n", percentile(lat, (size_t)done, 50),
            percentile(lat, (size_t)done, 90), percentile(lat, (size_t)done, 99));
+    printf("latency max ms: %.3f\n", done ? lat[done - 1] : 0.0);
     printf("live responses: %ld\n", live);
     printf("requests=%ld failed=%ld connections=%ld seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
            "live_responses=%ld mode=%s\n",

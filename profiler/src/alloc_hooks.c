@@ -12,6 +12,7 @@
 #include "scope_stack.h"
 #include "site_map.h"
 #include "site_table.h"
+#include "sampling.h"
 #include "stack_capture.h"
 #include "timeline.h"
 #include "stats.h"
@@ -47,6 +48,10 @@ static uint32_t attribute_by_stack(uint32_t inherited, uint32_t type, uint32_t *
 static inline __attribute__((always_inline)) void track_new(void *p, size_t requested,
                                                             uint32_t inherited)
 {
+    if (HT_UNLIKELY(sample_mean)) { /* sampled mode: a countdown (sampling.h) */
+        sample_note_alloc(p, requested, inherited);
+        return;
+    }
     int mt = stats_mt();
     uint32_t site = 0;
     uint32_t type = inherited ? inherited : scope_current_type();
@@ -89,7 +94,10 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
     return p;
 }
 
-static inline __attribute__((always_inline)) void *malloc_body(size_t size)
+/* malloc and free branch to sampled mode before anything else; the exact
+ * path is a function of its own, so the sampled path (all tail calls)
+ * needs no stack frame. */
+static __attribute__((noinline)) void *malloc_exact(size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return bootstrap_alloc(size, 16);
@@ -98,10 +106,12 @@ static inline __attribute__((always_inline)) void *malloc_body(size_t size)
 
 HT_EXPORT void *malloc(size_t size)
 {
-    return malloc_body(size);
+    if (HT_UNLIKELY(sample_mean))
+        return sample_malloc(size);
+    return malloc_exact(size);
 }
 
-static inline __attribute__((always_inline)) void free_body(void *p)
+static __attribute__((noinline)) void free_exact(void *p)
 {
     struct block_record r;
     size_t usable;
@@ -125,7 +135,10 @@ static inline __attribute__((always_inline)) void free_body(void *p)
 
 HT_EXPORT void free(void *p)
 {
-    free_body(p);
+    if (HT_UNLIKELY(sample_mean)) /* no map: a filter (sampling.h) */
+        sample_free(p);
+    else
+        free_exact(p);
 }
 
 HT_EXPORT void *calloc(size_t n, size_t size)
@@ -159,6 +172,8 @@ static void *do_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return p ? realloc_bootstrap_block(p, size) : bootstrap_alloc(size, 16);
+    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
+        return sample_realloc(p, size);
     counter_add(&totals.realloc_calls, 1);
     if (!p)
         return track_result(next.realloc(NULL, size), size);
@@ -199,9 +214,16 @@ static void *do_realloc(void *p, size_t size)
     return q;
 }
 
-HT_EXPORT void *realloc(void *p, size_t size)
+static __attribute__((noinline)) void *realloc_exact(void *p, size_t size)
 {
     return do_realloc(p, size);
+}
+
+HT_EXPORT void *realloc(void *p, size_t size)
+{
+    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
+        return sample_realloc(p, size);
+    return realloc_exact(p, size);
 }
 
 HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)
@@ -254,14 +276,17 @@ HT_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 void *ht_op_new(size_t size, size_t align)
 {
     if (align <= 16)
-        return malloc_body(size);
+        return HT_UNLIKELY(sample_mean) ? sample_malloc(size) : malloc_exact(size);
     void *p = NULL;
     return posix_memalign_body(&p, align, size) == 0 ? p : NULL;
 }
 
 void ht_op_delete(void *p)
 {
-    free_body(p);
+    if (HT_UNLIKELY(sample_mean))
+        sample_free(p);
+    else
+        free_exact(p);
 }
 
 /* A block some other code allocated, counted here unless our hooks saw
@@ -270,6 +295,8 @@ void *ht_op_adopt(void *p, size_t size)
 {
     struct block_record r;
     size_t usable;
+    if (HT_UNLIKELY(sample_mean)) /* sampled mode keeps no map of unsampled blocks */
+        return p;
     if (p && ready() && !block_map_lookup(p, &usable, &r))
         track_new(p, size, HT_TYPE_NONE);
     return p;

@@ -34,3 +34,8 @@ size_t bootstrap_size(const void *p)
 {
     return *(const size_t *)((const char *)p - 16);
 }
+
+size_t bootstrap_used(void)
+{
+    return __atomic_load_n(&used, __ATOMIC_RELAXED);
+}

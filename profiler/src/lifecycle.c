@@ -16,8 +16,10 @@
 #include "report.h"
 #include "scope_stack.h"
 #include "rules.h"
+#include "sampling.h"
 #include "settings.h"
 #include "site_table.h"
+#include "snapshot.h"
 #include "stack_capture.h"
 #include "timeline.h"
 #include "type_registry.h"
@@ -47,6 +49,7 @@ static void before_fork(void)
     type_registry_lock_for_fork();
     site_table_lock_for_fork();
     overflow_lock_for_fork();
+    sample_lock_for_fork();
 }
 
 static void after_fork_in_child(void)
@@ -55,6 +58,8 @@ static void after_fork_in_child(void)
     report_note_fork_child(threads_at_fork);
     gate_fold_all_after_fork();
     report_drop_held();
+    snapshot_after_fork_child();
+    sample_unlock_after_fork();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -63,6 +68,7 @@ static void after_fork_in_child(void)
 
 static void after_fork(void)
 {
+    sample_unlock_after_fork();
     overflow_unlock_after_fork();
     site_table_unlock_after_fork();
     type_registry_unlock_after_fork();
@@ -137,10 +143,12 @@ void tracker_early_init(void)
     overflow_reserve();
     gate_init();
     settings_load();
+    snapshot_settings();
     report_mark_start();
     timeline_init(settings.timeline_ms);
     if (settings.rules_path)
         rules_load(settings.rules_path);
+    sample_init(); /* before stacks: sampled mode turns them on */
     stack_capture_init(settings.stack_depth);
 }
 
@@ -186,6 +194,7 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
         install(SIGTERM, on_fatal_signal, SA_RESETHAND);
         install(SIGINT, on_fatal_signal, SA_RESETHAND);
     }
+    snapshot_start();
     errno = saved;
 }
 
@@ -194,8 +203,10 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
  * exit() reaches its own _exit internally, not through these symbols. */
 static _Noreturn void exit_now(int status)
 {
-    if (getpid() == own_pid)
+    if (getpid() == own_pid) {
+        snapshot_stop();
         report_write(NULL, "_exit");
+    }
     syscall(SYS_exit_group, status);
     for (;;)
         syscall(SYS_exit, status);
@@ -214,6 +225,7 @@ HT_EXPORT void _Exit(int status)
 __attribute__((destructor)) static void heaptag_finish(void)
 {
     int saved = errno;
+    snapshot_stop();
     report_write(NULL, "exit");
     errno = saved;
 }

@@ -73,4 +73,6 @@ static inline int bootstrap_owns(const void *p)
            (const char *)p < bootstrap_arena + BOOTSTRAP_BYTES;
 }
 size_t bootstrap_size(const void *p);
+/* Bytes of the arena handed out so far (final once the allocator is resolved). */
+size_t bootstrap_used(void);
 #endif

@@ -12,6 +12,8 @@
 #include "attach.h"
 #include "custom_map.h"
 #include "acct_thread.h"
+#include "sample_report.h"
+#include "sampling.h"
 #include "site_map.h"
 #include "site_table.h"
 #include "timeline.h"
@@ -90,7 +92,7 @@ static const char *program_name(void)
 
 /* Expand %p, %e and %% of a template; relative paths go under the
  * directory the program started in. */
-static int expand_path(const char *tmpl, char *out, size_t cap)
+int report_expand_path(const char *tmpl, char *out, size_t cap)
 {
     struct text_buf b = TEXT_BUF(out, cap);
     if (tmpl[0] != '/' && settings.have_start_dir) {
@@ -192,6 +194,8 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     int64_t total_peak = __atomic_load_n(&totals.g.peak[0], __ATOMIC_ACQUIRE);
     int64_t total_upeak = __atomic_load_n(&totals.g.peak[1], __ATOMIC_ACQUIRE);
     int64_t total_bpeak = HT_LOAD(&totals.g.peak[2]);
+    if (sample_mean)
+        sample_total_peaks(&total_peak, &total_upeak, &total_bpeak);
     uint32_t n = type_count();
     size_t count = 0;
     struct type_stats sum = {0};
@@ -201,6 +205,8 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         struct type_view *v = &views[count];
         v->id = id;
         stats_snapshot(id, &v->c);
+        if (sample_mean)
+            sample_type_overlay(id, &v->c);
         sum.alloc_calls += v->c.alloc_calls;
         sum.free_calls += v->c.free_calls;
         sum.bytes_requested += v->c.bytes_requested;
@@ -283,7 +289,10 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         tb_char(b, '}');
     }
     tb_char(b, ']');
-    report_emit_stacks(b, nsites);
+    if (sample_mean)
+        sample_emit_tail(b, nsites);
+    else
+        report_emit_stacks(b, nsites);
     tb_str(b, "}\n");
 }
 
@@ -443,7 +452,7 @@ void report_hold(void)
         return;
     char path[HT_PATH_MAX + 32];
     const char *why = NULL;
-    if (expand_path(template_now(NULL), path, sizeof path) != 0 ||
+    if (report_expand_path(template_now(NULL), path, sizeof path) != 0 ||
         classify(path, &why) != TARGET_RENAME)
         return;
     int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
@@ -509,7 +518,7 @@ int report_write(const char *tmpl, const char *reason)
     int saved = errno;
     char path[HT_PATH_MAX + 32];
     tmpl = template_now(tmpl);
-    if (expand_path(tmpl, path, sizeof path) != 0) {
+    if (report_expand_path(tmpl, path, sizeof path) != 0) {
         ht_warn("cannot write report: path from '", tmpl, "' is too long", NULL);
         errno = ENAMETOOLONG;
         return -1;

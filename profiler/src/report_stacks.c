@@ -70,7 +70,7 @@ static void emit_module_line(struct text_buf *b, const char *p, const char *eol,
 }
 
 /* Read the maps file in small pieces: a report needs no memory of its own. */
-static void emit_modules(struct text_buf *b)
+void report_emit_modules(struct text_buf *b)
 {
     tb_str(b, ",\n\"modules\":[");
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
@@ -213,6 +213,6 @@ void report_emit_stacks(struct text_buf *b, uint32_t nsites)
     emit_timeline(b, nsites);
     if (!stack_depth)
         return;
-    emit_modules(b);
+    report_emit_modules(b);
     emit_sites(b, nsites);
 }

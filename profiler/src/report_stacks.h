@@ -11,6 +11,8 @@
  * NSITES: the sites to list are those with ids below it (fixed before the
  * types were listed, so every listed site's type is listed). */
 void report_emit_stacks(struct text_buf *b, uint32_t nsites);
+/* ",\"modules\":[…]": the executable mappings of the process. */
+void report_emit_modules(struct text_buf *b);
 /* A JSON array of size-histogram counts. */
 void report_emit_hist(struct text_buf *b, const int64_t *hist);
 #endif

@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "type_registry.h"
 #include "report.h"
+#include "sampling.h"
 #include <string.h>
 
 __thread uint16_t scope_stack[SCOPE_STACK_DEPTH];
@@ -74,6 +75,8 @@ HT_EXPORT int heaptag_retag(void *block, const char *type)
 {
     struct block_record r;
     size_t usable;
+    if (block && HT_UNLIKELY(sample_mean))
+        return sample_retag(block, id_of(type));
     if (!block || next_alloc_state != 2 ||
         !block_map_lookup(block, &usable, &r))
         return -1;

@@ -7,6 +7,7 @@
  * nothing about the program and would split identical call sites. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"
+#include "sampling.h"
 #include "site_map.h"
 #include "next_alloc.h"
 #include "ht_common.h"
@@ -51,7 +52,7 @@ void stack_capture_init(int depth)
     if (depth > STACK_MAX_DEPTH)
         depth = STACK_MAX_DEPTH;
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
-    if (next_is_glibc)
+    if (next_is_glibc && !sample_mean) /* sampled mode keeps no site map */
         site_map_reserve_flat();
     /* Release: a thread that sees stacks on also sees the map's form. */
     __atomic_store_n(&stack_depth, depth, __ATOMIC_RELEASE);

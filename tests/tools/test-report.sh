@@ -90,7 +90,7 @@ expect_rc 0 "report without the tracker's peak"
 	|| fail "unknown tracker peak line: $(tail -n 1 "$tmp/out")"
 run "$HT" report /
 expect_rc 2 "report of a directory"
-expect_err "report of a directory" "heaptag: /: read error"
+expect_err "report of a directory" "heaptag: /: no snapshot-N.json in this directory"
 
 # Usage errors.
 run "$HT" report --bogus demo.json

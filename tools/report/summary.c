@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json_out.h"
+#include "report/sampling_note.h"
 #include "units.h"
 
 int ht_format_parse(const char *s, unsigned allowed, enum ht_format *out)
@@ -56,6 +57,7 @@ void ht_summary_table(FILE *out, const struct ht_report *r)
 		ht_human_bytes((double)r->overhead_bytes, b[0], sizeof b[0]),
 		r->peak_overhead_bytes < 0 ? "unknown"
 		: ht_human_bytes((double)r->peak_overhead_bytes, b[1], sizeof b[1]));
+	ht_sampling_note(out, r, 0);
 }
 
 static json_t *type_json(const struct ht_type *t)
@@ -106,6 +108,9 @@ int ht_summary_json(FILE *out, const struct ht_report *r)
 		"peak_overhead_bytes", r->peak_overhead_bytes < 0 ? json_null()
 		: json_integer((json_int_t)r->peak_overhead_bytes),
 		"types", types);
+	json_t *sampling = ht_sampling_json(r);
+	if (sampling)
+		json_object_set_new(doc, "sampling", sampling);
 	return ht_json_emit(doc, out);
 }
 
@@ -145,4 +150,5 @@ void ht_summary_markdown(FILE *out, const struct ht_report *r)
 	if (r->peak_overhead_bytes >= 0)
 		fprintf(out, ", %" PRId64 " bytes peak", r->peak_overhead_bytes);
 	fputs(" (not in the figures above).\n", out);
+	ht_sampling_note(out, r, 1);
 }

@@ -1,0 +1,121 @@
+/* The table of sampled blocks (sample_table.h).  Deletion shifts later
+ * entries of the probe run back instead of leaving tombstones, so lookups
+ * stay short however long the program runs. */
+#include "sample_table.h"
+#include "os_mem.h"
+#include "sampling.h"
+#include <string.h>
+
+#define INITIAL_BITS 12
+
+static struct sample_rec *slots;
+static uint32_t bits;
+static uint64_t used;
+
+uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
+/* How many live sampled blocks hash to each filter bit. */
+static uint32_t filter_counts[1u << SAMPLE_FILTER_BITS];
+
+static inline uint64_t home(uintptr_t a, uint32_t b)
+{
+    return ((uint64_t)(a >> 4) * 0xd6e8feb86659fd93ULL) >> (64 - b);
+}
+
+static void filter_add(uintptr_t a, int d)
+{
+    uint32_t h = sample_filter_slot((const void *)a);
+    uint32_t n = filter_counts[h] += (uint32_t)d;
+    uint64_t *w = &sample_filter[h >> 6], bit = 1ull << (h & 63);
+    HT_STORE(w, n ? HT_LOAD(w) | bit : HT_LOAD(w) & ~bit);
+}
+
+static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)
+{
+    uint64_t mask = (1ull << b) - 1;
+    for (uint64_t i = home(r->addr, b);; i = (i + 1) & mask)
+        if (!tab[i].addr) {
+            tab[i] = *r;
+            return;
+        }
+}
+
+static int grow(void)
+{
+    uint32_t nb = bits ? bits + 1 : INITIAL_BITS;
+    if (nb > 30)
+        return -1;
+    struct sample_rec *n = os_mem_map(sizeof *n << nb);
+    if (!n)
+        return -1;
+    if (slots) {
+        for (uint64_t i = 0; i < (1ull << bits); i++)
+            if (slots[i].addr)
+                put(n, nb, &slots[i]);
+        os_mem_unmap(slots, sizeof *slots << bits);
+    }
+    slots = n;
+    bits = nb;
+    return 0;
+}
+
+int sample_table_insert(const struct sample_rec *r)
+{
+    if ((!slots || (used + 1) * 8 > (5ull << bits)) && grow() != 0)
+        return -1;
+    put(slots, bits, r);
+    used++;
+    filter_add(r->addr, 1);
+    return 0;
+}
+
+struct sample_rec *sample_table_find(uintptr_t a)
+{
+    if (!slots)
+        return NULL;
+    uint64_t mask = (1ull << bits) - 1;
+    for (uint64_t i = home(a, bits);; i = (i + 1) & mask) {
+        if (slots[i].addr == a)
+            return &slots[i];
+        if (!slots[i].addr)
+            return NULL;
+    }
+}
+
+int sample_table_take(uintptr_t a, struct sample_rec *out)
+{
+    struct sample_rec *r = sample_table_find(a);
+    if (!r)
+        return 0;
+    *out = *r;
+    uint64_t mask = (1ull << bits) - 1;
+    uint64_t hole = (uint64_t)(r - slots);
+    /* Backward-shift deletion: move up every later entry of the run whose
+     * home is not between the hole and its own position. */
+    for (uint64_t j = (hole + 1) & mask; slots[j].addr; j = (j + 1) & mask) {
+        uint64_t h = home(slots[j].addr, bits);
+        int movable = hole <= j ? (h <= hole || h > j) : (h <= hole && h > j);
+        if (movable) {
+            slots[hole] = slots[j];
+            hole = j;
+        }
+    }
+    memset(&slots[hole], 0, sizeof slots[hole]);
+    used--;
+    filter_add(a, -1);
+    return 1;
+}
+
+uint64_t sample_table_live(void)
+{
+    return HT_LOAD(&used);
+}
+
+uint64_t sample_table_bytes(void)
+{
+    return slots ? (sizeof *slots << bits) : 0;
+}
+
+void sample_filter_pin(uintptr_t a)
+{
+    filter_add(a, 1);
+}

@@ -1,0 +1,385 @@
+/* Sampled mode's slow paths (sampling.h): drawing the next sample point,
+ * recording a sampled block, and the frees and reallocs that may concern
+ * one.  The preloaded library links no libm, so the logarithm and
+ * exponential it needs are computed here. */
+#include "sampling.h"
+#include "os_mem.h"
+#include "sample_est.h"
+#include "sample_table.h"
+#include "scope_stack.h"
+#include "settings.h"
+#include "site_table.h"
+#include "stack_capture.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_MEAN (512 * 1024)
+#define SITE_CHUNK_BITS 12
+#define SITE_CHUNKS 1024
+
+int64_t sample_mean;
+__thread int64_t sample_left;
+struct sample_est sample_est_total;
+int64_t sample_dropped;
+uint64_t sample_seed;
+
+static __thread uint64_t rng_state;
+static __thread int in_sampler;
+static unsigned thread_seq;
+static ht_spinlock lock;
+static struct sample_est *type_est;
+static struct sample_est *site_est[SITE_CHUNKS];
+static double last_peak_snapshot;
+static __thread int holding;
+
+/* The lock is never held across a call that could allocate, so only a
+ * signal handler that allocates (not async-signal-safe, but programs do)
+ * can come back to it on the same thread: it then finds `holding` set
+ * and skips its bookkeeping (the block counts as not sampled) instead of
+ * spinning forever.  `holding` is set before the lock is taken and
+ * cleared after it is released, so no interruption point is missed. */
+static int lock_take(void)
+{
+    if (holding)
+        return 0;
+    holding = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    ht_spin_lock(&lock);
+    return 1;
+}
+
+static void lock_give(void)
+{
+    ht_spin_unlock(&lock);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    holding = 0;
+}
+
+struct sample_est *sample_est_type(uint32_t t)
+{
+    return type_est && t < HT_MAX_TYPES ? &type_est[t] : NULL;
+}
+
+struct sample_est *sample_est_site(uint32_t id)
+{
+    struct sample_est *c = __atomic_load_n(&site_est[(id >> SITE_CHUNK_BITS) % SITE_CHUNKS],
+                                           __ATOMIC_ACQUIRE);
+    return c ? &c[id & ((1u << SITE_CHUNK_BITS) - 1)] : NULL;
+}
+
+/* Under the lock: the site's estimates, mapping its chunk on first use. */
+static struct sample_est *site_est_make(uint32_t id)
+{
+    uint32_t k = id >> SITE_CHUNK_BITS;
+    if (k >= SITE_CHUNKS)
+        return NULL;
+    if (!site_est[k]) {
+        struct sample_est *c = os_mem_map(sizeof *c << SITE_CHUNK_BITS);
+        if (!c)
+            return NULL;
+        __atomic_store_n(&site_est[k], c, __ATOMIC_RELEASE);
+    }
+    return &site_est[k][id & ((1u << SITE_CHUNK_BITS) - 1)];
+}
+
+/* splitmix64: small state, good enough bits for sampling decisions. */
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* ln(x) for x in (0, 1]: x = m * 2^e with m in [1, 2), then
+ * ln(m) = 2 atanh((m-1)/(m+1)), whose series converges fast for s <= 1/3
+ * (relative error below 1e-7, far under the sampling noise). */
+static double ln_unit(double x)
+{
+    union { double d; uint64_t u; } v = {.d = x};
+    int e = (int)((v.u >> 52) & 0x7ff) - 1023;
+    v.u = (v.u & ((1ull << 52) - 1)) | (1023ull << 52);
+    double m = v.d, s = (m - 1) / (m + 1), s2 = s * s;
+    double series = s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9 + s2 * 2.0 / 11)))));
+    return e * 0.69314718055994530942 + series;
+}
+
+/* 1 - exp(-x) for x >= 0, accurate for small x too (no cancellation). */
+double sample_prob(double x)
+{
+    if (x < 1e-3)
+        return x * (1 - x / 2 * (1 - x / 3 * (1 - x / 4)));
+    if (x > 40)
+        return 1;
+    int n = (int)(x / 0.69314718055994530942);
+    double r = x - n * 0.69314718055994530942, term = 1, e = 1;
+    for (int k = 1; k < 16; k++) {
+        term *= -r / k;
+        e += term;
+    }
+    while (n-- > 0)
+        e *= 0.5;
+    return 1 - e;
+}
+
+/* An exponential distance with mean sample_mean, in whole bytes (>= 1). */
+static int64_t draw(void)
+{
+    double u = (double)((rng_next() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
+    double d = -(double)sample_mean * ln_unit(u) + 0.5;
+    return d < 1 ? 1 : d > 4e18 ? (int64_t)4e18 : (int64_t)d;
+}
+
+static void rng_seed_thread(void)
+{
+    uint64_t n = __atomic_add_fetch(&thread_seq, 1, __ATOMIC_RELAXED);
+    rng_state = sample_seed ^ (n * 0xd1342543de82ef95ULL);
+    if (!rng_state)
+        rng_state = 1;
+}
+
+/* A byte count with an optional binary unit: 4096, 64K, 512KiB, 1M, 2MiB, 1G. */
+static int parse_bytes(const char *s, int64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    static const struct { const char *suffix; int shift; } units[] = {
+        {"", 0}, {"B", 0}, {"K", 10}, {"KB", 10}, {"KiB", 10}, {"k", 10}, {"M", 20},
+        {"MB", 20}, {"MiB", 20}, {"G", 30}, {"GB", 30}, {"GiB", 30},
+    };
+    for (unsigned i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(end, units[i].suffix) == 0) {
+            if (v == 0 || v > (1ull << 40) >> units[i].shift)
+                return -1;
+            *out = (int64_t)(v << units[i].shift);
+            return 0;
+        }
+    return -1;
+}
+
+void sample_init(void)
+{
+    const char *v = getenv("HEAPTAG_SAMPLE");
+    if (!v || strcmp(v, "0") == 0)
+        return;
+    int64_t mean;
+    if (parse_bytes(v, &mean) != 0) {
+        ht_warn("ignoring HEAPTAG_SAMPLE='", v,
+                "' (it takes a mean in bytes from 1 to 1TiB, e.g. 512KiB); sampling with the "
+                "default 512KiB", NULL);
+        mean = DEFAULT_MEAN;
+    }
+    type_est = os_mem_map(sizeof *type_est * HT_MAX_TYPES);
+    if (!type_est) {
+        ht_warn("cannot map memory for sampled mode; tracking exactly", NULL);
+        return;
+    }
+    const char *seed = getenv("HEAPTAG_SAMPLE_SEED");
+    char *end;
+    if (seed && *seed && (sample_seed = strtoull(seed, &end, 10), !*end)) {
+        sample_seed = sample_seed * 0x9e3779b97f4a7c15ULL + 1;
+    } else {
+        if (seed)
+            ht_warn("ignoring HEAPTAG_SAMPLE_SEED='", seed, "' (it takes a number)", NULL);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        sample_seed = ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) ^
+                      ((uint64_t)getpid() << 32);
+    }
+    /* Stacks are what a sampled profile is for: on unless asked off. */
+    if (!getenv("HEAPTAG_STACKS"))
+        settings.stack_depth = 32;
+    /* The bootstrap arena's blocks (made while dlsym ran) must reach the
+     * slow path of free, which knows them: their bits stay set. */
+    for (size_t off = 0; off < bootstrap_used(); off += 16)
+        sample_filter_pin((uintptr_t)bootstrap_arena + off);
+    __atomic_store_n(&sample_mean, mean, __ATOMIC_RELEASE);
+}
+
+/* Under the lock: a new process-wide high of the estimate, 1% above the
+ * last one recorded, copies every site's live estimate as its share of
+ * the peak (thinned, so a growing heap costs O(sites) a few hundred times
+ * at most). */
+static void note_peak(void)
+{
+    double live = sample_est_total.live_bytes;
+    if (live < sample_est_total.peak_live_bytes || live < last_peak_snapshot * 1.01)
+        return;
+    last_peak_snapshot = live;
+    uint32_t n = site_count();
+    for (uint32_t id = 1; id < n; id++) {
+        struct sample_est *e = sample_est_site(id);
+        if (e)
+            e->live_at_peak = e->live_bytes;
+    }
+}
+
+static void record(void *p, size_t requested, uint32_t inherited)
+{
+    double prob = sample_prob((double)requested / (double)sample_mean);
+    struct sample_rec r = {.addr = (uintptr_t)p, .requested = requested,
+                           .usable = next_usable_size(p), .weight = 1 / prob};
+    uint32_t type = inherited ? inherited : scope_current_type();
+    if (stack_depth) {
+        uintptr_t frames[STACK_MAX_DEPTH];
+        int depth = stack_capture(frames, stack_depth);
+        if (depth > 0) {
+            uint32_t key_type = (inherited || scope_depth) ? type : HT_TYPE_NONE;
+            r.site = site_intern(key_type, frames, (uint32_t)depth);
+            if (r.site)
+                type = site_get(r.site)->type;
+        }
+    }
+    r.type = type;
+    if (!lock_take()) {
+        __atomic_add_fetch(&sample_dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    struct sample_est *se = r.site ? site_est_make(r.site) : NULL;
+    if (sample_table_insert(&r) != 0) {
+        sample_dropped++;
+    } else {
+        if (!se)
+            r.site = 0;
+        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], &r);
+        if (se)
+            est_born(se, &r);
+        est_born(&sample_est_total, &r);
+        note_peak();
+    }
+    lock_give();
+}
+
+void sample_take(void *p, size_t requested, uint32_t inherited)
+{
+    if (HT_UNLIKELY(!rng_state)) {
+        /* This thread's first allocation: draw its first distance. */
+        rng_seed_thread();
+        int64_t left = draw() - (int64_t)requested;
+        if (left > 0) {
+            sample_left = left;
+            return;
+        }
+    }
+    sample_left = draw();
+    /* Allocations made while recording (libunwind's) are not sampled. */
+    if (in_sampler || !requested)
+        return;
+    in_sampler = 1;
+    record(p, requested, inherited);
+    in_sampler = 0;
+}
+
+static void forget(const struct sample_rec *r)
+{
+    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], r);
+    struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
+    if (se)
+        est_died(se, r);
+    est_died(&sample_est_total, r);
+}
+
+void sample_free_slow(void *p)
+{
+    struct sample_rec r;
+    if (lock_take()) {
+        if (sample_table_take((uintptr_t)p, &r))
+            forget(&r);
+        lock_give();
+    }
+    if (HT_UNLIKELY(bootstrap_owns(p)))
+        return;
+    next.free(p);
+}
+
+/* realloc of a block the filter says may be sampled. */
+static __attribute__((noinline)) void *realloc_maybe_sampled(void *p, size_t size)
+{
+    struct sample_rec old;
+    int known = 0;
+    {
+        /* Forget it before the allocator may hand the address to another
+         * thread; put it back if realloc fails. */
+        if (lock_take()) {
+            known = sample_table_take((uintptr_t)p, &old);
+            lock_give();
+        }
+    }
+    void *q = next.realloc(p, size);
+    if (HT_UNLIKELY(!q && size != 0)) {
+        if (known && lock_take()) {
+            if (sample_table_insert(&old) != 0) {
+                forget(&old);
+                sample_dropped++;
+            }
+            lock_give();
+        }
+        return NULL;
+    }
+    if (known && lock_take()) {
+        forget(&old);
+        lock_give();
+    }
+    if (q)
+        sample_note_alloc(q, size, known ? old.type : HT_TYPE_NONE);
+    return q;
+}
+
+static __attribute__((noinline)) void *realloc_sampled(void *p, size_t size)
+{
+    void *q = next.realloc(p, size);
+    if (HT_LIKELY(q))
+        sample_take(q, size, HT_TYPE_NONE);
+    return q;
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void *sample_realloc(void *p, size_t size)
+{
+    if (HT_UNLIKELY(p && sample_maybe(p)))
+        return realloc_maybe_sampled(p, size);
+    int64_t left = sample_left - (int64_t)size;
+    if (HT_LIKELY(left > 0)) {
+        sample_left = left;
+        return next.realloc(p, size);
+    }
+    return realloc_sampled(p, size);
+}
+
+/* A retagged sampled block counts as freed from its old type and
+ * allocated to the new one. */
+int sample_retag(void *p, uint32_t type)
+{
+    if (!sample_maybe(p) || !lock_take())
+        return -1;
+    struct sample_rec *r = sample_table_find((uintptr_t)p);
+    if (r && r->type != type && type < HT_MAX_TYPES) {
+        struct sample_rec copy = *r;
+        est_died(&type_est[copy.type < HT_MAX_TYPES ? copy.type : HT_TYPE_UNTAGGED], &copy);
+        r->type = type;
+        est_born(&type_est[type], r);
+    }
+    lock_give();
+    return r ? 0 : -1;
+}
+
+void sample_lock_for_fork(void)
+{
+    ht_spin_lock(&lock);
+}
+
+void sample_unlock_after_fork(void)
+{
+    ht_spin_unlock(&lock);
+}
+
+void *sample_malloc_slow(size_t size)
+{
+    void *p = next.malloc(size);
+    if (HT_LIKELY(p))
+        sample_take(p, size, HT_TYPE_NONE);
+    return p;
+}

@@ -1,0 +1,22 @@
+# Sampled mode, pprof output and periodic snapshots (tests/sampling/).
+SA_BUILD := $(BUILD)/tests/sampling
+$(SA_BUILD)/synth: tests/sampling/synth.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
+$(SA_BUILD)/sig-alloc: tests/sampling/sig_alloc.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
+TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth $(SA_BUILD)/sig-alloc
+TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
+	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
+
+# The sampled-block table on its own, against a reference (cmocka).
+$(SA_BUILD)/test_sample_table: tests/sampling/test_sample_table.c profiler/src/sample_table.c \
+		profiler/src/os_mem.c profiler/src/sample_table.h profiler/src/sampling.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/src -o $@ tests/sampling/test_sample_table.c \
+		profiler/src/sample_table.c profiler/src/os_mem.c $(shell pkg-config --libs cmocka)
+TEST_DEPS += $(SA_BUILD)/test_sample_table
+TESTS += $(SA_BUILD)/test_sample_table

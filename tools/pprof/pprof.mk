@@ -1,0 +1,2 @@
+# tools/pprof: `heaptag report --format pprof` (gzip from zlib).
+TOOLS_LDLIBS += -lz
