@@ -62,7 +62,7 @@ all: build-all
 # Each folder's fragment adds to ALL_TARGETS, TESTS, TEST_DEPS,
 # BENCH_TARGETS and INSTALL_TARGETS.  Fragments live beside their sources.
 include profiler/profiler.mk
-include $(sort $(wildcard profiler/*/*.mk tools/*.mk tools/*/*.mk client/*.mk client/*/*.mk tests/*/*.mk bench/*.mk bench/*/*.mk validate/*.mk))
+include $(sort $(wildcard python/*.mk profiler/*/*.mk tools/*.mk tools/*/*.mk client/*.mk client/*/*.mk tests/*/*.mk bench/*.mk bench/*/*.mk validate/*.mk))
 
 build-all: $(ALL_TARGETS)
 .PHONY: build-all
