@@ -616,6 +616,21 @@ def main():
             reason += (", %s (%s) with the realistic head of the sweep at the same size"
                        % (pct(at_headline[0]["with_payload"]["saving_percent"]),
                           at_headline[0]["with_payload"]["verdict"]))
+        cr = sweep["C"]["minimal"]["with_payload_crossings"]
+        if cr:
+            reason += ("; with the minimal head the with-payload saving is inside the band from about %s"
+                       % " to ".join("%d B (%g%%)" % (round(c["body_bytes"]), c["edge_percent"]) for c in cr)
+                       if len(cr) == 2 and cr[0]["edge_percent"] > cr[1]["edge_percent"] else
+                       "; with the minimal head the with-payload saving leaves the band at about %s of body"
+                       % " and ".join("%d B" % round(c["body_bytes"]) for c in cr))
+        same = [p for p in sweep["C"]["minimal"]["points"] if p["body_bytes"] == headline_body]
+        if same and same[0]["kept"] != n_kept:
+            # The request in flight at the peak adds its transient buffers,
+            # spread over the kept Responses: more per Response in the sweep.
+            reason += (". The sweep keeps %d Responses, not %d, so the buffers of the one request in flight "
+                       "at the peak weigh more per Response: at this size and head it measures %s, not %s"
+                       % (same[0]["kept"], n_kept, pct(same[0]["with_payload"]["saving_percent"]),
+                          pct(wp_head["measured_percent"])))
         o.append(reason + ". The sweep below gives every other size.")
 
         o.append(H("%d kept Responses against the ADR's figures (keep scene)" % n_kept))
