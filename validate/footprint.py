@@ -692,8 +692,9 @@ def main():
                         "within %g%%" % TRACEMALLOC_AGREEMENT_PCT], rows, md))
         o.append("")
         o.append("Debian's /usr/bin/python3 with PYTHONMALLOC=malloc, tagged through the heaptag package "
-                 "(python/heaptag: `with heaptag.scope(\"Response\"): ...`). A Response's payload is its raw "
-                 "head, status line and body as http.client delivered them; a Headers object's payload its "
+                 "(python/heaptag: `with heaptag.scope(\"Response\"): ...`). A Response's payload is its body, "
+                 "status line and raw head, copied out of what http.client received (the exchange itself is "
+                 "untagged: its transient buffers depend on how reads split); a Headers object's payload its "
                  "item list and strings. tracemalloc counts every live block allocated through the line "
                  "that builds a Response, in a run without heaptag.")
 

@@ -12,9 +12,9 @@ on loopback); each request is a Request with its own Headers and Timeout,
 sent, then dropped; every Response is kept, filled from the real exchange.
 
 Types, as the C client tags them: each object's own storage is TYPE, the
-data it holds TYPE.payload.  A Response's payload is everything http.client
-allocates to receive it (status line, header strings, body) plus the raw
-head rebuilt from them; the Headers object and its item list are Headers.
+data it holds TYPE.payload.  A Response's payload is its body, status line
+and raw head (rebuilt from the fields), copied out of what http.client
+received; a Headers object's payload its item list and field strings.
 Tagging is through the heaptag package (python/heaptag): run under
 `heaptag run` with PYTHONMALLOC=malloc, or nothing is tagged.
 
@@ -130,15 +130,22 @@ class Client:
         conn = self.connection()
         conn.requests += 1
         sh = self.session.headers._items
+        # The exchange itself is untagged: how http.client buffers a body
+        # depends on how the reads split, so its transient blocks differ
+        # from run to run.  What the Response keeps is then copied into
+        # its payload, block by block, the same every run.
+        conn.rbuf.request(req.method, self.path, headers=dict(sh))
+        hr = conn.rbuf.getresponse()
+        received = hr.read()
+        fields = hr.getheaders()
+        code = hr.status
+        version, reason = hr.version, hr.reason
+        del hr
         with heaptag.scope("Response.payload"):
-            conn.rbuf.request(req.method, self.path, headers=dict(sh))
-            hr = conn.rbuf.getresponse()
-            body = hr.read()
-            fields = hr.getheaders()
-            code = hr.status
-            status_line = "HTTP/%d.%d %d %s" % (hr.version // 10, hr.version % 10, code, hr.reason)
+            body = bytes(memoryview(received))
+            status_line = "HTTP/%d.%d %d %s" % (version // 10, version % 10, code, reason)
             raw = (status_line + "\r\n" + "".join("%s: %s\r\n" % f for f in fields) + "\r\n").encode("latin-1")
-            del hr
+        del received
         # The fields are copied out of http.client's message (which goes
         # away with hr): a Headers object owns its items, as in the C client.
         with heaptag.scope("Headers.payload"):

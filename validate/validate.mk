@@ -1,9 +1,11 @@
 # validate/ — `make validate`: the ADR-007 footprint validation
 # (validate/run-validate.sh; its environment variables size the run).
 #
-#   make validate                                   the full run, ~1 minute:
+#   make validate                                   the full run, ~2 minutes:
 #       reports/footprint.{txt,md,json,html}, the results block of
-#       docs/adr/0007-slots-for-hot-objects.md, the verdict table on stdout
+#       docs/adr/0007-slots-for-hot-objects.md, the verdict table on stdout;
+#       C in three modes, the same classes in CPython (validate/py_scene.py),
+#       a body-size sweep (VALIDATE_SWEEP)
 #   make validate VALIDATE_REQUESTS=2000 VALIDATE_ADR=   smaller, docs untouched
 #
 # hc-scene is compiled once per client mode against that mode's libhc.a, so
