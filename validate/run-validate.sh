@@ -24,6 +24,8 @@
 #   VALIDATE_SWEEP_REQUESTS   kept Responses per sweep run [1000]
 #   VALIDATE_PY_REQUESTS      requests of the CPython keep scene
 #                             [VALIDATE_REQUESTS]
+#   VALIDATE_JOBS             sweep and CPython runs at a time [nproc, at
+#                             most 4]
 #   VALIDATE_OUT              output directory [reports/]
 #   VALIDATE_ADR              ADR to rewrite between the results markers;
 #                             empty: leave docs alone [docs/adr/0007-...md]
@@ -44,13 +46,14 @@ SWEEP_N=${VALIDATE_SWEEP_REQUESTS:-1000}
 PY_N=${VALIDATE_PY_REQUESTS:-$N}
 # The ADR is about CPython: Debian's interpreter, whatever python3 is first on PATH.
 PYTHON=/usr/bin/python3
+JOBS=${VALIDATE_JOBS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 4 ] && n=4; echo "$n")}
 OUT=${VALIDATE_OUT:-$root/reports}
 ADR=${VALIDATE_ADR-$root/docs/adr/0007-slots-for-hot-objects.md}
 MODES="dict slots allslots"
 SCENES="keep churn"
 
 for v in VALIDATE_REQUESTS:$N VALIDATE_CHURN_REQUESTS:$CHURN VALIDATE_REPS:$REPS \
-         VALIDATE_SWEEP_REQUESTS:$SWEEP_N VALIDATE_PY_REQUESTS:$PY_N; do
+         VALIDATE_SWEEP_REQUESTS:$SWEEP_N VALIDATE_PY_REQUESTS:$PY_N VALIDATE_JOBS:$JOBS; do
     case ${v#*:} in ''|*[!0-9]*|0) echo "validate: ${v%%:*} must be a positive integer" >&2; exit 2;; esac
 done
 case $MASSIF_N in ''|*[!0-9]*) echo "validate: VALIDATE_MASSIF_REQUESTS must be an integer" >&2; exit 2;; esac
@@ -79,6 +82,8 @@ rm -rf "$raw"
 mkdir -p "$raw"
 state=$(mktemp -d "${TMPDIR:-/tmp}/validate.XXXXXX")
 stop_server() {
+    # shellcheck disable=SC2046
+    kill $(jobs -p) 2>/dev/null || true
     "$root/tests/fixtures/start-hc-serve.sh" --stop "$state/hc-serve" >/dev/null 2>&1 || true
     rm -rf "$state"
 }
@@ -127,17 +132,29 @@ done
 
 # The body-size sweep: the keep scene per mode at each size, once (the
 # figures are per instance and repeat to the byte).
+# Up to JOBS runs at a time from here on: each is its own process, and what
+# is measured (bytes per instance of its own heap) does not depend on the
+# others.  A failed run fails the validation at the next wait.
+running=0
+spawn() {
+    "$@" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then wait -n || exit 1; running=$((running - 1)); fi
+}
+drain() { while [ "$running" -gt 0 ]; do wait -n || exit 1; running=$((running - 1)); done; }
+csweep() { # MODE HEAD:PATH SIZE
+    local base=$raw/sweep-${2%%:*}-$1-$3
+    "$heaptag" run --quiet -o "$base.json" -- "$state/bin/hc-scene-$1" "$base_url/${2#*:}/$3" \
+        -n "$SWEEP_N" --keep >"$base.out" 2>"$base.err" ||
+        { echo "validate: sweep $1 /${2#*:}/$3 failed:" >&2; cat "$base.err" >&2; exit 1; }
+}
 HEADS="minimal:bytes realistic:api"
 for size in $SWEEP; do
     for head in $HEADS; do
-        for m in $MODES; do
-            base=$raw/sweep-${head%%:*}-$m-$size
-            "$heaptag" run --quiet -o "$base.json" -- "$state/bin/hc-scene-$m" "$base_url/${head#*:}/$size" \
-                -n "$SWEEP_N" --keep >"$base.out" 2>"$base.err" ||
-                { echo "validate: sweep $m /${head#*:}/$size failed:" >&2; cat "$base.err" >&2; exit 1; }
-        done
+        for m in $MODES; do spawn csweep "$m" "$head" "$size"; done
     done
 done
+drain
 phase "body-size sweep (C), ${SWEEP// /, } B"
 
 # The same classes in CPython: the keep scene under heaptag (repeated),
@@ -153,15 +170,16 @@ pyrun() { # OUT-BASE URL LAYOUT N [--tracemalloc]
             "$PYTHON" "$state/bin/py_scene.py" "$u" -n "$n" --layout "$l" >"$base.out" 2>"$base.err"
     fi || { echo "validate: CPython $l ($u) failed:" >&2; cat "$base.err" >&2; exit 1; }
 }
+for m in $MODES; do spawn pyrun "$raw/py-$m-tracemalloc" "$url" "$m" "$PY_N" --tracemalloc; done
 for rep in $(seq "$REPS"); do
-    for m in $MODES; do pyrun "$raw/py-$m-keep-$rep" "$url" "$m" "$PY_N"; done
+    for m in $MODES; do spawn pyrun "$raw/py-$m-keep-$rep" "$url" "$m" "$PY_N"; done
 done
-for m in $MODES; do pyrun "$raw/py-$m-tracemalloc" "$url" "$m" "$PY_N" --tracemalloc; done
 for size in $SWEEP; do
     for head in $HEADS; do
-        for m in $MODES; do pyrun "$raw/py-sweep-${head%%:*}-$m-$size" "$base_url/${head#*:}/$size" "$m" "$SWEEP_N"; done
+        for m in $MODES; do spawn pyrun "$raw/py-sweep-${head%%:*}-$m-$size" "$base_url/${head#*:}/$size" "$m" "$SWEEP_N"; done
     done
 done
+drain
 phase "CPython runs ($($PYTHON -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])'))"
 
 # massif, once per mode and scene, beside a heaptag run of the same size.

@@ -27,7 +27,7 @@ ALL_TARGETS += $(foreach m,$(BUILD_MODES),$(BUILD)/validate/$(m)/hc-scene)
 # Forwarded only when given, so run-validate.sh's defaults stay in one place.
 VALIDATE_VARS := VALIDATE_REQUESTS VALIDATE_CHURN_REQUESTS VALIDATE_MASSIF_REQUESTS \
     VALIDATE_MASSIF_CHURN_REQUESTS VALIDATE_REPS VALIDATE_PATH VALIDATE_OUT VALIDATE_ADR \
-    VALIDATE_SWEEP VALIDATE_SWEEP_REQUESTS VALIDATE_PY_REQUESTS
+    VALIDATE_SWEEP VALIDATE_SWEEP_REQUESTS VALIDATE_PY_REQUESTS VALIDATE_JOBS
 validate_env = $(foreach v,$(VALIDATE_VARS),$(if $(filter-out undefined,$(origin $(v))),$(v)='$($(v))'))
 
 validate: build-all $(VALIDATE_SCENES)
