@@ -142,10 +142,18 @@ spawn() {
     if [ "$running" -ge "$JOBS" ]; then wait -n || exit 1; running=$((running - 1)); fi
 }
 drain() { while [ "$running" -gt 0 ]; do wait -n || exit 1; running=$((running - 1)); done; }
+# heaptag run -o DIR/X.json renames the reports other processes are writing
+# into DIR (those of the run's own children), so runs at the same time each
+# write into a directory of their own.
+htrun() { # BASE PROGRAM ARGS...: BASE.json, BASE.out, BASE.err
+    local base=$1; shift
+    mkdir -p "$base.d"
+    "$heaptag" run --quiet -o "$base.d/report.json" -- "$@" >"$base.out" 2>"$base.err" &&
+        mv "$base.d/report.json" "$base.json" && rmdir "$base.d"
+}
 csweep() { # MODE HEAD:PATH SIZE
     local base=$raw/sweep-${2%%:*}-$1-$3
-    "$heaptag" run --quiet -o "$base.json" -- "$state/bin/hc-scene-$1" "$base_url/${2#*:}/$3" \
-        -n "$SWEEP_N" --keep >"$base.out" 2>"$base.err" ||
+    htrun "$base" "$state/bin/hc-scene-$1" "$base_url/${2#*:}/$3" -n "$SWEEP_N" --keep ||
         { echo "validate: sweep $1 /${2#*:}/$3 failed:" >&2; cat "$base.err" >&2; exit 1; }
 }
 HEADS="minimal:bytes realistic:api"
@@ -166,8 +174,8 @@ pyrun() { # OUT-BASE URL LAYOUT N [--tracemalloc]
         PYTHONHASHSEED=0 PYTHONMALLOC=malloc PYTHONPATH=$state/python \
             "$PYTHON" "$state/bin/py_scene.py" "$u" -n "$n" --layout "$l" --tracemalloc >"$base.out" 2>"$base.err"
     else
-        PYTHONHASHSEED=0 PYTHONMALLOC=malloc PYTHONPATH=$state/python "$heaptag" run --quiet -o "$base.json" -- \
-            "$PYTHON" "$state/bin/py_scene.py" "$u" -n "$n" --layout "$l" >"$base.out" 2>"$base.err"
+        PYTHONHASHSEED=0 PYTHONMALLOC=malloc PYTHONPATH=$state/python \
+            htrun "$base" "$PYTHON" "$state/bin/py_scene.py" "$u" -n "$n" --layout "$l"
     fi || { echo "validate: CPython $l ($u) failed:" >&2; cat "$base.err" >&2; exit 1; }
 }
 for m in $MODES; do spawn pyrun "$raw/py-$m-tracemalloc" "$url" "$m" "$PY_N" --tracemalloc; done

@@ -43,8 +43,9 @@ printf '# ADR\n\n## Results\n<!-- results:begin -->\nstale\n<!-- results:end -->
 export BUILD VALIDATE_REQUESTS=2000 VALIDATE_REPS=2 VALIDATE_MASSIF_REQUESTS=10 VALIDATE_ADR=$tmp/adr.md \
     VALIDATE_SWEEP_REQUESTS=200 VALIDATE_PY_REQUESTS=1000
 for run in 1 2; do
-    VALIDATE_OUT=$tmp/run$run "$root/validate/run-validate.sh" >"$tmp/stdout$run" 2>"$tmp/stderr$run" ||
-        { cat "$tmp/stdout$run" "$tmp/stderr$run"; fail "validation run $run exited $?"; }
+    rc=0
+    VALIDATE_OUT=$tmp/run$run "$root/validate/run-validate.sh" >"$tmp/stdout$run" 2>"$tmp/stderr$run" || rc=$?
+    [ $rc = 0 ] || { cat "$tmp/stdout$run" "$tmp/stderr$run"; fail "validation run $run exited $rc"; }
     for f in footprint.txt footprint.md footprint.json footprint.html footprint-churn.html; do
         [ -s "$tmp/run$run/$f" ] || fail "run $run: $f missing"
     done
