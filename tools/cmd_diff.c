@@ -30,13 +30,15 @@ static const char usage[] =
 	"  --format FMT        table (default), markdown, json or html\n"
 	"  -o, --output OUT    write to OUT (atomically) instead of stdout; claim\n"
 	"                      verdicts are still printed on stdout\n"
-	"  --claim SPEC        judge a claimed saving, SPEC = [LABEL:][TYPE[+payload]=]PCT\n"
+	"  --claim SPEC        judge a claimed saving, SPEC = [LABEL:][TYPE[+payload]=][~]PCT\n"
 	"                      PCT alone: the whole-program peak live bytes shrink by PCT%%\n"
 	"                      TYPE=PCT: TYPE's bytes per instance shrink by PCT%%\n"
 	"                      TYPE+payload=PCT: the same, payload included\n"
+	"                      ~PCT: about PCT%%, within PCT +- PP (else: exceeds / falls short)\n"
 	"                      LABEL: judge against that report only (default: each)\n"
-	"  --tolerance PP      percentage points of slack (default 5): a claim holds if\n"
-	"                      the measured saving >= claim - PP\n"
+	"  --tolerance PP      percentage points of slack (default 5): a claim PCT holds\n"
+	"                      if the measured saving >= PCT - PP, a claim ~PCT if it\n"
+	"                      lies within PCT +- PP (also --claim-tolerance)\n"
 	"  --claim-basis B     requested (default) or usable bytes for claims\n"
 	"  -h, --help          this help\n"
 	"\n"
@@ -81,6 +83,7 @@ static int parse_options(int argc, char **argv, struct diff_model *m, struct dif
 		{ "output", required_argument, NULL, 'o' },
 		{ "claim", required_argument, NULL, 'c' },
 		{ "tolerance", required_argument, NULL, 't' },
+		{ "claim-tolerance", required_argument, NULL, 't' },
 		{ "claim-basis", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -3,7 +3,7 @@
 
 Replaces everything between the lines `<!-- results:begin -->` and
 `<!-- results:end -->` of ADR_MD with the summary of FOOTPRINT_MD (the part
-before its full `heaptag diff` tables), headings moved one level down so
+before its end-of-summary marker), headings moved one level down so
 they nest under the ADR's own "Results" heading.  The file is rewritten
 through a temporary file and a rename, and only when the text changes, so
 two identical validations leave the ADR untouched.
@@ -16,7 +16,9 @@ import sys
 
 BEGIN = "<!-- results:begin -->"
 END = "<!-- results:end -->"
-CUT = "\n## heaptag diff, keep scene"
+# footprint.py's SUMMARY_END: what follows (massif's sampled peaks, the full
+# diff tables) depends on timing or is too long for a decision record.
+CUT = "<!-- end of summary -->"
 
 
 def fail(msg):

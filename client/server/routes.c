@@ -23,7 +23,7 @@ static const char INDEX_TEXT[] =
     "hc-serve endpoints:\n"
     "/bytes/N /chunked/N?chunk=K /close/N /gzip/N /deflate/N /json\n"
     "/redirect/N /redirect-to?url=U&status=S /slow/MS /stall /status/CODE\n"
-    "/headers/N /echo\n"
+    "/headers/N /api/N /echo\n"
     "/bad/endless-header /bad/endless-chunk /bad/reset-mid-body /bad/garbage-status\n";
 
 static const char *reason(int code)
@@ -178,6 +178,37 @@ static void do_bytes(struct ctx *c, const char *arg)
     status_line(c, 200);
     buf_printf(c->out, "Content-Type: application/octet-stream\r\nContent-Length: %llu\r\n",
                (unsigned long long)n);
+    end_head(c);
+    if (!c->head_only) {
+        c->r->gen = GEN_PATTERN;
+        c->r->total = n;
+    }
+}
+
+/*
+** /api/N: the /bytes/N body under the head a typical web API answers with
+** behind a CDN (ten fields, ~440 bytes), so what a client keeps per
+** response is measured with realistic headers, not three.  Every value is
+** fixed (no clock, no counter) so two runs are byte for byte the same.
+*/
+static void do_api(struct ctx *c, const char *arg)
+{
+    uint64_t n;
+    if (!parse_num(arg, MAX_BYTES, &n))
+        return not_found(c);
+    status_line(c, 200);
+    buf_printf(c->out,
+               "Date: Tue, 01 Dec 2026 12:00:00 GMT\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n"
+               "Content-Length: %llu\r\n"
+               "Cache-Control: private, max-age=0, must-revalidate\r\n"
+               "ETag: W/\"%llx-5f2a9c1e\"\r\n"
+               "Last-Modified: Mon, 30 Nov 2026 08:00:00 GMT\r\n"
+               "Vary: Accept-Encoding, Authorization\r\n"
+               "X-Request-Id: 7f3c9a2e-4b1d-4e8a-9c6f-2d1b0a9e8f7c\r\n"
+               "X-Content-Type-Options: nosniff\r\n"
+               "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n",
+               (unsigned long long)n, (unsigned long long)n);
     end_head(c);
     if (!c->head_only) {
         c->r->gen = GEN_PATTERN;
@@ -417,7 +448,7 @@ void route_request(const struct request *req, struct buf *out, struct reply *r)
     } prefixed[] = {
         {"/bytes/", 1}, {"/chunked/", 2}, {"/close/", 3}, {"/gzip/", 4},
         {"/deflate/", 5}, {"/redirect/", 6}, {"/slow/", 7}, {"/status/", 8},
-        {"/headers/", 9}, {"/bad/", 10},
+        {"/headers/", 9}, {"/bad/", 10}, {"/api/", 11},
     };
     for (size_t i = 0; i < sizeof prefixed / sizeof prefixed[0]; i++) {
         size_t n = strlen(prefixed[i].prefix);
@@ -435,6 +466,7 @@ void route_request(const struct request *req, struct buf *out, struct reply *r)
         case 8: return do_status(&c, arg);
         case 9: return do_headers(&c, arg);
         case 10: return do_bad(&c, arg);
+        case 11: return do_api(&c, arg);
         }
     }
     if (strcmp(path, "/") == 0)

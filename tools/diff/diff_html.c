@@ -229,17 +229,17 @@ void diff_render_html(FILE *out, const struct diff_model *m)
 	      "(requested bytes; <i>usable</i> = what the allocator handed out).</p>\n", out);
 
 	if (m->nclaims) {
-		fprintf(out, "<h2>Claims</h2>\n<p class=\"sub\">A claimed saving holds if the measured saving "
-			"is at least the claim minus %.1f percentage points.</p>\n", m->tolerance_pp);
-		char subject[600], b1[32], b2[32];
+		char line[1024];
+		fputs("<h2>Claims</h2>\n<p class=\"sub\">", out);
+		esc(out, diff_claim_rule(m, line, sizeof line));
+		fputs(".</p>\n", out);
 		for (size_t i = 0; i < m->nclaims; i++) {
 			const struct diff_claim *c = &m->claims[i];
 			fprintf(out, "<div class=\"claim %s\"><span class=\"verdict\">%s</span>",
-				c->holds ? "ok" : "no", c->holds ? "holds" : "does not hold");
-			esc(out, diff_claim_subject(m, c, subject, sizeof subject));
-			fprintf(out, ": claimed %.1f%% saving, measured <b>%.1f%%</b> (%s → %s B), "
-				"margin %+.1f pp</div>\n", c->claimed_pct, c->measured_pct,
-				ht_exact(c->before, b1, sizeof b1), ht_exact(c->after, b2, sizeof b2), c->margin_pp);
+				c->holds ? "ok" : "no", diff_claim_verdict(c));
+			diff_claim_sentence(m, c, line, sizeof line);
+			esc(out, line);
+			fputs("</div>\n", out);
 		}
 	}
 	fputs("<h2>Bytes per instance by type</h2>\n", out);

@@ -151,10 +151,12 @@ int diff_model_add_claim(struct diff_model *m, const char *spec, char *err, size
 	}
 	char *type = NULL;
 	const char *eq = strrchr(rest, '=');
+	const char *num = eq ? eq + 1 : rest;
+	int about = *num == '~';
 	double pct;
-	if (parse_pct(eq ? eq + 1 : rest, &pct) || (eq && eq == rest)) {
-		snprintf(err, errlen, "bad claim '%s' (expected [LABEL:][TYPE=]PERCENT, e.g. 40 or Response=40)",
-			 spec);
+	if (parse_pct(num + about, &pct) || (eq && eq == rest)) {
+		snprintf(err, errlen, "bad claim '%s' (expected [LABEL:][TYPE=][~]PERCENT, e.g. 40, "
+			 "Response=40 or Response=~40)", spec);
 		return -1;
 	}
 	int with_payload = 0;
@@ -197,6 +199,7 @@ int diff_model_add_claim(struct diff_model *m, const char *spec, char *err, size
 		c->spec = strdup(spec);
 		c->type = row ? row->name : NULL;
 		c->with_payload = with_payload;
+		c->about = about;
 		c->claimed_pct = pct;
 		c->against = i;
 	}
@@ -227,12 +230,26 @@ size_t diff_model_judge(struct diff_model *m)
 		}
 		c->measured_pct = -diff_pct(c->before, c->after);
 		c->margin_pp = c->measured_pct - c->claimed_pct;
-		/* The epsilon keeps a saving that is exactly on the boundary
-		 * from failing by a rounding error in the division. */
-		c->holds = c->before > 0 && c->measured_pct >= c->claimed_pct - m->tolerance_pp - 1e-9;
+		c->factor = c->claimed_pct > 0 ? c->measured_pct / c->claimed_pct : 0;
+		/* The epsilon keeps a saving that is exactly on a boundary from
+		 * falling outside by a rounding error in the division. */
+		c->side = c->measured_pct < c->claimed_pct - m->tolerance_pp - 1e-9 ? -1
+			: c->about && c->measured_pct > c->claimed_pct + m->tolerance_pp + 1e-9 ? 1 : 0;
+		if (!(c->before > 0))
+			c->side = -1;
+		c->holds = c->side == 0;
 		failed += !c->holds;
 	}
 	return failed;
+}
+
+const char *diff_claim_verdict(const struct diff_claim *c)
+{
+	if (c->holds)
+		return "holds";
+	if (!c->about)
+		return "does not hold";
+	return c->side > 0 ? "exceeds" : "falls short";
 }
 
 void diff_model_free(struct diff_model *m)

@@ -41,12 +41,15 @@ struct diff_claim {
 	char *spec;             /* as given, for messages */
 	const char *type;       /* NULL: the whole program's peak */
 	int with_payload;       /* TYPE+payload */
+	int about;              /* TYPE=~PCT: holds only inside PCT +- tolerance */
 	double claimed_pct;
 	size_t against;         /* input index compared with the baseline */
 	/* results */
 	double before, after;   /* bytes (per instance for a type) */
 	double measured_pct;    /* saving, baseline -> against */
 	double margin_pp;       /* measured - claimed */
+	double factor;          /* measured / claimed; 0 when the claim is 0 */
+	int side;               /* -1 below the band, 0 inside, +1 above */
 	int holds;
 };
 
@@ -64,14 +67,21 @@ struct diff_model {
 /* Build the rows from loaded inputs (inputs[0] is the baseline). */
 int diff_model_build(struct diff_model *m);
 
-/* Parse "[LABEL:][TYPE[+payload]=]PCT[%]" into one claim per comparison it
+/* Parse "[LABEL:][TYPE[+payload]=][~]PCT[%]" into one claim per comparison it
  * applies to (LABEL given: that one; else every non-baseline input),
  * appending to m->claims.  -1 with a reason in ERR for a malformed claim or
  * one about a type that cannot be judged (absent or without instances). */
 int diff_model_add_claim(struct diff_model *m, const char *spec, char *err, size_t errlen);
 
-/* Judge every claim; returns the number that do not hold. */
+/* Judge every claim; returns the number that do not hold.  "PCT" holds
+ * when the saving is at least PCT - tolerance; "~PCT" (about PCT) only when
+ * it lies within PCT +- tolerance, so a saving twice the claim does not
+ * pass for "about" it. */
 size_t diff_model_judge(struct diff_model *m);
+
+/* The verdict in one or two words: "holds", "does not hold" (an at-least
+ * claim), "exceeds" or "falls short" (an about claim outside its band). */
+const char *diff_claim_verdict(const struct diff_claim *c);
 
 void diff_model_free(struct diff_model *m);
 

@@ -19,5 +19,7 @@ const char *diff_claim_subject(const struct diff_model *m, const struct diff_cla
 			       char *buf, size_t len);
 void diff_claim_sentence(const struct diff_model *m, const struct diff_claim *c,
 			 char *buf, size_t len);
+/* The rule both claim forms are judged by, in one line. */
+const char *diff_claim_rule(const struct diff_model *m, char *buf, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 #include "diff/diff_render.h"
@@ -27,11 +28,37 @@ const char *diff_claim_subject(const struct diff_model *m, const struct diff_cla
 
 void diff_claim_sentence(const struct diff_model *m, const struct diff_claim *c, char *buf, size_t len)
 {
-	char subject[600], before[32], after[32];
-	snprintf(buf, len, "%s: claimed %.1f%% saving, measured %.1f%% (%s -> %s B): %s (margin %+.1f pp)",
-		 diff_claim_subject(m, c, subject, sizeof subject), c->claimed_pct, c->measured_pct,
+	char subject[600], before[32], after[32], band[64] = "", how[96];
+	if (c->about)
+		snprintf(band, sizeof band, " (band %.1f..%.1f%%)", c->claimed_pct - m->tolerance_pp,
+			 c->claimed_pct + m->tolerance_pp);
+	/* An about claim outside its band says by how much, in points and as
+	 * a factor, so "exceeds" is never read as "right". */
+	int off = c->about && !c->holds;
+	int n = snprintf(how, sizeof how, off ? "by %.1f pp" : "margin %+.1f pp",
+			 off ? fabs(c->margin_pp) : c->margin_pp);
+	if (c->about && c->claimed_pct > 0 && n > 0 && (size_t)n < sizeof how)
+		snprintf(how + n, sizeof how - (size_t)n, ", %.2fx the claim", c->factor);
+	snprintf(buf, len, "%s: claimed %s%.1f%% saving%s, measured %.1f%% (%s -> %s B): %s (%s)",
+		 diff_claim_subject(m, c, subject, sizeof subject), c->about ? "about " : "",
+		 c->claimed_pct, band, c->measured_pct,
 		 ht_exact(c->before, before, sizeof before), ht_exact(c->after, after, sizeof after),
-		 c->holds ? "holds" : "does not hold", c->margin_pp);
+		 diff_claim_verdict(c), how);
+}
+
+const char *diff_claim_rule(const struct diff_model *m, char *buf, size_t len)
+{
+	int about = 0;
+	for (size_t i = 0; i < m->nclaims; i++)
+		about |= m->claims[i].about;
+	if (!about)
+		snprintf(buf, len, "a claimed saving holds if the measured saving >= claim - %.1f pp",
+			 m->tolerance_pp);
+	else
+		snprintf(buf, len, "a claim PCT holds if the measured saving >= PCT - %.1f pp; "
+			 "a claim ~PCT (about PCT) holds only within PCT +- %.1f pp, else it exceeds or "
+			 "falls short", m->tolerance_pp, m->tolerance_pp);
+	return buf;
 }
 
 static const char *opt_exact(double v, char *buf, size_t len)
@@ -128,8 +155,8 @@ void diff_render_table(FILE *out, const struct diff_model *m)
 		fputc('\n', out);
 	}
 	if (m->nclaims) {
-		fprintf(out, "\nclaims (a claimed saving holds if the measured saving >= claim - %.1f pp):\n",
-			m->tolerance_pp);
+		char rule[256];
+		fprintf(out, "\nclaims (%s):\n", diff_claim_rule(m, rule, sizeof rule));
 		claims_text(out, m, "  ");
 	}
 }
@@ -203,8 +230,12 @@ void diff_render_markdown(FILE *out, const struct diff_model *m)
 			i ? change((double)a->peak_live_bytes, (double)t->peak_live_bytes, 0, b[0], sizeof b[0]) : "");
 	}
 	if (m->nclaims) {
-		fprintf(out, "\n## Claims\n\nA claimed saving holds if the measured saving is at least "
-			"the claim minus %.1f percentage points.\n\n", m->tolerance_pp);
+		char rule[256];
+		diff_claim_rule(m, rule, sizeof rule);
+		rule[0] = 'A';
+		fputs("\n## Claims\n\n", out);
+		md_text(out, rule);
+		fputs(".\n\n", out);
 		char line[1024];
 		for (size_t i = 0; i < m->nclaims; i++) {
 			diff_claim_sentence(m, &m->claims[i], line, sizeof line);
@@ -273,12 +304,16 @@ int diff_render_json(FILE *out, const struct diff_model *m)
 	for (size_t i = 0; i < m->nclaims; i++) {
 		const struct diff_claim *c = &m->claims[i];
 		json_array_append_new(claims, json_pack(
-			"{s:s, s:o, s:b, s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:b}",
+			"{s:s, s:o, s:b, s:s, s:s, s:s, s:f, s:[f, f], s:f, s:f, s:f, s:f, s:f, s:b, s:s}",
 			"claim", c->spec, "type", c->type ? json_string(c->type) : json_null(),
 			"with_payload", c->with_payload, "baseline", m->inputs[0].label,
-			"against", m->inputs[c->against].label, "claimed_percent", c->claimed_pct,
+			"against", m->inputs[c->against].label, "form", c->about ? "about" : "at-least",
+			"claimed_percent", c->claimed_pct,
+			"band_percent", c->claimed_pct - m->tolerance_pp,
+			c->about ? c->claimed_pct + m->tolerance_pp : 100.0,
 			"before", c->before, "after", c->after, "measured_percent", c->measured_pct,
-			"margin_pp", c->margin_pp, "holds", c->holds));
+			"margin_pp", c->margin_pp, "factor", c->factor, "holds", c->holds,
+			"verdict", diff_claim_verdict(c)));
 	}
 	json_t *doc = json_pack("{s:s, s:i, s:s, s:f, s:s, s:o, s:o, s:o}",
 		"format", "heaptag-diff", "version", 1, "baseline", m->inputs[0].label,
