@@ -15,7 +15,7 @@ FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 120
 
 fuzz_srcs_http_head := client/src/parser.c
-fuzz_srcs_chunked := client/src/parser.c
+fuzz_srcs_chunked := client/src/chunked.c client/src/parser.c
 fuzz_srcs_url := client/src/url.c client/src/xalloc.c
 fuzz_srcs_report := tools/report/report.c
 fuzz_srcs_massif := tools/massif/massif_parse.c
