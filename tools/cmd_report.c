@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "units.h"
 #include "outfile.h"
 #include "report/report.h"
 #include "stacks/stacks.h"
@@ -95,10 +96,8 @@ int cmd_report(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'n': {
-			char *end;
-			errno = 0;
-			long n = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 1000000)
+			long n;
+			if (ht_parse_count(optarg, 1, 1000000, &n) != 0)
 				return ht_usage_error("report", "bad --top '%s' (1 or more)", optarg);
 			so.top = (int)n;
 			break;

@@ -26,7 +26,9 @@
 #include "cli.h"
 #include "report/report.h"
 #include "report/report_locate.h"
+#include "outfile.h"
 #include "rules_check.h"
+#include "units.h"
 #include "report/summary.h"
 
 static const char usage[] =
@@ -230,10 +232,8 @@ int cmd_run(int argc, char **argv)
 			if (!optarg) {
 				stacks = 32;
 			} else {
-				char *end;
-				errno = 0;
-				long d = strtol(optarg, &end, 10);
-				if (errno || end == optarg || *end || d < 1 || d > 128)
+				long d;
+				if (ht_parse_count(optarg, 1, 128, &d) != 0)
 					return ht_usage_error("run", "bad stack depth '%s' (1 to 128)", optarg);
 				stacks = (int)d;
 			}
@@ -285,6 +285,7 @@ int cmd_run(int argc, char **argv)
 	}
 	free(rules_abs);
 	char *out_path = NULL, *out_dir = NULL, *out_template = NULL, *template = NULL;
+	struct ht_out_target target = { 0 };
 	char *found = NULL;
 	int rc = HT_EXIT_USAGE, status = 0, ran = 0; /* rc: the status of an early exit */
 	char *tracker = find_tracker(err, sizeof err);
@@ -301,11 +302,17 @@ int cmd_run(int argc, char **argv)
 	/* Resolve -o and refuse an unusable destination now, before the
 	 * program runs, rather than losing its report afterwards. */
 	if (output) {
-		if (!*output)
-			{ rc = ht_usage_error("run", "empty output path"); goto done; }
-		if (output[0] == '/')
-			out_path = strdup(output);
-		else if (asprintf(&out_path, "%s/%s", cwd, output) < 0)
+		/* What -o means for each kind of path: outfile.h. */
+		if (ht_out_resolve(output, &target, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: run: %s: %s\n", output, err);
+			goto done;
+		}
+		/* Not replaced (stdout, a device, a FIFO): the tracker writes
+		 * in the current directory and the report is copied there. */
+		const char *dest = target.kind == HT_OUT_REPLACE ? target.path : "./report";
+		if (dest[0] == '/')
+			out_path = strdup(dest);
+		else if (asprintf(&out_path, "%s/%s", cwd, dest) < 0)
 			out_path = NULL;
 		char *tmp = out_path ? strdup(out_path) : NULL;
 		out_dir = tmp ? strdup(dirname(tmp)) : NULL;
@@ -319,10 +326,6 @@ int cmd_run(int argc, char **argv)
 		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(out_dir, W_OK | X_OK) != 0) {
 			fprintf(stderr, "heaptag: run: cannot write %s: directory %s is missing or not writable\n",
 				output, out_dir);
-			goto done;
-		}
-		if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
 			goto done;
 		}
 	}
@@ -404,7 +407,7 @@ int cmd_run(int argc, char **argv)
 		say_no_report(pid, status);
 	} else {
 		const char *report_path = found;
-		if (out_path) {
+		if (out_path && target.kind == HT_OUT_REPLACE) {
 			if (rename(found, out_path) == 0)
 				report_path = out_path;
 			else
@@ -426,6 +429,9 @@ int cmd_run(int argc, char **argv)
 			}
 			ht_report_free(r);
 		}
+		if (out_path && target.kind != HT_OUT_REPLACE &&
+		    ht_out_deliver(found, &target, err, sizeof err) != 0)
+			fprintf(stderr, "heaptag: run: %s: %s (the report is left at %s)\n", output, err, found);
 	}
 	if (out_dir)
 		rename_others(out_dir, pid, &start);
@@ -436,5 +442,6 @@ done:
 	free(out_path);
 	free(out_dir);
 	free(out_template);
+	ht_out_target_free(&target);
 	return ran ? mirror_exit(status) : rc;
 }

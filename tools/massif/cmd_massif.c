@@ -15,6 +15,7 @@
 ** stderr and exit status 2.
 */
 #include "massif/cmd_massif.h"
+#include "units.h"
 #include "massif/massif_parse.h"
 #include "massif/massif_run.h"
 #include "report/report.h"
@@ -360,9 +361,8 @@ int cmd_massif(int argc, char **argv)
         if (strcmp(a, "--") == 0)
             break;
         if (is_opt(a, "--top", &val, argv, argc, &i)) {
-            char *end;
-            long t = val ? strtol(val, &end, 10) : 0;
-            if (!val || *end || end == val || t < 1 || t > 100000)
+            long t;
+            if (!val || ht_parse_count(val, 1, 100000, &t) != 0)
                 return fail("--top needs a positive number (see 'heaptag massif --help')");
             top = (int)t;
         } else if (is_opt(a, "--keep", &val, argv, argc, &i)) {
