@@ -28,6 +28,7 @@
 #include "report/report_locate.h"
 #include "outfile.h"
 #include "rules_check.h"
+#include "static_elf.h"
 #include "units.h"
 #include "report/summary.h"
 
@@ -403,6 +404,10 @@ int cmd_run(int argc, char **argv)
 	ran = 1;
 	if (ht_report_locate(template, cwd, pid, &start, &found, err, sizeof err) != 0) {
 		fprintf(stderr, "heaptag: %s\n", err);
+	} else if (!found && ht_program_is_static(child_argv[0]) == 1) {
+		fprintf(stderr, "heaptag: no report from %d: %s is statically linked, so the tracker "
+			"(loaded with LD_PRELOAD) never ran in it; profile a dynamically linked build\n",
+			(int)pid, child_argv[0]);
 	} else if (!found) {
 		say_no_report(pid, status);
 	} else {
