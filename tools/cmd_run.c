@@ -310,7 +310,7 @@ int cmd_run(int argc, char **argv)
 		}
 		/* Not replaced (stdout, a device, a FIFO): the tracker writes
 		 * in the current directory and the report is copied there. */
-		const char *dest = target.kind == HT_OUT_REPLACE ? target.path : "./report";
+		const char *dest = target.kind == HT_OUT_REPLACE ? target.path : "report";
 		if (dest[0] == '/')
 			out_path = strdup(dest);
 		else if (asprintf(&out_path, "%s/%s", cwd, dest) < 0)
@@ -396,6 +396,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	child_pid = 0;
+	/* Nobody left to forward to: a SIGTERM (timeout, a supervisor) while
+	 * the report is read or delivered must end heaptag, not vanish. */
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded[i], &old_sa[i], NULL);
 	if (n == (ssize_t)sizeof exec_errno) {
 		fprintf(stderr, "heaptag: run: cannot run %s: %s\n", child_argv[0], strerror(exec_errno));
 		{ rc = exec_errno == ENOENT ? 127 : 126; goto done; }
@@ -435,8 +439,18 @@ int cmd_run(int argc, char **argv)
 			ht_report_free(r);
 		}
 		if (out_path && target.kind != HT_OUT_REPLACE &&
-		    ht_out_deliver(found, &target, err, sizeof err) != 0)
-			fprintf(stderr, "heaptag: run: %s: %s (the report is left at %s)\n", output, err, found);
+		    ht_out_deliver(found, &target, err, sizeof err) != 0) {
+			/* Keep the report under its ordinary, visible name. */
+			char *slash = strrchr(found, '/'), *plain = NULL;
+			const char *base = slash ? slash + 1 : found;
+			size_t keep = strlen(base) - strlen(run_suffix) - strlen(run_prefix);
+			if (asprintf(&plain, "%.*s/heaptag.%.*s.json", (int)(base - found - 1), found, (int)keep,
+				     base + strlen(run_prefix)) > 0 && rename(found, plain) == 0)
+				fprintf(stderr, "heaptag: run: %s: %s (the report is at %s)\n", output, err, plain);
+			else
+				fprintf(stderr, "heaptag: run: %s: %s (the report is left at %s)\n", output, err, found);
+			free(plain);
+		}
 	}
 	if (out_dir)
 		rename_others(out_dir, pid, &start);

@@ -19,6 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* strerror, with ENXIO said the way it happens here. */
+static const char *why_open(int e)
+{
+	return e == ENXIO ? "a FIFO with no reader (waited 10 s)" : strerror(e);
+}
+
 static int fail(char *err, size_t errlen, const char *why)
 {
 	snprintf(err, errlen, "cannot write: %s", why);
@@ -79,17 +85,30 @@ void ht_out_target_free(struct ht_out_target *t)
 	t->path = NULL;
 }
 
+/* How long a FIFO may go without a reader before -o gives up. */
+#define FIFO_WAIT_MS 10000
+
 /* Open T for writing when it is not replaced. */
 static FILE *open_direct(const struct ht_out_target *t)
 {
 	if (t->kind == HT_OUT_STDOUT)
 		return stdout;
-	/* No O_CREAT, no O_TRUNC: a device or FIFO is written as it is.  A
-	 * FIFO waits here for its reader, as `> fifo` does in a shell. */
-	int fd = open(t->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	/* No O_CREAT, no O_TRUNC: a device or FIFO is written as it is.
+	 * O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of
+	 * waiting forever; its reader gets FIFO_WAIT_MS to appear. */
+	int fd = -1;
+	for (int waited = 0;; waited += 50) {
+		fd = open(t->path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0 || errno != ENXIO || waited >= FIFO_WAIT_MS)
+			break;
+		usleep(50 * 1000);
+	}
 	struct stat st;
 	if (fd < 0)
 		return NULL;
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	if (fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
 		close(fd);
 		errno = EINVAL;    /* replaced by a file since ht_out_resolve */
@@ -109,7 +128,7 @@ int ht_outfile_open(struct ht_outfile *o, const char *path, char *err, size_t er
 	if (o->target.kind != HT_OUT_REPLACE) {
 		o->f = open_direct(&o->target);
 		if (!o->f) {
-			fail(err, errlen, strerror(errno));
+			fail(err, errlen, why_open(errno));
 			ht_out_target_free(&o->target);
 			return -1;
 		}
@@ -192,7 +211,7 @@ int ht_out_deliver(const char *from, const struct ht_out_target *t, char *err, s
 	if (!f) {
 		int e = errno;
 		close(in);
-		return fail(err, errlen, strerror(e));
+		return fail(err, errlen, why_open(e));
 	}
 	char buf[65536];
 	ssize_t n;

@@ -75,7 +75,7 @@ static int load_massif(struct side *s, const char *path)
     size_t len;
     char *buf = massif_read_file(path, &len);
     if (buf == NULL)
-        return fail("cannot read %s: %s", path, strerror(errno));
+        return fail("cannot read %s: %s", path, errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
     char err[256];
     int rc = massif_parse(buf, len, &s->prof, err, sizeof err);
     free(buf);

@@ -6,6 +6,7 @@
 ** command that ran and failed.
 */
 #include "massif/massif_run.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -253,7 +254,7 @@ int massif_run_heaptag(const char *lib, char *const argv[],
 
 char *massif_read_file(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = ht_open_input(path);
     if (fd < 0)
         return NULL;
     size_t cap = 1 << 16, n = 0;

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "infile.h"
 
 struct field {
 	const char *key;
@@ -265,9 +268,12 @@ struct ht_report *ht_report_load(const char *path, char *err, size_t errlen)
 		ht_report_fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	FILE *f = fopen(path, "r");
+	int fd = ht_open_input(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		ht_report_fail(err, errlen, "cannot open: %s", strerror(errno));
+		ht_report_fail(err, errlen, "cannot open: %s", errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		ht_report_free(r);
 		return NULL;
 	}
