@@ -189,13 +189,16 @@ static char **expand_short(int argc, char **argv, int *outc)
             continue;
         }
         for (const char *p = a + 1; *p; p++) {
-            char *opt = malloc(3);
-            if (!opt)
-                return NULL;
+            /* "-c" for each letter, in static storage: nothing to free. */
+            static char one[256][3];
+            char *opt = one[(unsigned char)*p];
             opt[0] = '-', opt[1] = *p, opt[2] = '\0';
-            out = realloc(out, sizeof *out * ((size_t)n + (size_t)argc * 2 + 4));
-            if (!out)
+            char **grown = realloc(out, sizeof *out * ((size_t)n + (size_t)argc * 2 + 4));
+            if (!grown) {
+                free(out);
                 return NULL;
+            }
+            out = grown;
             out[n++] = opt;
             if (strchr(short_with_value, *p)) {
                 if (p[1])
@@ -385,6 +388,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hc: try 'hc --help' for more information\n");
         hc_headers_free(o.headers);
         free(o.data);
+        free(xargv);
         return EXIT_USAGE;
     }
     hc_session *s = hc_session_new();
@@ -467,5 +471,6 @@ done:
     hc_session_free(s);
     hc_headers_free(o.headers);
     free(o.data);
+    free(xargv);
     return rc;
 }
