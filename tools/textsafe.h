@@ -26,8 +26,10 @@ void ht_safe_std_streams(void);
  * tab, "" for an empty string, and at most about MAX bytes (the cut is
  * marked with "...").  Written into BUF (LEN bytes), which is returned. */
 const char *ht_safe_name(const char *s, size_t max, char *buf, size_t len);
-/* Escape S[0..N) into OUT (room for 4*N+1... at most CAP bytes with the
- * NUL); returns the escaped length.  KEEP_NL keeps newline and tab. */
+/* Escape S[0..N) into OUT (at most CAP bytes, NUL included) as the filter
+ * does; KEEP_NL keeps newline and tab.  Returns the escaped length and sets
+ * *USED to the input bytes consumed: fewer than N when OUT is full or a
+ * UTF-8 sequence is cut at the end of S. */
 size_t ht_escape(const unsigned char *s, size_t n, int keep_nl, char *out, size_t cap, size_t *used);
 
 #endif
