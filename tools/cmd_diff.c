@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "units.h"
 #include "diff/diff_model.h"
 #include "diff/diff_render.h"
 #include "outfile.h"
@@ -61,9 +62,8 @@ static char *label_from_path(const char *path)
 
 static int parse_tolerance(const char *s, double *out)
 {
-	char *end;
-	*out = strtod(s, &end);
-	return *s && !*end && isfinite(*out) && *out >= 0 && *out <= 100 ? 0 : -1;
+	const char *end = ht_parse_decimal(s, out);
+	return end && !*end && *out <= 100 ? 0 : -1;
 }
 
 struct diff_opts {

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "html/page.h"
+#include "units.h"
 #include "outfile.h"
 #include "report/report.h"
 #include "stacks/stacks.h"
@@ -124,10 +125,8 @@ static int parse_options(int argc, char **argv, struct report_opts *o)
 			o->output = optarg;
 			break;
 		case 'n': {
-			char *end;
-			errno = 0;
-			long n = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 1000000)
+			long n;
+			if (ht_parse_count(optarg, 1, 1000000, &n) != 0)
 				return ht_usage_error("report", "bad --top '%s' (1 or more)", optarg);
 			o->so.top = (int)n;
 			break;

@@ -26,7 +26,9 @@
 #include "launch.h"
 #include "report/report.h"
 #include "report/report_locate.h"
+#include "outfile.h"
 #include "rules_check.h"
+#include "static_elf.h"
 #include "report/summary.h"
 #include "python_hooks.h"
 
@@ -181,10 +183,8 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 			if (!optarg) {
 				o->stacks = 32;
 			} else {
-				char *end;
-				errno = 0;
-				long d = strtol(optarg, &end, 10);
-				if (errno || end == optarg || *end || d < 1 || d > 128)
+				long d;
+				if (ht_parse_count(optarg, 1, 128, &d) != 0)
 					return ht_usage_error("run", "bad stack depth '%s' (1 to 128)", optarg);
 				o->stacks = (int)d;
 			}
@@ -267,6 +267,7 @@ static int tracker_settings(struct run_opts *o)
 struct run_output {
 	char cwd[PATH_MAX];
 	char *out_path, *out_dir, *out_template, *template;
+	struct ht_out_target target; /* what -o names (outfile.h) */
 };
 
 static void run_output_free(struct run_output *w)
@@ -275,6 +276,7 @@ static void run_output_free(struct run_output *w)
 	free(w->out_path);
 	free(w->out_dir);
 	free(w->out_template);
+	ht_out_target_free(&w->target);
 }
 
 /* Resolve -o and refuse an unusable destination now, before the program
@@ -287,11 +289,18 @@ static int prepare_output(const char *output, struct run_output *w)
 		return HT_EXIT_USAGE;
 	}
 	if (output) {
-		if (!*output)
-			return ht_usage_error("run", "empty output path");
-		if (output[0] == '/')
-			w->out_path = strdup(output);
-		else if (asprintf(&w->out_path, "%s/%s", w->cwd, output) < 0)
+		/* What -o means for each kind of path: outfile.h. */
+		char err[PATH_MAX + 256];
+		if (ht_out_resolve(output, &w->target, err, sizeof err) != 0) {
+			fprintf(stderr, "heaptag: run: %s: %s\n", output, err);
+			return HT_EXIT_USAGE;
+		}
+		/* Not replaced (stdout, a device, a FIFO): the tracker writes
+		 * in the current directory and the report is copied there. */
+		const char *dest = w->target.kind == HT_OUT_REPLACE ? w->target.path : "report";
+		if (dest[0] == '/')
+			w->out_path = strdup(dest);
+		else if (asprintf(&w->out_path, "%s/%s", w->cwd, dest) < 0)
 			w->out_path = NULL;
 		char *tmp = w->out_path ? strdup(w->out_path) : NULL;
 		w->out_dir = tmp ? strdup(dirname(tmp)) : NULL;
@@ -308,10 +317,6 @@ static int prepare_output(const char *output, struct run_output *w)
 				output, w->out_dir);
 			return HT_EXIT_USAGE;
 		}
-		if (stat(w->out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			fprintf(stderr, "heaptag: run: cannot write %s: not a regular file\n", output);
-			return HT_EXIT_USAGE;
-		}
 	}
 	const char *user_template = getenv("HEAPTAG_OUT");
 	w->template = strdup(w->out_template ? w->out_template
@@ -322,6 +327,25 @@ static int prepare_output(const char *output, struct run_output *w)
 		return HT_EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* Copy the report FOUND to -o's stdout, device or FIFO; if that fails,
+ * keep the report under its ordinary, visible name and say where. */
+static void deliver(const struct run_opts *o, const struct run_output *w, const char *found)
+{
+	char err[PATH_MAX + 256];
+	if (ht_out_deliver(found, &w->target, err, sizeof err) == 0)
+		return;
+	const char *slash = strrchr(found, '/');
+	const char *base = slash ? slash + 1 : found;
+	size_t keep = strlen(base) - strlen(run_suffix) - strlen(run_prefix);
+	char *plain = NULL;
+	if (asprintf(&plain, "%.*s/heaptag.%.*s.json", (int)(base - found - 1), found, (int)keep,
+		     base + strlen(run_prefix)) > 0 && rename(found, plain) == 0)
+		fprintf(stderr, "heaptag: run: %s: %s (the report is at %s)\n", o->output, err, plain);
+	else
+		fprintf(stderr, "heaptag: run: %s: %s (the report is left at %s)\n", o->output, err, found);
+	free(plain);
 }
 
 /* Print the summary of the report program PID left (moving it to -o's
@@ -335,12 +359,18 @@ static void show_report(const struct run_opts *o, const struct run_output *w, pi
 		fprintf(stderr, "heaptag: %s\n", err);
 		return;
 	}
+	if (!found && ht_program_is_static(o->child_argv[0]) == 1) {
+		fprintf(stderr, "heaptag: no report from %d: %s is statically linked, so the tracker "
+			"(loaded with LD_PRELOAD) never ran in it; profile a dynamically linked build\n",
+			(int)pid, o->child_argv[0]);
+		return;
+	}
 	if (!found) {
 		say_no_report(pid, status);
 		return;
 	}
 	const char *report_path = found;
-	if (w->out_path) {
+	if (w->out_path && w->target.kind == HT_OUT_REPLACE) {
 		if (rename(found, w->out_path) == 0)
 			report_path = w->out_path;
 		else
@@ -366,6 +396,8 @@ static void show_report(const struct run_opts *o, const struct run_output *w, pi
 			fprintf(stderr, "heaptag: run: %s: %s\n", o->html, err);
 		ht_report_free(r);
 	}
+	if (w->out_path && w->target.kind != HT_OUT_REPLACE)
+		deliver(o, w, found);
 	free(found);
 }
 

@@ -65,7 +65,8 @@ static void forwarding_start(struct signal_state *s)
     s->active = 1;
 }
 
-/* In the child: the dispositions and mask heaptag was started with. */
+/* The dispositions and mask heaptag was started with: in the child before
+ * exec, and in heaptag once the child is gone. */
 static void forwarding_undo(const struct signal_state *s)
 {
     for (size_t i = 0; i < NFORWARDED; i++)
@@ -209,10 +210,10 @@ int ht_launch(const struct ht_launch *l, struct ht_launched *out, char *err, siz
     pfd[0] = -1;
     child_pid = 0;
 done:
-    /* The forwarding handlers stay: a signal that comes after the child is
-     * gone, while heaptag writes its summary, is ignored (child_pid is 0). */
-    if (rc < 0 && sig.active)
-        sigprocmask(SIG_SETMASK, &sig.old_mask, NULL);
+    /* Nobody left to forward to: a SIGTERM (timeout, a supervisor) while
+     * the report is read or delivered must end heaptag, not vanish. */
+    if (sig.active)
+        forwarding_undo(&sig);
     for (int i = 0; i < 2; i++)
         if (pfd[i] >= 0)
             close(pfd[i]);

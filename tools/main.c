@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "textsafe.h"
 
 #include "massif/cmd_massif.h"
 #include "attach/cmd_attach.h"
@@ -46,6 +47,7 @@ int ht_bad_option(const char *cmd, int optopt_value, const char *arg)
 
 int main(int argc, char **argv)
 {
+	ht_safe_std_streams();
 	if (argc < 2)
 		return ht_usage_error(NULL, "no command given");
 	const char *cmd = argv[1];

@@ -8,16 +8,23 @@
 #include "rules_check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rules_parse.h"
 
 int ht_rules_check(const char *path, int *nrules, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the type is
+	 * checked on what was opened, then the file is read normally. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (fd >= 0 && !f)
+		close(fd);
 	struct stat st;
 	if (!f || fstat(fileno(f), &st) != 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -26,7 +33,9 @@ int ht_rules_check(const char *path, int *nrules, char *err, size_t errlen)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		/* The tracker reads the file again at start: it must be a file. */
+		snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory, not a rules file"
+							    : "not a regular file (a FIFO or device cannot be read twice)");
 		fclose(f);
 		return -1;
 	}

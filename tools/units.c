@@ -37,18 +37,44 @@ const char *ht_human_bytes(double bytes, char *buf, size_t len)
 	return buf;
 }
 
-int ht_parse_bytes(const char *s, double *out)
+const char *ht_parse_decimal(const char *s, double *out)
 {
-	if (!s || !isdigit((unsigned char)*s))
-		return -1;
+	/* strtod would also take hex, exponents, signs, spaces, inf and nan:
+	 * check the syntax first, then let strtod convert. */
+	const char *p = s;
+	if (!s || !isdigit((unsigned char)*p))
+		return NULL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
 	char *end;
 	double v = strtod(s, &end);
-	if (!isfinite(v) || v < 0)
+	if (end != p || !isfinite(v))
+		return NULL;
+	*out = v;
+	return p;
+}
+
+int ht_parse_count(const char *s, long min, long max, long *out)
+{
+	double v;
+	const char *end = ht_parse_decimal(s, &v);
+	if (!end || *end || v != floor(v) || v < (double)min || v > (double)max)
 		return -1;
-	/* strtod also takes hex and exponents; a budget is plain decimal. */
-	for (const char *c = s; c < end; c++)
-		if (!isdigit((unsigned char)*c) && *c != '.')
-			return -1;
+	*out = (long)v;
+	return 0;
+}
+
+int ht_parse_bytes(const char *s, double *out)
+{
+	double v;
+	const char *end = ht_parse_decimal(s, &v);
+	if (!end)
+		return -1;
 	static const struct {
 		const char *suffix;
 		double mult;
@@ -65,4 +91,9 @@ int ht_parse_bytes(const char *s, double *out)
 		}
 	}
 	return -1;
+}
+
+double ht_tidy1(double v)
+{
+	return fabs(v) < 0.05 ? 0.0 : v;
 }

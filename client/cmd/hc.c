@@ -3,8 +3,11 @@
  * options its output matches curl's: the body on stdout, and with -i the
  * response head as received (every head of a -L chain, as curl prints).
  * Exit statuses follow curl's where the failure is the same (docs/client.md).
+ * Bodies are written as they arrive (the library's body sink), so memory
+ * stays bounded however large, or however compressed, a body is.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@ struct options {
     const char *url, *method, *out_path, *cacert, *user_agent;
     int include, head_only, follow, insecure, silent, show_error, fail, compressed, max_redirs;
     double max_time, connect_timeout;
+    uint64_t max_filesize;
     char *data;
     size_t data_len;
     int have_data;
@@ -42,6 +46,7 @@ static void usage(FILE *f)
           "      --compressed         ask for gzip/deflate and decode it\n"
           "  -A, --user-agent UA      User-Agent (default hc/1.0)\n"
           "  -o, --output FILE        write to FILE instead of stdout\n"
+          "      --max-filesize BYTES stop with exit 63 when a body is larger (default: no limit)\n"
           "  -f, --fail               exit 22 on HTTP status >= 400, print nothing\n"
           "  -s, --silent             no error message (see -S)\n"
           "  -S, --show-error         error message even with -s\n",
@@ -67,6 +72,9 @@ static int exit_code(hc_error_kind k)
     case HC_ERR_DECODE: return 61;
     case HC_ERR_HTTP_STATUS: return 22;
     case HC_ERR_INVALID_ARGUMENT: return 2;
+    case HC_ERR_TOO_LARGE: return 63;
+    case HC_ERR_NO_MEMORY: return 27;
+    case HC_ERR_WRITE: return 23;
     case HC_ERR_ATTRIBUTE:
     case HC_ERR_TYPE:
     case HC_ERR_JSON: return 1;
@@ -149,6 +157,63 @@ static int parse_number(const char *opt, const char *s, double *out)
     return 0;
 }
 
+/* Short options that take a value, and long ones. */
+static const char short_with_value[] = "XHdmAo";
+static int long_takes_value(const char *a)
+{
+    static const char *const names[] = { "--request", "--header", "--data", "--data-binary", "--data-raw",
+                                         "--max-redirs", "--max-time", "--connect-timeout", "--cacert",
+                                         "--user-agent", "--output", "--max-filesize" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(a, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* curl's short option syntax: "-sS" is "-s -S", "-sSo FILE" ends with an
+ * option taking the next argument, "-ofile" and "-sSofile" attach the
+ * value.  Expanded into one option per argument for parse_args. */
+static char **expand_short(int argc, char **argv, int *outc)
+{
+    char **out = calloc((size_t)argc * 2 + 1, sizeof *out);
+    int n = 0;
+    if (!out)
+        return NULL;
+    out[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '-' || a[1] == '\0') {
+            out[n++] = argv[i];
+            if (long_takes_value(a) && i + 1 < argc)
+                out[n++] = argv[++i];
+            continue;
+        }
+        for (const char *p = a + 1; *p; p++) {
+            /* "-c" for each letter, in static storage: nothing to free. */
+            static char one[256][3];
+            char *opt = one[(unsigned char)*p];
+            opt[0] = '-', opt[1] = *p, opt[2] = '\0';
+            char **grown = realloc(out, sizeof *out * ((size_t)n + (size_t)argc * 2 + 4));
+            if (!grown) {
+                free(out);
+                return NULL;
+            }
+            out = grown;
+            out[n++] = opt;
+            if (strchr(short_with_value, *p)) {
+                if (p[1])
+                    out[n++] = (char *)p + 1;
+                else if (i + 1 < argc)
+                    out[n++] = argv[++i];
+                break;
+            }
+        }
+    }
+    out[n] = NULL;
+    *outc = n;
+    return out;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
     for (int i = 1; i < argc; i++) {
@@ -225,6 +290,16 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (IS("-A", "--user-agent")) {
             NEEDS_VALUE();
             o->user_agent = val;
+        } else if (IS("", "--max-filesize")) {
+            NEEDS_VALUE();
+            char *end;
+            errno = 0;
+            uintmax_t v = strtoumax(val, &end, 10);
+            if (errno || end == val || *end || val[0] == '-') {
+                fprintf(stderr, "hc: option %s: expected a byte count, got '%s'\n", a, val);
+                return -1;
+            }
+            o->max_filesize = (uint64_t)v;
         } else if (IS("-o", "--output")) {
             NEEDS_VALUE();
             o->out_path = val;
@@ -256,13 +331,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 struct output {
     FILE *f;
-    int include, failed_write;
+    int include, failed_write, fail;
 };
 
+/* Every head as it arrives, interim 1xx ones too, as curl -i shows them;
+ * with -f a failing response prints nothing. */
 static void print_head(const hc_response *r, void *ctx)
 {
     struct output *out = ctx;
-    if (!out->include)
+    if (!out->include || (out->fail && hc_response_status_code(r) >= 400))
         return;
     size_t len;
     const void *raw = hc_response_raw(r, &len);
@@ -272,6 +349,18 @@ static void print_head(const hc_response *r, void *ctx)
 
 /* curl -i prints chunked trailer fields after the body.  The library
  * appends them to the headers, after the fields of the raw head. */
+static int write_body(const hc_response *r, const void *data, size_t len, void *ctx)
+{
+    struct output *out = ctx;
+    if (out->fail && hc_response_status_code(r) >= 400)
+        return 0;
+    if (fwrite(data, 1, len, out->f) != len) {
+        out->failed_write = 1;
+        return -1;
+    }
+    return 0;
+}
+
 static void print_trailers(const hc_response *r, struct output *out)
 {
     size_t rawlen, lines = 0;
@@ -289,17 +378,24 @@ int main(int argc, char **argv)
     struct options o = { .max_redirs = 50 };
     o.headers = hc_headers_new();
     int rc = 0;
-    if (parse_args(argc, argv, &o) != 0) {
+    int xargc = 0;
+    char **xargv = expand_short(argc, argv, &xargc);
+    if (!xargv) {
+        fprintf(stderr, "hc: out of memory\n");
+        return 27;
+    }
+    if (parse_args(xargc, xargv, &o) != 0) {
         fprintf(stderr, "hc: try 'hc --help' for more information\n");
         hc_headers_free(o.headers);
         free(o.data);
+        free(xargv);
         return EXIT_USAGE;
     }
     hc_session *s = hc_session_new();
     hc_request *req = NULL;
     hc_response *resp = NULL;
     hc_error *e = NULL;
-    struct output out = { stdout, o.include || o.head_only, 0 };
+    struct output out = { stdout, o.include || o.head_only, 0, o.fail };
     FILE *outfile = NULL;
 
     /* curl's defaults: no Accept-Encoding, no decoding unless --compressed. */
@@ -344,9 +440,14 @@ int main(int argc, char **argv)
         }
         out.f = outfile;
     }
-    if (!o.fail)
-        hc_session_set_response_hook(s, print_head, &out);
+    hc_session_set_head_hook(s, print_head, &out);
+    hc_session_set_body_sink(s, write_body, &out);
+    hc_session_set_max_body(s, o.max_filesize);
     resp = hc_session_send(s, req, &e);
+    if (!resp && out.failed_write) {
+        rc = fail_with(&o, 23, "Failure writing output to destination");
+        goto done;
+    }
     if (!resp) {
         rc = fail_with(&o, exit_code(hc_error_get_kind(e)), hc_error_message(e));
         goto done;
@@ -357,12 +458,6 @@ int main(int argc, char **argv)
         rc = fail_with(&o, 22, msg);
         goto done;
     }
-    if (o.fail)
-        print_head(resp, &out);
-    size_t len;
-    const void *body = hc_response_body(resp, &len);
-    if (!o.head_only && fwrite(body, 1, len, out.f) != len)
-        out.failed_write = 1;
     if (out.include && !o.head_only)
         print_trailers(resp, &out);
     if (fflush(out.f) != 0 || out.failed_write)
@@ -376,5 +471,6 @@ done:
     hc_session_free(s);
     hc_headers_free(o.headers);
     free(o.data);
+    free(xargv);
     return rc;
 }

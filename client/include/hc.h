@@ -61,7 +61,10 @@ typedef enum hc_error_kind {
     HC_ERR_ATTRIBUTE,           /* unknown or read-only attribute */
     HC_ERR_TYPE,                /* attribute value of the wrong kind */
     HC_ERR_JSON,                /* body is not valid JSON */
-    HC_ERR_INVALID_ARGUMENT     /* bad method, header or option */
+    HC_ERR_INVALID_ARGUMENT,    /* bad method, header or option */
+    HC_ERR_TOO_LARGE,           /* body over the session's max_body */
+    HC_ERR_NO_MEMORY,           /* an allocation for a body failed */
+    HC_ERR_WRITE                /* the body sink refused the bytes */
 } hc_error_kind;
 
 hc_error_kind hc_error_get_kind(const hc_error *e);
@@ -209,13 +212,35 @@ void hc_session_set_max_redirects(hc_session *s, int max);
 /* Verify the TLS peer (default 1) against the system store or CA_FILE. */
 void hc_session_set_verify(hc_session *s, int verify);
 int hc_session_set_ca_file(hc_session *s, const char *path, hc_error **err);
-/* Ask for and decode gzip/deflate bodies (default 1). */
+/* Ask for and decode gzip/deflate bodies (default 1).  Every layer of a
+ * Content-Encoding list is undone, last applied first; a coding the client
+ * cannot decode (br, zstd, ...) is an HC_ERR_DECODE error naming it.  With
+ * 0 the body is handed back as received.  Transfer codings (gzip or
+ * deflate before chunked) are always undone, unknown ones are an error. */
 void hc_session_set_decode_content(hc_session *s, int decode);
+/* Most bytes a body may have, as received and after decoding; more is an
+ * HC_ERR_TOO_LARGE error.  0 means no limit (sensible only with a body
+ * sink).  Default HC_DEFAULT_MAX_BODY. */
+#define HC_DEFAULT_MAX_BODY ((uint64_t)100 << 20)
+void hc_session_set_max_body(hc_session *s, uint64_t bytes);
+uint64_t hc_session_max_body(const hc_session *s);
 
 /* Called with every response received, redirects included, before the
  * next request is sent (requests' "response" hook).  NULL removes it. */
 typedef void hc_response_hook(const hc_response *r, void *ctx);
 void hc_session_set_response_hook(hc_session *s, hc_response_hook *hook, void *ctx);
+/* Called with every response head as it arrives, before its body is read:
+ * interim 1xx heads (then freed), redirects, the final head.  The body is
+ * still empty.  NULL removes it. */
+void hc_session_set_head_hook(hc_session *s, hc_response_hook *hook, void *ctx);
+
+/* Stream bodies instead of keeping them: the decoded bytes of every
+ * response that is not a redirect about to be followed go to SINK as they
+ * arrive, and the Response's body stays empty, so memory stays bounded
+ * whatever the body's size.  SINK returns 0 to go on, non-zero to stop
+ * (an HC_ERR_WRITE error).  NULL keeps bodies in the Response again. */
+typedef int hc_body_sink(const hc_response *r, const void *data, size_t len, void *ctx);
+void hc_session_set_body_sink(hc_session *s, hc_body_sink *sink, void *ctx);
 
 /* Send R (not consumed) and read the whole response. */
 hc_response *hc_session_send(hc_session *s, const hc_request *r, hc_error **err);

@@ -1,92 +1,106 @@
-/* decode.c — see decode.h.  Output grows by doubling, bounded by MAX so a
- * compressed bomb stops at the body limit. */
+/* decode.c — see decode.h.  Output goes through a fixed 16 KiB window, so a
+ * compressed bomb costs no memory here: the consumer decides how much of it
+ * to keep (transfer.c stops at the body limit). */
 #include "decode.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
-#include "error.h"
 #include "heaptag.h"
 
-int hc_decode_supported(const char *coding)
+int hc_coding_parse(const char *name, size_t len, enum hc_coding *out)
 {
-    return strcasecmp(coding, "gzip") == 0 || strcasecmp(coding, "x-gzip") == 0 ||
-           strcasecmp(coding, "deflate") == 0;
+    if ((len == 4 && strncasecmp(name, "gzip", 4) == 0) || (len == 6 && strncasecmp(name, "x-gzip", 6) == 0)) {
+        *out = HC_CODING_GZIP;
+        return 0;
+    }
+    if (len == 7 && strncasecmp(name, "deflate", 7) == 0) {
+        *out = HC_CODING_DEFLATE;
+        return 0;
+    }
+    return -1;
 }
 
-static int inflate_all(const struct hc_type *t, int window_bits, const struct hc_bytes *in, uint64_t max,
-                       struct hc_bytes **out, const char **why)
+void hc_inflater_init(struct hc_inflater *f, const struct hc_type *t, enum hc_coding coding)
 {
-    z_stream z;
-    memset(&z, 0, sizeof z);
+    memset(f, 0, sizeof *f);
+    f->t = t;
+    f->coding = coding;
+}
+
+static int start(struct hc_inflater *f, const unsigned char *first, const char **why)
+{
+    int bits = 16 + MAX_WBITS;
+    if (f->coding == HC_CODING_DEFLATE) {
+        /* RFC 9110's deflate is zlib-wrapped; IE-era servers send it raw.
+         * A zlib header has compression method 8 and a window of at most
+         * 32 KiB in its first byte. */
+        f->raw = !((first[0] & 0x0f) == 8 && (first[0] >> 4) <= 7);
+        bits = f->raw ? -MAX_WBITS : MAX_WBITS;
+    }
     int rc;
     {
-        HEAPTAG_SCOPE(t->payload_tag);
-        rc = inflateInit2(&z, window_bits);
+        HEAPTAG_SCOPE(f->t->payload_tag);
+        rc = inflateInit2(&f->z, bits);
     }
     if (rc != Z_OK) {
-        *why = "zlib init failed";
+        *why = rc == Z_MEM_ERROR ? "out of memory" : "zlib init failed";
         return -1;
     }
-    size_t cap = in->len * 4 + 64, len = 0;
-    struct hc_bytes *b = hc_payload_alloc(t, sizeof *b + cap + 1);
-    z.next_in = (Bytef *)in->data;
-    z.avail_in = (uInt)in->len;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max) {
-                *why = "decoded body too large";
-                rc = Z_MEM_ERROR;
-                break;
-            }
-            cap = cap * 2 > max ? (size_t)max : cap * 2;
-            b = hc_payload_realloc(t, b, sizeof *b + cap + 1);
-        }
-        z.next_out = b->data + len;
-        z.avail_out = (uInt)(cap - len);
-        {
-            HEAPTAG_SCOPE(t->payload_tag);
-            rc = inflate(&z, Z_NO_FLUSH);
-        }
-        len = cap - z.avail_out;
-        if (rc == Z_STREAM_END)
-            break;
-        if (rc == Z_BUF_ERROR && z.avail_out != 0) {
-            *why = "compressed data ended early";
-            break;
-        }
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            *why = z.msg ? z.msg : "corrupt compressed data";
-            break;
-        }
-    }
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        free(b);
-        return -1;
-    }
-    b = hc_payload_realloc(t, b, sizeof *b + len + 1);
-    b->len = len;
-    b->data[len] = '\0';
-    *out = b;
+    f->started = 1;
     return 0;
 }
 
-struct hc_bytes *hc_decode_body(const struct hc_type *t, const char *coding, const struct hc_bytes *in,
-                                uint64_t max, hc_error **err)
+int hc_inflater_feed(struct hc_inflater *f, const unsigned char *in, size_t len, hc_decode_out *out, void *ctx,
+                     const char **why)
 {
-    struct hc_bytes *out = NULL;
-    const char *why = "bad data";
-    if (strcasecmp(coding, "deflate") == 0) {
-        /* zlib wrapper first (RFC 9110), raw deflate as IE-era servers send. */
-        if (inflate_all(t, MAX_WBITS, in, max, &out, &why) == 0 ||
-            inflate_all(t, -MAX_WBITS, in, max, &out, &why) == 0)
-            return out;
-    } else if (inflate_all(t, 16 + MAX_WBITS, in, max, &out, &why) == 0) {
-        return out;
+    if (len == 0 || f->ended)
+        return 0;
+    if (!f->started && start(f, in, why) != 0)
+        return -1;
+    unsigned char window[16384];
+    f->z.next_in = (Bytef *)in;
+    f->z.avail_in = (uInt)len;
+    /* A full window may leave output inside zlib with no input left. */
+    do {
+        f->z.next_out = window;
+        f->z.avail_out = sizeof window;
+        int rc;
+        {
+            HEAPTAG_SCOPE(f->t->payload_tag);
+            rc = inflate(&f->z, Z_NO_FLUSH);
+        }
+        size_t got = sizeof window - f->z.avail_out;
+        if (rc == Z_STREAM_END)
+            f->ended = 1;
+        else if (rc == Z_MEM_ERROR) {
+            *why = "out of memory";
+            return -1;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            *why = f->z.msg ? f->z.msg : "corrupt compressed data";
+            return -1;
+        }
+        f->produced += got;
+        if (got && out(ctx, window, got) != 0)
+            return -2;
+        if (rc == Z_BUF_ERROR && got == 0)
+            break;
+    } while (!f->ended && (f->z.avail_in > 0 || f->z.avail_out == 0));
+    return 0;
+}
+
+int hc_inflater_finish(const struct hc_inflater *f, const char **why)
+{
+    if (f->started && !f->ended) {
+        *why = "compressed data ended early";
+        return -1;
     }
-    hc_error_set(err, HC_ERR_DECODE, "Error while decoding %s body: %s", coding, why);
-    return NULL;
+    return 0;
+}
+
+void hc_inflater_release(struct hc_inflater *f)
+{
+    if (f->started)
+        inflateEnd(&f->z);
+    f->started = 0;
 }

@@ -72,6 +72,9 @@ const char *hc_error_kind_name(hc_error_kind kind)
     case HC_ERR_TYPE: return "TypeError";
     case HC_ERR_JSON: return "JSONDecodeError";
     case HC_ERR_INVALID_ARGUMENT: return "ValueError";
+    case HC_ERR_TOO_LARGE: return "ContentTooLarge";
+    case HC_ERR_NO_MEMORY: return "MemoryError";
+    case HC_ERR_WRITE: return "WriteError";
     }
     return "UnknownError";
 }

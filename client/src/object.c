@@ -142,6 +142,14 @@ void *hc_payload_realloc(const struct hc_type *t, void *p, size_t n)
     return q;
 }
 
+void *hc_payload_try_realloc(const struct hc_type *t, void *p, size_t n)
+{
+    HEAPTAG_PUSH(t->payload_tag);
+    void *q = realloc(p, n ? n : 1);
+    HEAPTAG_POP();
+    return q;
+}
+
 char *hc_payload_strndup(const struct hc_type *t, const char *s, size_t n)
 {
     char *p = hc_payload_alloc(t, n + 1);

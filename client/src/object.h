@@ -81,6 +81,9 @@ static inline void ho_set_ptr(void *o, unsigned attr, void *p) { hc_slot v = { .
 /* Payload allocations, tagged "<Type>.payload". */
 void *hc_payload_alloc(const struct hc_type *t, size_t n);
 void *hc_payload_realloc(const struct hc_type *t, void *p, size_t n);
+/* NULL (P untouched) when memory runs out: for blocks whose size a server
+ * chooses. */
+void *hc_payload_try_realloc(const struct hc_type *t, void *p, size_t n);
 char *hc_payload_strndup(const struct hc_type *t, const char *s, size_t n);
 char *hc_payload_strdup(const struct hc_type *t, const char *s);
 struct hc_bytes *hc_bytes_new(const struct hc_type *t, const void *data, size_t len);

@@ -24,6 +24,7 @@ struct hc_limits {
     size_t max_chunk_line;    /* chunk-size line with extensions */
     uint64_t max_chunk_size;
     uint64_t max_body;        /* after decoding, for every framing */
+    size_t max_interim;       /* 1xx heads before the final one */
 };
 
 extern const struct hc_limits hc_default_limits;
@@ -57,21 +58,5 @@ int hc_parse_response_head(const char *buf, size_t len, const struct hc_limits *
  * lim->max_fields), their number in *NFIELDS, the bytes used in *USED. */
 int hc_parse_fields(const char *buf, size_t len, const struct hc_limits *lim,
                     struct hc_field *fields, size_t *nfields, size_t *used, const char **why);
-
-/* Chunked transfer-coding decoder, resumable across reads. */
-struct hc_chunked {
-    int state;
-    uint64_t remaining;   /* data bytes left in the current chunk */
-    size_t line_len;      /* bytes of the current size line so far */
-    uint64_t total;       /* data bytes decoded so far */
-};
-
-/* Decode BUF[0..*LEN) in place: the data bytes are moved to the front and
- * *LEN becomes their count.  HC_PARSE_INCOMPLETE: all input consumed, more
- * needed.  HC_PARSE_OK: the last chunk's size line was read; the bytes that
- * followed it (the trailer section and anything after) are left, in order,
- * at BUF[*LEN .. *LEN + *REST).  HC_PARSE_ERROR with *WHY. */
-int hc_chunked_decode(struct hc_chunked *d, char *buf, size_t *len, size_t *rest,
-                      const struct hc_limits *lim, const char **why);
 
 #endif

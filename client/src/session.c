@@ -47,20 +47,57 @@ hc_session *hc_session_new(void)
     return (hc_session *)s;
 }
 
+/* Settings most sessions never change, kept out of the Session's
+ * attributes (ADR-007 measures them): allocated on first use. */
 struct session_hooks {
     hc_response_hook *response;
     void *ctx;
+    hc_response_hook *head;
+    void *head_ctx;
+    hc_body_sink *sink;
+    void *sink_ctx;
+    uint64_t max_body;
 };
 
-void hc_session_set_response_hook(hc_session *s, hc_response_hook *hook, void *ctx)
+static struct session_hooks *hooks_of(hc_session *s)
 {
     struct session_hooks *h = ho_ptr(s, SESS_HOOKS);
     if (!h) {
         h = hc_payload_alloc(T, sizeof *h);
+        memset(h, 0, sizeof *h);
+        h->max_body = HC_DEFAULT_MAX_BODY;
         ho_set_ptr(s, SESS_HOOKS, h);
     }
+    return h;
+}
+
+void hc_session_set_response_hook(hc_session *s, hc_response_hook *hook, void *ctx)
+{
+    struct session_hooks *h = hooks_of(s);
     h->response = hook;
     h->ctx = ctx;
+}
+
+void hc_session_set_head_hook(hc_session *s, hc_response_hook *hook, void *ctx)
+{
+    struct session_hooks *h = hooks_of(s);
+    h->head = hook;
+    h->head_ctx = ctx;
+}
+
+void hc_session_set_body_sink(hc_session *s, hc_body_sink *sink, void *ctx)
+{
+    struct session_hooks *h = hooks_of(s);
+    h->sink = sink;
+    h->sink_ctx = ctx;
+}
+
+void hc_session_set_max_body(hc_session *s, uint64_t bytes) { hooks_of(s)->max_body = bytes; }
+
+uint64_t hc_session_max_body(const hc_session *s)
+{
+    const struct session_hooks *h = ho_ptr(s, SESS_HOOKS);
+    return h ? h->max_body : HC_DEFAULT_MAX_BODY;
 }
 
 void hc_session_finalize(struct hc_object *o)
@@ -238,7 +275,17 @@ static hc_response *send_once(hc_session *s, const hc_request *r, const struct h
     hc_connection_pool *pool = hc_session_pool(s);
     struct wbuf w = { 0 };
     build_request(s, r, &u, &w);
-    bool head = strcmp(hc_request_method(r), "HEAD") == 0;
+    const struct session_hooks *hooks = ho_ptr(s, SESS_HOOKS);
+    struct hc_read_opts opts = {
+        .head_request = strcmp(hc_request_method(r), "HEAD") == 0,
+        .decode = ho_int(s, SESS_DECODE_CONTENT) != 0,
+        .follow = ho_int(s, SESS_FOLLOW_REDIRECTS) != 0,
+        .max_body = hc_session_max_body(s),
+        .head_hook = hooks ? hooks->head : NULL,
+        .head_ctx = hooks ? hooks->head_ctx : NULL,
+        .sink = hooks ? hooks->sink : NULL,
+        .sink_ctx = hooks ? hooks->sink_ctx : NULL,
+    };
     hc_response *resp = NULL;
     for (int attempt = 0; attempt < 2 && !resp; attempt++) {
         hc_connection *c = hc_pool_take(pool, u.https, u.host, u.host_len, u.port);
@@ -258,7 +305,7 @@ static hc_response *send_once(hc_session *s, const hc_request *r, const struct h
             res.nothing_received = true;
         } else {
             hc_connection_count_request(c);
-            resp = hc_read_response(c, head, ho_int(s, SESS_DECODE_CONTENT), &hc_default_limits, dl, &res, &e);
+            resp = hc_read_response(c, &opts, &hc_default_limits, dl, &res, &e);
         }
         if (resp) {
             if (res.reusable)

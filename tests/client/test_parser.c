@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "chunked.h"
 #include "parser.h"
 
 static struct hc_head head;

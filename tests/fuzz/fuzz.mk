@@ -15,10 +15,10 @@ FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 120
 
 fuzz_srcs_http_head := client/src/parser.c
-fuzz_srcs_chunked := client/src/parser.c
+fuzz_srcs_chunked := client/src/chunked.c client/src/parser.c
 fuzz_srcs_url := client/src/url.c client/src/xalloc.c
-fuzz_srcs_report := tools/report/report.c
-fuzz_srcs_massif := tools/massif/massif_parse.c
+fuzz_srcs_report := tools/report/report.c tools/infile.c
+fuzz_srcs_massif := tools/massif/massif_parse.c tools/infile.c
 fuzz_srcs_rules := profiler/src/rules_parse.c
 fuzz_inc_http_head := -Iclient/src
 fuzz_inc_chunked := -Iclient/src
@@ -34,9 +34,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_srcs_$$*)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(fuzz_inc_$*) -o $@ $< $(fuzz_srcs_$*) $(fuzz_libs_$*)
 
 TEST_DEPS += $(FUZZ_BINS)
-TESTS += tests/fuzz/run-fuzz.sh
+TESTS += tests/fuzz/run-fuzz.sh tests/fuzz/cli-paths.sh
 
-fuzz: $(FUZZ_BINS)
+# cli-paths.sh: the heaptag command against every kind of path (symlinks,
+# FIFOs, devices, directories) in every place it reads or writes one.
+fuzz: $(FUZZ_BINS) $(HEAPTAG_BIN)
 	BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzz.sh
+	BUILD=$(abspath $(BUILD)) tests/fuzz/cli-paths.sh
 fuzz-targets: $(FUZZ_BINS)
 .PHONY: fuzz fuzz-targets

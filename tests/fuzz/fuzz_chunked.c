@@ -1,11 +1,10 @@
 /* libFuzzer target: the chunked transfer-coding decoder, fed whole and in pieces.
  *
- * libFuzzer target: the chunked transfer-coding decoder
- * (client/src/parser.c), fed the input whole and then in pieces whose
+ * The decoder (client/src/chunked.c) is fed the input whole and then in pieces whose
  * sizes come from the first byte: both must agree on the decoded bytes
  * and on the outcome, since a decoder that resumes across reads must not
  * depend on where the reads split. */
-#include "parser.h"
+#include "chunked.h"
 
 #include <stdlib.h>
 #include <string.h>

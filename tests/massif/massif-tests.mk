@@ -11,12 +11,12 @@ $(MASSIF_TEST_DIR)/massif_peak_prog: tests/massif/massif_peak_prog.c
 
 $(MASSIF_TEST_DIR)/test_massif_parse: tests/massif/test_massif_parse.c \
 		tools/massif/massif_parse.c \
-		tools/massif/massif_parse.h
+		tools/massif/massif_parse.h tools/infile.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -Itools \
 		-DFIXTURE_DIR='"$(abspath tests/massif/fixtures)"' \
 		-o $@ tests/massif/test_massif_parse.c tools/massif/massif_parse.c \
-		$(shell pkg-config --libs cmocka)
+		tools/infile.c $(shell pkg-config --libs cmocka)
 
 TESTS += $(MASSIF_TEST_DIR)/test_massif_parse tests/massif/massif-cli.sh tests/massif/massif-e2e.sh
 TEST_DEPS += $(MASSIF_TEST_DIR)/test_massif_parse $(MASSIF_TEST_DIR)/massif_peak_prog \

@@ -98,10 +98,7 @@ expect_grep "-o absolute" "$tmp/err" "^heaptag: report $tmp/sub/abs.json$"
 run "$HT" run -o missing/r.json -- "$CHILD" exit 0
 expect_rc 2 "-o into a missing directory"
 expect_err "-o missing dir" "heaptag: run: cannot write missing/r.json: directory $tmp/missing is missing or not writable"
-mkfifo fifo
-run "$HT" run -o fifo -- "$CHILD" exit 0
-expect_rc 2 "-o onto a FIFO"
-[ -s "$tmp/out" ] && fail "-o error: the program ran anyway"
+# -o onto a FIFO writes into it (issue 10): tests/tools/test-output-paths.sh.
 
 # A stale report from an earlier process is never shown.
 echo '{}' > fixed.json

@@ -20,4 +20,5 @@ TEST_DEPS += $(HEAPTAG_BIN) $(TOOLS_TEST_DIR)/fake_tracker.so $(TOOLS_TEST_DIR)/
 	$(TOOLS_TEST_DIR)/test_units
 TESTS += $(TOOLS_TEST_DIR)/test_units \
 	tests/tools/test-report.sh tests/tools/test-check.sh tests/tools/test-diff.sh \
-	tests/tools/test-run.sh tests/tools/test-run-tracker.sh tests/tools/test-html-screenshot.sh
+	tests/tools/test-run.sh tests/tools/test-run-tracker.sh tests/tools/test-html-screenshot.sh \
+	tests/tools/test-output-paths.sh tests/tools/test-odd-names.sh tests/tools/test-input-files.sh

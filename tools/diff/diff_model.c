@@ -6,6 +6,7 @@
  * design note reasons with ("280 bytes plus data").
  */
 #include "diff/diff_model.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,13 +20,12 @@ static int is_payload_of_known(const struct diff_model *m, const char *name)
 	size_t n = strlen(name), s = strlen(payload_suffix);
 	if (n <= s || strcmp(name + n - s, payload_suffix))
 		return 0;
-	for (size_t i = 0; i < m->ninputs; i++) {
-		const struct ht_report *r = m->inputs[i].r;
-		for (size_t t = 0; t < r->ntypes; t++)
-			if (strlen(r->types[t].name) == n - s && !strncmp(r->types[t].name, name, n - s))
-				return 1;
-	}
-	return 0;
+	char *base = strndup(name, n - s);
+	int found = 0;
+	for (size_t i = 0; base && i < m->ninputs && !found; i++)
+		found = ht_report_find(m->inputs[i].r, base) != NULL;
+	free(base);
+	return found;
 }
 
 static void fill_cell(struct diff_cell *c, const struct ht_report *r, const char *name)
@@ -33,9 +33,9 @@ static void fill_cell(struct diff_cell *c, const struct ht_report *r, const char
 	memset(c, 0, sizeof *c);
 	c->bpi_object = c->bpi_object_usable = c->bpi_payload = c->bpi_payload_usable = -1;
 	const struct ht_type *t = ht_report_find(r, name);
-	char pname[512];
-	snprintf(pname, sizeof pname, "%s%s", name, payload_suffix);
-	const struct ht_type *p = ht_report_find(r, pname);
+	char *pname = NULL;
+	const struct ht_type *p = asprintf(&pname, "%s%s", name, payload_suffix) < 0 ? NULL : ht_report_find(r, pname);
+	free(pname);
 	if (p) {
 		c->has_payload = 1;
 		c->payload_peak_live_bytes = p->peak_live_bytes;
@@ -86,9 +86,10 @@ int diff_model_build(struct diff_model *m)
 		const struct ht_report *r = m->inputs[i].r;
 		for (size_t t = 0; t < r->ntypes; t++) {
 			const char *name = r->types[t].name;
+			/* Rows so far are the types of inputs before this one. */
 			int seen = 0;
-			for (size_t k = 0; k < m->nrows && !seen; k++)
-				seen = !strcmp(m->rows[k].name, name);
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = ht_report_find(m->inputs[k].r, name) != NULL;
 			if (seen || is_payload_of_known(m, name))
 				continue;
 			struct diff_row *row = &m->rows[m->nrows++];
@@ -106,7 +107,7 @@ int diff_model_build(struct diff_model *m)
 
 double diff_pct(double a, double b)
 {
-	return a != 0 ? (b - a) / a * 100.0 : 0.0;
+	return ht_tidy1(a != 0 ? (b - a) / a * 100.0 : 0.0);
 }
 
 static const struct diff_row *find_row(const struct diff_model *m, const char *name)
@@ -119,13 +120,12 @@ static const struct diff_row *find_row(const struct diff_model *m, const char *n
 
 static int parse_pct(const char *s, double *out)
 {
-	char *end;
-	if (!*s || !(*s >= '0' && *s <= '9'))
+	const char *end = ht_parse_decimal(s, out);
+	if (!end)
 		return -1;
-	*out = strtod(s, &end);
 	if (*end == '%')
 		end++;
-	return *end || !isfinite(*out) || *out > 100 ? -1 : 0;
+	return *end || *out > 100 ? -1 : 0;
 }
 
 int diff_model_add_claim(struct diff_model *m, const char *spec, char *err, size_t errlen)
@@ -228,7 +228,7 @@ size_t diff_model_judge(struct diff_model *m)
 			c->before = (double)a->totals.peak_live_bytes;
 			c->after = (double)b->totals.peak_live_bytes;
 		}
-		c->measured_pct = -diff_pct(c->before, c->after);
+		c->measured_pct = c->before != 0 ? (c->before - c->after) / c->before * 100.0 : 0.0;
 		c->margin_pp = c->measured_pct - c->claimed_pct;
 		c->factor = c->claimed_pct > 0 ? c->measured_pct / c->claimed_pct : 0;
 		/* The epsilon keeps a saving that is exactly on a boundary from
@@ -239,6 +239,10 @@ size_t diff_model_judge(struct diff_model *m)
 			c->side = -1;
 		c->holds = c->side == 0;
 		failed += !c->holds;
+		/* Shown with one decimal: a value that rounds to zero is 0.0,
+		 * never "-0.0". */
+		c->measured_pct = ht_tidy1(c->measured_pct);
+		c->margin_pp = ht_tidy1(c->margin_pp);
 	}
 	return failed;
 }

@@ -10,6 +10,7 @@
 
 #include "diff/diff_render.h"
 #include "json_out.h"
+#include "textsafe.h"
 #include "units.h"
 
 const char *diff_claim_subject(const struct diff_model *m, const struct diff_claim *c,
@@ -97,11 +98,13 @@ static void claims_text(FILE *out, const struct diff_model *m, const char *bulle
 
 void diff_render_table(FILE *out, const struct diff_model *m)
 {
-	char b[8][48];
+	char b[8][48], shown[HT_NAME_SHOWN + 32];
 	int tw = 5, lw = 6;
-	for (size_t i = 0; i < m->nrows; i++)
-		if ((int)strlen(m->rows[i].name) > tw)
-			tw = (int)strlen(m->rows[i].name);
+	for (size_t i = 0; i < m->nrows; i++) {
+		int n = (int)strlen(ht_safe_name(m->rows[i].name, HT_NAME_SHOWN, shown, sizeof shown));
+		if (n > tw)
+			tw = n;
+	}
 	for (size_t i = 0; i < m->ninputs; i++)
 		if ((int)strlen(m->inputs[i].label) > lw)
 			lw = (int)strlen(m->inputs[i].label);
@@ -124,7 +127,8 @@ void diff_render_table(FILE *out, const struct diff_model *m)
 				snprintf(inst, sizeof inst, "%" PRId64, c->instances);
 			else
 				snprintf(inst, sizeof inst, "absent");
-			fprintf(out, "%-*s  %-*s %9s %9s %9s %9s %9s %10s %10s", tw, i ? "" : row->name, lw,
+			fprintf(out, "%-*s  %-*s %9s %9s %9s %9s %9s %10s %10s", tw,
+				i ? "" : ht_safe_name(row->name, HT_NAME_SHOWN, shown, sizeof shown), lw,
 				m->inputs[i].label, inst,
 				opt_exact(c->bpi_object, b[0], sizeof b[0]),
 				opt_exact(c->bpi_object_usable, b[1], sizeof b[1]),
@@ -195,9 +199,10 @@ void diff_render_markdown(FILE *out, const struct diff_model *m)
 		const struct diff_row *row = &m->rows[r];
 		for (size_t i = 0; i < m->ninputs; i++) {
 			const struct diff_cell *c = &row->cells[i], *base = &row->cells[0];
+			char shown[HT_NAME_SHOWN + 32];
 			fputs("| ", out);
 			if (i == 0)
-				md_text(out, row->name);
+				md_text(out, ht_safe_name(row->name, HT_NAME_SHOWN, shown, sizeof shown));
 			fputs(" | ", out);
 			md_text(out, m->inputs[i].label);
 			if (c->present)

@@ -14,6 +14,7 @@
  * stderr and exit status 2.
  */
 #include "massif/cmd_massif.h"
+#include "units.h"
 #include "massif/massif_parse.h"
 #include "massif/massif_run.h"
 #include "report/report.h"
@@ -77,7 +78,7 @@ static int load_massif(struct side *s, const char *path)
     size_t len;
     char *buf = massif_read_file(path, &len);
     if (buf == NULL)
-        return fail("cannot read %s: %s", path, strerror(errno));
+        return fail("cannot read %s: %s", path, errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
     char err[256];
     int rc = massif_parse(buf, len, &s->prof, err, sizeof err);
     free(buf);
@@ -413,9 +414,8 @@ static int parse_options(int argc, char **argv, struct massif_opts *o, int *next
         if (strcmp(a, "--") == 0)
             break;
         if (is_opt(a, "--top", &val, argv, argc, &i)) {
-            char *end;
-            long t = val ? strtol(val, &end, 10) : 0;
-            if (!val || *end || end == val || t < 1 || t > 100000)
+            long t;
+            if (!val || ht_parse_count(val, 1, 100000, &t) != 0)
                 return fail("--top needs a positive number (see 'heaptag massif --help')");
             o->top = (int)t;
         } else if (is_opt(a, "--keep", &val, argv, argc, &i)) {

@@ -7,6 +7,7 @@
  * stack.  Everything is bounded by the buffer length.
  */
 #include "massif/massif_parse.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -695,7 +696,7 @@ int massif_peak_functions(const struct massif_profile *p,
 
 char *massif_read_file(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = ht_open_input(path); /* a FIFO or device never blocks the open */
     if (fd < 0)
         return NULL;
     size_t cap = 1 << 16, n = 0;

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "infile.h"
 
 struct field {
 	const char *key;
@@ -74,6 +77,43 @@ static int get_str(json_t *obj, const char *key, char **out, char *err, size_t e
 	return *out ? 0 : ht_report_fail(err, errlen, "out of memory");
 }
 
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;    /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Index every type by name; with duplicates the first one is found. */
+static int build_index(struct ht_report *r)
+{
+	size_t cap = 16;
+	while (cap < r->ntypes * 2)
+		cap *= 2;
+	if (cap != r->index_cap) {
+		free(r->index);
+		r->index = malloc(cap * sizeof *r->index);
+		if (!r->index) {
+			r->index_cap = 0;
+			return -1;
+		}
+		r->index_cap = cap;
+	}
+	memset(r->index, 0, cap * sizeof *r->index);
+	for (size_t i = 0; i < r->ntypes; i++) {
+		size_t h = name_hash(r->types[i].name) & (cap - 1);
+		while (r->index[h]) {
+			if (!strcmp(r->types[r->index[h] - 1].name, r->types[i].name))
+				break;
+			h = (h + 1) & (cap - 1);
+		}
+		if (!r->index[h])
+			r->index[h] = i + 1;
+	}
+	return 0;
+}
+
 static int load_types(json_t *arr, struct ht_report *r, char *err, size_t errlen)
 {
 	if (!json_is_array(arr))
@@ -89,9 +129,11 @@ static int load_types(json_t *arr, struct ht_report *r, char *err, size_t errlen
 		snprintf(where, sizeof where, "types[%zu]", i);
 		if (!json_is_object(o))
 			return ht_report_fail(err, errlen, "\"%s\" is not an object", where);
+		/* Any string is a name, "" included: it is what the program
+		 * pushed.  Printing it safely is the writers' job (textsafe.h). */
 		json_t *name = json_object_get(o, "name");
-		if (!json_is_string(name) || !*json_string_value(name))
-			return ht_report_fail(err, errlen, "\"%s.name\" is missing or not a non-empty string", where);
+		if (!json_is_string(name))
+			return ht_report_fail(err, errlen, "\"%s.name\" is missing or not a string", where);
 		if (!(t->name = strdup(json_string_value(name))))
 			return ht_report_fail(err, errlen, "out of memory");
 		for (size_t f = 0; f < sizeof type_fields / sizeof *type_fields; f++) {
@@ -100,10 +142,12 @@ static int load_types(json_t *arr, struct ht_report *r, char *err, size_t errlen
 				    (int64_t *)((char *)t + type_fields[f].offset), err, errlen))
 				return -1;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(r->types[j].name, t->name))
-				return ht_report_fail(err, errlen, "type \"%s\" listed twice", t->name);
 	}
+	if (build_index(r) != 0)
+		return ht_report_fail(err, errlen, "out of memory");
+	for (size_t i = 0; i < r->ntypes; i++)
+		if (ht_report_find(r, r->types[i].name) != &r->types[i])
+			return ht_report_fail(err, errlen, "type \"%s\" listed twice", r->types[i].name);
 	return 0;
 }
 
@@ -224,9 +268,12 @@ struct ht_report *ht_report_load(const char *path, char *err, size_t errlen)
 		ht_report_fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	FILE *f = fopen(path, "r");
+	int fd = ht_open_input(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		ht_report_fail(err, errlen, "cannot open: %s", strerror(errno));
+		ht_report_fail(err, errlen, "cannot open: %s", errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		ht_report_free(r);
 		return NULL;
 	}
@@ -258,6 +305,7 @@ void ht_report_free(struct ht_report *r)
 	for (size_t i = 0; i < r->ntypes; i++)
 		free(r->types[i].name);
 	free(r->types);
+	free(r->index);
 	free(r->path);
 	free(r->program);
 	free(r->reason);
@@ -268,9 +316,15 @@ void ht_report_free(struct ht_report *r)
 
 const struct ht_type *ht_report_find(const struct ht_report *r, const char *name)
 {
-	for (size_t i = 0; i < r->ntypes; i++)
-		if (!strcmp(r->types[i].name, name))
-			return &r->types[i];
+	if (!r->index_cap) {    /* no index (out of memory when sorting) */
+		for (size_t i = 0; i < r->ntypes; i++)
+			if (!strcmp(r->types[i].name, name))
+				return &r->types[i];
+		return NULL;
+	}
+	for (size_t h = name_hash(name) & (r->index_cap - 1); r->index[h]; h = (h + 1) & (r->index_cap - 1))
+		if (!strcmp(r->types[r->index[h] - 1].name, name))
+			return &r->types[r->index[h] - 1];
 	return NULL;
 }
 
@@ -306,6 +360,11 @@ void ht_report_sort(struct ht_report *r, enum ht_sort how)
 {
 	qsort(r->types, r->ntypes, sizeof *r->types,
 	      how == HT_SORT_NAME ? by_name : how == HT_SORT_LIVE ? by_live : by_peak);
+	if (build_index(r) != 0) {
+		free(r->index);
+		r->index = NULL;
+		r->index_cap = 0;
+	}
 }
 
 int ht_sort_parse(const char *s, enum ht_sort *out)

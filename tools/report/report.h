@@ -37,6 +37,9 @@ struct ht_report {
 	struct ht_type *types;
 	void *json;     /* the parsed document (a json_t), for readers of the
 			 * extensions (stacks_load.c): a report is parsed once */
+	size_t *index;  /* open addressing on the name's hash: position in
+			 * types + 1, 0 for empty; index_cap a power of two */
+	size_t index_cap;
 };
 
 /* Load and validate PATH.  On failure returns NULL and writes a one-line
@@ -49,7 +52,8 @@ void ht_report_free(struct ht_report *r);
 int ht_report_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The type named NAME, or NULL. */
+/* The type named NAME, or NULL.  Constant time (a hash index that
+ * ht_report_sort keeps up to date). */
 const struct ht_type *ht_report_find(const struct ht_report *r, const char *name);
 
 /* peak_live_bytes / peak_live_instances, or a negative value for a type

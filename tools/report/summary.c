@@ -4,6 +4,7 @@
  * and Markdown keep exact byte counts because they feed other tools and documents.
  */
 #include "report/summary.h"
+#include "textsafe.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -27,11 +28,13 @@ int ht_format_parse(const char *s, unsigned allowed, enum ht_format *out)
 
 void ht_summary_table(FILE *out, const struct ht_report *r)
 {
-	char b[6][32];
+	char b[6][32], shown[HT_NAME_SHOWN + 32];
 	int w = (int)strlen("tracker");
-	for (size_t i = 0; i < r->ntypes; i++)
-		if ((int)strlen(r->types[i].name) > w)
-			w = (int)strlen(r->types[i].name);
+	for (size_t i = 0; i < r->ntypes; i++) {
+		int n = (int)strlen(ht_safe_name(r->types[i].name, HT_NAME_SHOWN, shown, sizeof shown));
+		if (n > w)
+			w = n;
+	}
 
 	fprintf(out, "heaptag: %s (pid %" PRId64 "), reason %s, %" PRId64 " ms, allocator %s\n",
 		r->program, r->pid, r->reason, r->duration_ms, r->allocator);
@@ -41,7 +44,7 @@ void ht_summary_table(FILE *out, const struct ht_report *r)
 		const struct ht_type *t = &r->types[i];
 		double bpi = ht_type_bytes_per_instance(t);
 		fprintf(out, "%-*s %10" PRId64 " %10" PRId64 " %11s %11s %11s %11s %11" PRId64 "\n",
-			w, t->name, t->instances, t->peak_live_instances,
+			w, ht_safe_name(t->name, HT_NAME_SHOWN, shown, sizeof shown), t->instances, t->peak_live_instances,
 			ht_human_bytes((double)t->live_bytes, b[0], sizeof b[0]),
 			ht_human_bytes((double)t->peak_live_bytes, b[1], sizeof b[1]),
 			ht_human_bytes((double)t->peak_live_usable_bytes, b[2], sizeof b[2]),
@@ -115,9 +118,10 @@ int ht_summary_json(FILE *out, const struct ht_report *r)
 }
 
 /* Type names come from programs; a '|' would break the Markdown table. */
-static void md_text(FILE *out, const char *s)
+static void md_text(FILE *out, const char *name)
 {
-	for (; *s; s++) {
+	char shown[HT_NAME_SHOWN + 32];
+	for (const char *s = ht_safe_name(name, HT_NAME_SHOWN, shown, sizeof shown); *s; s++) {
 		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
 			fputc('\\', out);
 		fputc(*s, out);

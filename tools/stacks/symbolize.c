@@ -5,10 +5,13 @@
  * confuse each other that way.
  */
 #include "stacks/symbolize.h"
+#include "textsafe.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <fnmatch.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -108,10 +111,28 @@ static struct module_dwfl *module_for(struct ht_symbolizer *z, const char *path)
 	if (!(m->path = strdup(path)))
 		return NULL;
 	z->nmods++;
-	if (access(path, R_OK) != 0 || !(m->dwfl = dwfl_begin(&callbacks)))
+	/* The path comes from the report: it may name a FIFO (opening it
+	 * would wait forever), a device or a directory.  Open without
+	 * blocking, keep only a regular file, and hand that descriptor to
+	 * libdwfl so the file checked is the file read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
 		return m;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		char shown[256];
+		fprintf(stderr, "heaptag: module %s is not a regular file: its frames stay unsymbolized\n",
+			ht_safe_name(path, 200, shown, sizeof shown));
+		close(fd);
+		return m;
+	}
+	if (!(m->dwfl = dwfl_begin(&callbacks))) {
+		close(fd);
+		return m;
+	}
 	const char *base = strrchr(path, '/');
-	m->mod = dwfl_report_elf(m->dwfl, base ? base + 1 : path, path, -1, 0, true);
+	/* libdwfl owns FD from here (closed by dwfl_end). */
+	m->mod = dwfl_report_elf(m->dwfl, base ? base + 1 : path, path, fd, 0, true);
 	dwfl_report_end(m->dwfl, NULL, NULL);
 	if (m->mod && !dwfl_module_getelf(m->mod, &m->bias))
 		m->mod = NULL;
