@@ -11,6 +11,7 @@
 #include "html/page.h"
 #include "units.h"
 #include "outfile.h"
+#include "textsafe.h"
 #include "report/report.h"
 #include "stacks/stacks.h"
 #include "stacks/stacks_out.h"
@@ -193,7 +194,11 @@ static int print_report(FILE *out, const struct report_opts *o, struct ht_report
 			return HT_EXIT_USAGE;
 		}
 	} else if (o->mode == MODE_PPROF) {
-		if (ht_write_pprof(out, r, s, z, err, sizeof err) != 0) {
+		ht_safe_binary(1); /* gzip bytes are no text to escape */
+		int bad = ht_write_pprof(out, r, s, z, err, sizeof err);
+		fflush(out);
+		ht_safe_binary(0);
+		if (bad) {
 			fprintf(stderr, "heaptag: report: %s\n", err);
 			return HT_EXIT_USAGE;
 		}

@@ -124,12 +124,24 @@ static int filter_out(struct filter *f, const unsigned char *buf, size_t n, int 
 	return 0;
 }
 
+/* Set while a binary format (pprof's gzip) is written: its bytes are not
+ * text and pass unchanged; stderr stays filtered. */
+static int binary_output;
+
+void ht_safe_binary(int on)
+{
+	fflush(NULL);
+	binary_output = on;
+}
+
 static ssize_t filter_write(void *cookie, const char *buf, size_t size)
 {
 	struct filter *f = cookie;
 	size_t done = 0;
 	if (size == 0)
 		return 0;
+	if (binary_output && f->fd != STDERR_FILENO)
+		return write_all(f->fd, buf, size) == 0 ? (ssize_t)size : -1;
 	if (f->ncarry) {
 		/* Complete the pending sequence with the first new bytes. */
 		unsigned char tmp[8];

@@ -17,6 +17,9 @@
 /* A stream writing to file descriptor FD through the filter (line
  * buffered when LINE).  NULL when it cannot be made. */
 FILE *ht_safe_fdopen(int fd, int line);
+/* While ON, every filtered stream but stderr passes bytes unchanged: for a
+ * binary output format (pprof).  Flushes all streams first. */
+void ht_safe_binary(int on);
 /* Replace stdout and stderr by filtered streams on fds 1 and 2. */
 void ht_safe_std_streams(void);
 /* The most bytes of a name a table shows. */
