@@ -82,6 +82,12 @@ struct filter {
 	size_t ncarry;
 };
 
+/* The filters of stdout and stderr live until exit, and glibc keeps the
+ * only pointer to a cookie inside its FILE, where LeakSanitizer does not
+ * look: holding them here too says they are not lost. */
+static struct filter *std_filter[2];
+static struct filter *last_made; /* by the latest ht_safe_fdopen */
+
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
@@ -171,6 +177,9 @@ static ssize_t filter_write(void *cookie, const char *buf, size_t size)
 static int filter_close(void *cookie)
 {
 	struct filter *f = cookie;
+	for (int i = 0; i < 2; i++)
+		if (std_filter[i] == f)
+			std_filter[i] = NULL;
 	int rc = 0;
 	if (f->ncarry)
 		rc = filter_out(f, f->carry, f->ncarry, 1);
@@ -193,13 +202,16 @@ FILE *ht_safe_fdopen(int fd, int line)
 		return NULL;
 	}
 	setvbuf(s, NULL, line ? _IOLBF : _IOFBF, BUFSIZ);
+	last_made = f;
 	return s;
 }
 
 void ht_safe_std_streams(void)
 {
 	FILE *out = ht_safe_fdopen(STDOUT_FILENO, isatty(STDOUT_FILENO));
+	std_filter[0] = out ? last_made : NULL;
 	FILE *err = ht_safe_fdopen(STDERR_FILENO, 1);
+	std_filter[1] = err ? last_made : NULL;
 	if (out)
 		stdout = out;
 	if (err)
