@@ -1,7 +1,8 @@
-/*
- * textsafe.c — see textsafe.h.  The filter is a fopencookie() stream that
- * writes with write(2) on its own descriptor, so flushing order at exit
- * cannot lose bytes between two stdio buffers.
+/* textsafe.c — see textsafe.h.
+ *
+ * The filter is a fopencookie() stream that writes with write(2) on its
+ * own descriptor, so flushing order at exit cannot lose bytes between two
+ * stdio buffers.
  */
 #include "textsafe.h"
 

@@ -1,5 +1,4 @@
-/*
- * svg.c — see svg.h.
+/* svg.c — see svg.h.
  */
 #include "html/svg.h"
 

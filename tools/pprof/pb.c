@@ -1,5 +1,4 @@
-/*
- * pb.c — see pb.h.
+/* pb.c — see pb.h.
  */
 #include "pprof/pb.h"
 

@@ -1,5 +1,4 @@
-/*
- * sampling_note.c — see sampling_note.h.
+/* sampling_note.c — see sampling_note.h.
  */
 #include "report/sampling_note.h"
 

@@ -1,5 +1,4 @@
-/*
- * snapshot_dir.c — see snapshot_dir.h.
+/* snapshot_dir.c — see snapshot_dir.h.
  */
 #include "report/snapshot_dir.h"
 
