@@ -1,4 +1,5 @@
-/* infile.c — see infile.h.
+/* infile.c — opening an input file without ever waiting in open()
+ * (infile.h).
  *
  * O_NONBLOCK makes open() of a FIFO return at once; it is cleared
  * afterwards so reads wait for a writer that is there, and see end of file

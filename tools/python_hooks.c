@@ -1,4 +1,5 @@
-/* python_hooks.c — see python_hooks.h.
+/* python_hooks.c — the CPython hooks' folder put on PYTHONPATH for
+ * `heaptag run --python` (python_hooks.h).
  *
  * The folder holds sitecustomize.py and the _heaptag_pymem extension
  * (python/heaptag_pymem/): Python's site module imports sitecustomize

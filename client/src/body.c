@@ -1,4 +1,5 @@
-/* body.c — see body.h.
+/* body.c — one response body on its way from the wire to its owner
+ * (body.h).
  *
  * Every byte passes through fixed windows (the connection's read buffer,
  * the 16 KiB inflate window), so only a KEEP body grows with its size, and

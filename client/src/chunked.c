@@ -1,4 +1,4 @@
-/* chunked.c — see chunked.h.
+/* chunked.c — the chunked transfer-coding decoder (chunked.h).
  *
  * A state machine over single bytes, so a read may end anywhere (inside a
  * size line, data, or a CRLF) and the next call resumes where it stopped.

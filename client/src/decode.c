@@ -1,4 +1,5 @@
-/* decode.c — see decode.h.
+/* decode.c — streaming gzip/deflate decoding of one coding layer
+ * (decode.h).
  *
  * Output goes through a fixed 16 KiB window, so a compressed bomb costs no
  * memory here: the consumer decides how much of it to keep (transfer.c

@@ -1,4 +1,5 @@
-/* parser.c — see parser.h.
+/* parser.c — HTTP/1.x response parsing, bytes in and spans out
+ * (parser.h).
  *
  * Line endings may be CRLF or a bare LF (RFC 9112 section 2.2 lets a
  * recipient accept LF).  Obsolete line folding is rejected: no server we

@@ -1,4 +1,5 @@
-/* target_check.c — see target_check.h.
+/* target_check.c — whether `heaptag attach` may and can load the
+ * tracker into a process (target_check.h).
  *
  * Everything is read from /proc; the Yama setting is read from
  * /proc/sys/kernel/yama/ptrace_scope, or from the file HEAPTAG_YAMA_FILE

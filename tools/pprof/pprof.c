@@ -1,4 +1,4 @@
-/* pprof.c — see pprof.h.
+/* pprof.c — a report as a gzipped pprof profile (pprof.h).
  *
  * Field numbers are those of profile.proto
  * (github.com/google/pprof/proto/profile.proto); docs/adr/0010 says why
