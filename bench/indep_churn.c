@@ -1,18 +1,17 @@
-/*
-** Benchmark workload: independent per-thread churn.
-**
-**   indep_churnN [PAIRS_PER_THREAD [THREADS]]
-**
-** Built three times, as indep_churn1, indep_churn2 and indep_churn4, whose
-** number is the default THREADS (the benchmark table tells them apart by
-** program name).  With one thread the work runs on the main thread: a
-** single-threaded process, the baseline for "threads add no cost".
-** Each thread keeps its own ring of 1024 live blocks of 16..512 bytes and
-** replaces the oldest one PAIRS times (free, then malloc).  No locks, no
-** cross-thread frees: the shape of parallel parsers, compilers and
-** allocator-heavy servers, where a tracker that writes shared counters on
-** every call pays for the cache lines the threads fight over.
-*/
+/* Benchmark workload: independent per-thread churn.
+ *
+ *   indep_churnN [PAIRS_PER_THREAD [THREADS]]
+ *
+ * Built three times, as indep_churn1, indep_churn2 and indep_churn4, whose
+ * number is the default THREADS (the benchmark table tells them apart by
+ * program name).  With one thread the work runs on the main thread: a
+ * single-threaded process, the baseline for "threads add no cost".
+ * Each thread keeps its own ring of 1024 live blocks of 16..512 bytes and
+ * replaces the oldest one PAIRS times (free, then malloc).  No locks, no
+ * cross-thread frees: the shape of parallel parsers, compilers and
+ * allocator-heavy servers, where a tracker that writes shared counters on
+ * every call pays for the cache lines the threads fight over.
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

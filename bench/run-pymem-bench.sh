@@ -1,4 +1,6 @@
 #!/bin/bash
+# The cost of `heaptag run --python` on CPython with pymalloc on (issue 16).
+#
 # CPython in production configuration (pymalloc on, no PYTHONMALLOC):
 # tests/rules/instances.py with 100,000 instances, with and without
 # __slots__, alone and under `heaptag run --python`.  Runs alternate

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Renders the README's picture of the run page (docs/img/run-page.png).
+#
 # The README's picture of the run page (docs/img/run-page.png): the tagged
 # client (validate/hc-scene, dict mode) keeping 2,000 responses from the
 # loopback server, run with call stacks, its page rendered by headless

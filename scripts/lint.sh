@@ -11,9 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAX_LINES=${LINT_MAX_FUNCTION_LINES:-100}
-# Folders whose files must open with the house comment.  profiler/ and client/
-# join once their files are converted (docs/layout.md).
-COMMENT_DIRS=${LINT_COMMENT_DIRS:-"tools bench validate scripts tests"}
+# Folders whose files must open with the house comment (docs/layout.md).
+COMMENT_DIRS=${LINT_COMMENT_DIRS:-"profiler client python tools bench validate scripts tests"}
 fail=0
 
 # --- function lengths ----------------------------------------------------

@@ -1,6 +1,9 @@
-/* infile.c — see infile.h.  O_NONBLOCK makes open() of a FIFO return at
- * once; it is cleared afterwards so reads wait for a writer that is there,
- * and see end of file when there is none. */
+/* infile.c — opening an input file without ever waiting in open()
+ * (infile.h).
+ *
+ * O_NONBLOCK makes open() of a FIFO return at once; it is cleared
+ * afterwards so reads wait for a writer that is there, and see end of file
+ * when there is none. */
 #include "infile.h"
 
 #include <errno.h>

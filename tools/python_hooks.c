@@ -1,9 +1,10 @@
-/*
- * python_hooks.c — see python_hooks.h.  The folder holds sitecustomize.py
- * and the _heaptag_pymem extension (python/heaptag_pymem/): Python's site
- * module imports sitecustomize from PYTHONPATH before the program's first
- * line, and it installs the PyMem hooks, then runs the sitecustomize it
- * shadows.
+/* python_hooks.c — the CPython hooks' folder put on PYTHONPATH for
+ * `heaptag run --python` (python_hooks.h).
+ *
+ * The folder holds sitecustomize.py and the _heaptag_pymem extension
+ * (python/heaptag_pymem/): Python's site module imports sitecustomize
+ * from PYTHONPATH before the program's first line, and it installs the
+ * PyMem hooks, then runs the sitecustomize it shadows.
  */
 #include <errno.h>
 #include <limits.h>

@@ -1,5 +1,4 @@
-/*
- * python_hooks.h — `heaptag run --python`: CPython's own allocator
+/* python_hooks.h — `heaptag run --python`: CPython's own allocator
  * (pymalloc) reported to the tracker (docs/python.md).
  */
 #ifndef HEAPTAG_TOOLS_PYTHON_HOOKS_H

@@ -1,6 +1,7 @@
-/* static_elf.h — is a program statically linked?  LD_PRELOAD cannot load
- * the tracker into such a program, which then leaves no report; heaptag
- * run says so instead of guessing. */
+/* static_elf.h — is a program statically linked?
+ *
+ * LD_PRELOAD cannot load the tracker into such a program, which then leaves
+ * no report; heaptag run says so instead of guessing. */
 #ifndef HEAPTAG_TOOLS_STATIC_ELF_H
 #define HEAPTAG_TOOLS_STATIC_ELF_H
 

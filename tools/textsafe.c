@@ -1,7 +1,9 @@
-/*
- * textsafe.c — see textsafe.h.  The filter is a fopencookie() stream that
- * writes with write(2) on its own descriptor, so flushing order at exit
- * cannot lose bytes between two stdio buffers.
+/* textsafe.c — the filter that keeps control characters from a report
+ * off the terminal (textsafe.h).
+ *
+ * The filter is a fopencookie() stream that writes with write(2) on its
+ * own descriptor, so flushing order at exit cannot lose bytes between two
+ * stdio buffers.
  */
 #include "textsafe.h"
 

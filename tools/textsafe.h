@@ -1,12 +1,13 @@
-/*
- * textsafe.h — no byte taken from a report reaches a terminal as a control
- * character.  Type names, program names and module paths come from the
- * profiled program; printed raw, "\e]0;...\a" or "\e[2J" would drive the
- * reader's terminal.  heaptag's stdout, stderr and -o files are written
- * through a filter that shows every C0 control but newline and tab, DEL
- * and every C1 control as \u00XX (also a valid JSON escape of the same
- * character, so JSON output stays JSON), and bytes that are not UTF-8 as
- * \xHH.  HTML output escapes on its own as well.
+/* textsafe.h — no byte taken from a report reaches a terminal as a control
+ * character.
+ *
+ * Type names, program names and module paths come from the profiled
+ * program; printed raw, "\e]0;...\a" or "\e[2J" would drive the reader's
+ * terminal.  heaptag's stdout, stderr and -o files are written through a
+ * filter that shows every C0 control but newline and tab, DEL and every C1
+ * control as \u00XX (also a valid JSON escape of the same character, so
+ * JSON output stays JSON), and bytes that are not UTF-8 as \xHH.  HTML
+ * output escapes on its own as well.
  */
 #ifndef HEAPTAG_TOOLS_TEXTSAFE_H
 #define HEAPTAG_TOOLS_TEXTSAFE_H

@@ -1,8 +1,10 @@
-"""sweep_chart.py — the body-size sweep as an inline SVG line chart: the
-per-instance saving (y, percent) against the body size (x, one evenly
-spaced step per measured size, since the sizes grow geometrically and
-include 0), with the claim's band shaded.  Self-contained SVG (no script,
-no external font), so footprint.html still renders offline.
+"""sweep_chart.py — the body-size sweep as an inline SVG line chart.
+
+The chart shows the per-instance saving (y, percent) against the body size
+(x, one evenly spaced step per measured size, since the sizes grow
+geometrically and include 0), with the claim's band shaded.
+Self-contained SVG (no script, no external font), so footprint.html still
+renders offline.
 """
 
 # One colour per series, none of them in heaptag diff's palette, so the

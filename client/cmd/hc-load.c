@@ -1,13 +1,13 @@
-/*
- * hc-load — N requests to one URL over K keep-alive connections: K threads,
- * each with its own session (so one pool, one connection) and its own
- * Request, sending requests i with i % K == its index, so up to K requests
- * are in flight as with libcurl's multi interface.  Sessions are not
- * shared between threads; the library needs nothing more.  With --keep
- * every Response stays alive until the end:
- * ADR-007's "10,000 requests" scene, where the layout of Response and its
- * parts decides the footprint.  The last line is key=value pairs for
- * scripts; the exit status is 1 when any request failed.
+/* hc-load — N requests to one URL over K keep-alive connections.
+ *
+ * K threads, each with its own session (so one pool, one connection) and
+ * its own Request, sending requests i with i % K == its index, so up to K
+ * requests are in flight as with libcurl's multi interface.  Sessions are
+ * not shared between threads; the library needs nothing more.  With --keep
+ * every Response stays alive until the end: ADR-007's "10,000 requests"
+ * scene, where the layout of Response and its parts decides the footprint.
+ * The last line is key=value pairs for scripts; the exit status is 1 when
+ * any request failed.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -1,10 +1,11 @@
-/*
- * hc — a curl-like command line over the hc library.  For the same URL and
- * options its output matches curl's: the body on stdout, and with -i the
- * response head as received (every head of a -L chain, as curl prints).
- * Exit statuses follow curl's where the failure is the same (docs/client.md).
- * Bodies are written as they arrive (the library's body sink), so memory
- * stays bounded however large, or however compressed, a body is.
+/* hc — a curl-like command line over the hc library.
+ *
+ * For the same URL and options its output matches curl's: the body on stdout,
+ * and with -i the response head as received (every head of a -L chain, as
+ * curl prints).  Exit statuses follow curl's where the failure is the same
+ * (docs/client.md).  Bodies are written as they arrive (the library's body
+ * sink), so memory stays bounded however large, or however compressed, a body
+ * is.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,5 +1,4 @@
-/*
- * hc.h — heaptag's reference HTTP/1.1 client.
+/* hc.h — heaptag's reference HTTP/1.1 client.
  *
  * The library models a Python HTTP client (requests-like) in C so that the
  * memory cost of per-instance attribute dictionaries versus fixed slots can

@@ -1,3 +1,4 @@
+/* A growable byte buffer for hc-serve (buf.h). */
 #include "buf.h"
 
 #include <stdarg.h>

@@ -1,8 +1,9 @@
-/*
-** A growable byte buffer.  hc-serve builds every response head and every
-** buffered body in one of these; allocation failure is fatal because a test
-** server that silently truncates output would make client tests lie.
-*/
+/* A growable byte buffer.
+ *
+ * hc-serve builds every response head and every buffered body in one of
+ * these; allocation failure is fatal because a test server that silently
+ * truncates output would make client tests lie.
+ */
 #ifndef HCS_BUF_H
 #define HCS_BUF_H
 

@@ -1,3 +1,4 @@
+/* One client connection of hc-serve, driven by the event loop (conn.h). */
 #include "conn.h"
 
 #include <errno.h>

@@ -1,9 +1,10 @@
-/*
-** One client connection of hc-serve: a non-blocking socket driven by the
-** event loop.  Requests are answered strictly one at a time in arrival
-** order, which is what makes pipelining safe: the next pipelined request is
-** not even parsed until the previous reply has been written in full.
-*/
+/* One client connection of hc-serve: a non-blocking socket driven by the
+ * event loop.
+ *
+ * Requests are answered strictly one at a time in arrival order, which is
+ * what makes pipelining safe: the next pipelined request is not even parsed
+ * until the previous reply has been written in full.
+ */
 #ifndef HCS_CONN_H
 #define HCS_CONN_H
 

@@ -1,15 +1,14 @@
-/*
-** hc-serve: a small deterministic HTTP/1.1 server for loopback tests,
-** demos and benchmarks.  Single-threaded, epoll-driven, level-triggered.
-**
-**   hc-serve [--bind 127.0.0.1] [--port N] [--port-file F] [--max-seconds S]
-**
-** Port 0 (the default) picks a free port.  Once listening it prints
-** "listening on ADDR:PORT" and writes PORT to the port file (atomically, so
-** a script polling for the file never reads half a number).  It exits 0 on
-** SIGTERM or SIGINT and after --max-seconds (default 600, 0 = no limit), the
-** bound that keeps a forgotten test server from lingering.
-*/
+/* hc-serve: a small deterministic HTTP/1.1 server for loopback tests,
+ * demos and benchmarks.  Single-threaded, epoll-driven, level-triggered.
+ *
+ *   hc-serve [--bind 127.0.0.1] [--port N] [--port-file F] [--max-seconds S]
+ *
+ * Port 0 (the default) picks a free port.  Once listening it prints
+ * "listening on ADDR:PORT" and writes PORT to the port file (atomically, so
+ * a script polling for the file never reads half a number).  It exits 0 on
+ * SIGTERM or SIGINT and after --max-seconds (default 600, 0 = no limit), the
+ * bound that keeps a forgotten test server from lingering.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,5 @@
+/* Filling a reply's output: the repeating pattern, chunked and endless bodies
+ * (reply.h). */
 #include "reply.h"
 
 #include <string.h>

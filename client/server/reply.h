@@ -1,9 +1,9 @@
-/*
-** What a connection sends for one request: the head (and any small body)
-** already formatted into the connection's output buffer, plus a generator
-** for bodies too large or too endless to format up front, and what to do
-** with the connection afterwards.
-*/
+/* What a connection sends for one request.
+ *
+ * The head (and any small body) already formatted into the connection's
+ * output buffer, plus a generator for bodies too large or too endless to
+ * format up front, and what to do with the connection afterwards.
+ */
 #ifndef HCS_REPLY_H
 #define HCS_REPLY_H
 

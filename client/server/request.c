@@ -1,3 +1,4 @@
+/* The HTTP/1.x request parser of hc-serve (request.h). */
 #include "request.h"
 
 #include <ctype.h>

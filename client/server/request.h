@@ -1,11 +1,11 @@
-/*
-** The HTTP/1.x request parser of hc-serve.  It works on the bytes a
-** connection has read so far and is restartable: a call that finds the
-** request incomplete changes nothing, so the connection simply calls again
-** after the next read.  Anything malformed is REQ_BAD and the connection
-** answers 400 and closes; there is no lenient mode because the server exists
-** to give clients a predictable peer.
-*/
+/* The HTTP/1.x request parser of hc-serve.
+ *
+ * It works on the bytes a connection has read so far and is restartable: a
+ * call that finds the request incomplete changes nothing, so the connection
+ * simply calls again after the next read.  Anything malformed is REQ_BAD and
+ * the connection answers 400 and closes; there is no lenient mode because
+ * the server exists to give clients a predictable peer.
+ */
 #ifndef HCS_REQUEST_H
 #define HCS_REQUEST_H
 

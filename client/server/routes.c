@@ -1,3 +1,4 @@
+/* The endpoints of hc-serve (routes.h; docs/server.md lists them). */
 #include "routes.h"
 
 #include <stdio.h>

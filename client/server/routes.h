@@ -1,8 +1,9 @@
-/*
-** The endpoints of hc-serve (docs/server.md lists them).  A route formats
-** the response head, and any small body, into out and sets up r for the
-** rest: a generated body, a delay, and the connection's fate.
-*/
+/* The endpoints of hc-serve (docs/server.md lists them).
+ *
+ * A route formats the response head, and any small body, into out and
+ * sets up r for the rest: a generated body, a delay, and the connection's
+ * fate.
+ */
 #ifndef HCS_ROUTES_H
 #define HCS_ROUTES_H
 

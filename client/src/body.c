@@ -1,8 +1,10 @@
-/* body.c — see body.h.  Every byte passes through fixed windows (the
- * connection's read buffer, the 16 KiB inflate window), so only a KEEP body
- * grows with its size, and it stops at the limit.  Allocation failure of
- * that growing block is an error, not an abort: its size is the server's
- * choice. */
+/* body.c — one response body on its way from the wire to its owner
+ * (body.h).
+ *
+ * Every byte passes through fixed windows (the connection's read buffer,
+ * the 16 KiB inflate window), so only a KEEP body grows with its size, and
+ * it stops at the limit.  Allocation failure of that growing block is an
+ * error, not an abort: its size is the server's choice. */
 #include "body.h"
 
 #include <stdlib.h>

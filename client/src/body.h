@@ -1,6 +1,7 @@
-/* body.h — one response body on its way from the wire to its owner: the
- * coding layers to undo (transfer codings, then content codings), the size
- * limit, and where the decoded bytes go (kept, streamed, or dropped). */
+/* body.h — one response body on its way from the wire to its owner.
+ *
+ * The coding layers to undo (transfer codings, then content codings), the
+ * size limit, and where the decoded bytes go (kept, streamed, or dropped). */
 #ifndef HC_BODY_H
 #define HC_BODY_H
 

@@ -1,7 +1,7 @@
-/*
- * chunked.c — see chunked.h.  A state machine over single bytes, so a read
- * may end anywhere (inside a size line, data, or a CRLF) and the next call
- * resumes where it stopped.
+/* chunked.c — the chunked transfer-coding decoder (chunked.h).
+ *
+ * A state machine over single bytes, so a read may end anywhere (inside a
+ * size line, data, or a CRLF) and the next call resumes where it stopped.
  */
 #include "chunked.h"
 

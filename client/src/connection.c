@@ -1,8 +1,9 @@
-/*
- * connection.c — Connection objects and their I/O.  Sockets are
- * non-blocking; every wait goes through poll() with the smaller of the
- * per-operation timeout and what is left of the total, so no read, write,
- * connect or TLS handshake can block past the caller's limits.
+/* connection.c — Connection objects and their I/O.
+ *
+ * Sockets are non-blocking; every wait goes through poll() with the
+ * smaller of the per-operation timeout and what is left of the total, so
+ * no read, write, connect or TLS handshake can block past the caller's
+ * limits.
  */
 #include "connection.h"
 

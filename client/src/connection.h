@@ -1,7 +1,8 @@
-/*
- * connection.h — Connection: one TCP (optionally TLS) connection to a
- * scheme+host+port, with non-blocking I/O bounded by deadlines, and a read
- * buffer holding bytes received but not yet consumed.
+/* connection.h — Connection: one TCP (optionally TLS) connection to a
+ * scheme+host+port.
+ *
+ * Its I/O is non-blocking and bounded by deadlines, and a read buffer
+ * holds bytes received but not yet consumed.
  */
 #ifndef HC_CONNECTION_H
 #define HC_CONNECTION_H

@@ -1,6 +1,9 @@
-/* decode.c — see decode.h.  Output goes through a fixed 16 KiB window, so a
- * compressed bomb costs no memory here: the consumer decides how much of it
- * to keep (transfer.c stops at the body limit). */
+/* decode.c — streaming gzip/deflate decoding of one coding layer
+ * (decode.h).
+ *
+ * Output goes through a fixed 16 KiB window, so a compressed bomb costs no
+ * memory here: the consumer decides how much of it to keep (transfer.c
+ * stops at the body limit). */
 #include "decode.h"
 
 #include <string.h>

@@ -1,7 +1,8 @@
-/*
- * dict.c — the per-instance hash map of the dict layout (see dict.h for
- * what of CPython it models).  Open addressing with CPython's perturbed
- * probe sequence, so collisions cost what they cost there.
+/* dict.c — the per-instance hash map of the dict layout (see dict.h for
+ * what of CPython it models).
+ *
+ * Open addressing with CPython's perturbed probe sequence, so
+ * collisions cost what they cost there.
  */
 #include "dict.h"
 

@@ -1,6 +1,7 @@
-/*
- * dict.h — a string-keyed hash map laid out like CPython's combined dict
- * (3.6+): a small index table of int8/int16/int32 slots pointing into a
+/* dict.h — a string-keyed hash map laid out like CPython's combined dict
+ * (3.6+).
+ *
+ * A small index table of int8/int16/int32 slots pointing into a
  * dense, insertion-ordered entries array.  It backs every object of the
  * dict layout, playing the part of an instance __dict__.
  *

@@ -1,6 +1,6 @@
-/*
- * headers.c — Headers: an ordered list of (name, value) fields with
+/* headers.c — Headers: an ordered list of (name, value) fields with
  * case-insensitive lookup and repeated names, like an HTTP message has.
+ *
  * Each field is one payload block "name\0value\0"; the object keeps the
  * array of those blocks, its count and capacity as attributes.
  */

@@ -1,5 +1,4 @@
-/*
- * object.c — storage, attribute access and lifetime of hc objects
+/* object.c — storage, attribute access and lifetime of hc objects
  * (object.h), plus the public generic attribute API of hc.h.
  */
 #include "object.h"

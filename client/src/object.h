@@ -1,5 +1,4 @@
-/*
- * object.h — the object model every hc type is built on.
+/* object.h — the object model every hc type is built on.
  *
  * A type declares its attributes once (name and kind); an object stores
  * their values either in a fixed-slot struct (one 8-byte slot per declared

@@ -1,7 +1,9 @@
-/*
- * parser.c — see parser.h.  Line endings may be CRLF or a bare LF (RFC 9112
- * section 2.2 lets a recipient accept LF).  Obsolete line folding is
- * rejected: no server we talk to needs it and it hides smuggling tricks.
+/* parser.c — HTTP/1.x response parsing, bytes in and spans out
+ * (parser.h).
+ *
+ * Line endings may be CRLF or a bare LF (RFC 9112 section 2.2 lets a
+ * recipient accept LF).  Obsolete line folding is rejected: no server we
+ * talk to needs it and it hides smuggling tricks.
  */
 #include "parser.h"
 

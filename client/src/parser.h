@@ -1,7 +1,8 @@
-/*
- * parser.h — HTTP/1.x response parsing with a pure interface: bytes in,
- * spans (offsets into those bytes) out.  No allocation, no I/O, no global
- * state, so each function can be fed arbitrary input by a fuzzer.
+/* parser.h — HTTP/1.x response parsing with a pure interface: bytes in,
+ * spans (offsets into those bytes) out.
+ *
+ * No allocation, no I/O, no global state, so each function can be fed
+ * arbitrary input by a fuzzer.
  */
 #ifndef HC_PARSER_H
 #define HC_PARSER_H

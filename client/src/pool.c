@@ -1,7 +1,8 @@
-/*
- * pool.c — ConnectionPool: idle keep-alive connections, kept per
- * scheme+host+port (at most maxsize per key, like urllib3's per-host pools)
- * and reused last-in first-out, so the warmest connection goes first.
+/* pool.c — ConnectionPool: idle keep-alive connections, kept per
+ * scheme+host+port for reuse.
+ *
+ * At most maxsize per key are kept, like urllib3's per-host pools, and
+ * reused last-in first-out, so the warmest connection goes first.
  */
 #include "pool.h"
 

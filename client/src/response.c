@@ -1,7 +1,8 @@
-/*
- * response.c — Response: the seven attributes of ADR-007 (raw,
- * status_line, status_code, headers, body, _text, _json).  _text and _json
- * start empty and are computed on first use, as requests does.
+/* response.c — Response: the seven attributes of ADR-007 (raw,
+ * status_line, status_code, headers, body, _text, _json).
+ *
+ * _text and _json start empty and are computed on first use, as requests
+ * does.
  */
 #include "response.h"
 

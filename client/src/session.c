@@ -1,5 +1,4 @@
-/*
- * session.c — Session: default headers, timeouts, TLS settings and the
+/* session.c — Session: default headers, timeouts, TLS settings and the
  * connection pool; sends requests, follows redirects.
  *
  * Redirects follow what requests and browsers do: 303 turns any method but

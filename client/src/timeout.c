@@ -1,5 +1,4 @@
-/*
- * timeout.c — Timeout: connect, read and total limits, kept as integer
+/* timeout.c — Timeout: connect, read and total limits, kept as integer
  * milliseconds (-1: none) so every attribute is one int slot.
  */
 #include <math.h>

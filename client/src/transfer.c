@@ -1,13 +1,12 @@
-/*
- * transfer.c — response framing (RFC 9112 section 6.3): no body for HEAD,
- * 1xx, 204 and 304; chunked when Transfer-Encoding ends in chunked (with
- * trailer fields appended to the headers); Content-Length when given;
- * otherwise until the server closes.  Body bytes are read into the
- * connection's buffer and pushed, piece by piece, through struct hc_body
- * (body.h), which undoes the codings and keeps, streams or drops them.
- * A connection is handed back for reuse
- * only when its response ended exactly where the framing says and both
- * sides agreed to keep it alive.
+/* transfer.c — response framing (RFC 9112 section 6.3).
+ *
+ * No body for HEAD, 1xx, 204 and 304; chunked when Transfer-Encoding ends
+ * in chunked (with trailer fields appended to the headers); Content-Length
+ * when given; otherwise until the server closes.  Body bytes are read into
+ * the connection's buffer and pushed, piece by piece, through struct
+ * hc_body (body.h), which undoes the codings and keeps, streams or drops
+ * them.  A connection is handed back for reuse only when its response ended
+ * exactly where the framing says and both sides agreed to keep it alive.
  */
 #include "transfer.h"
 

@@ -1,8 +1,8 @@
-/*
- * types.c — the attribute declarations of every hc type and, per build
- * mode, which types are fixed-slot structs.  The mode macro comes from the
- * compiler command line (client.mk): HC_MODE_DICT, HC_MODE_SLOTS or
- * HC_MODE_ALLSLOTS.
+/* types.c — the attribute declarations of every hc type and, per build
+ * mode, which types are fixed-slot structs.
+ *
+ * The mode macro comes from the compiler command line (client.mk):
+ * HC_MODE_DICT, HC_MODE_SLOTS or HC_MODE_ALLSLOTS.
  */
 #include "object.h"
 #include "types.h"

@@ -1,5 +1,4 @@
-/*
- * types.h — attribute indexes of every hc type.  The order is the
+/* types.h — attribute indexes of every hc type.  The order is the
  * declaration order in types.c, which is also the dict insertion order.
  */
 #ifndef HC_TYPES_H

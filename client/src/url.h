@@ -1,5 +1,4 @@
-/*
- * url.h — absolute http/https URL parsing.  Pure: the result points into
+/* url.h — absolute http/https URL parsing.  Pure: the result points into
  * the input string, nothing is allocated, so it can be fuzzed alone.
  */
 #ifndef HC_URL_H

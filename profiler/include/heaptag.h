@@ -1,5 +1,4 @@
-/*
- * heaptag.h — tag heap allocations with the type of object they belong to.
+/* heaptag.h — tag heap allocations with the type of object they belong to.
  *
  * A program includes this header and marks where objects of a type are built:
  *

@@ -1,3 +1,4 @@
+/* An address-indexed table of fixed-size cells (addr_radix.h). */
 #include "addr_radix.h"
 #include "os_mem.h"
 

@@ -1,6 +1,8 @@
 /* An address-indexed table: one fixed-size cell per granule of the 47-bit
- * user address space, in one of two forms decided before the first cell
- * is written and never changed.
+ * user address space.
+ *
+ * The table takes one of two forms, decided before the first cell is
+ * written and never changed.
  *
  * Flat form (addr_radix_reserve_flat): one cell per 32 bytes, all in one
  * MAP_NORESERVE reservation of 2^42 cells (8 TiB of address space for

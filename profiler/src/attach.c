@@ -1,11 +1,13 @@
 /* Tracking a process that is already running (`heaptag attach PID`, see
- * docs/attach.md).  The command loads this library with dlopen from gdb
- * and calls heaptag_attach_start().  A library loaded late is not
- * interposed: every module keeps calling the malloc its GOT names.  So, as
- * heaptrack's inject mode does, heaptag_attach_start rewrites the GOT
- * entries of the malloc family in every loaded module (dl_iterate_phdr and
- * each module's dynamic relocations), and of dlopen, whose replacement
- * does the same for the modules each later dlopen brings.
+ * docs/attach.md).
+ *
+ * The command loads this library with dlopen from gdb and calls
+ * heaptag_attach_start().  A library loaded late is not interposed: every
+ * module keeps calling the malloc its GOT names.  So, as heaptrack's
+ * inject mode does, heaptag_attach_start rewrites the GOT entries of the
+ * malloc family in every loaded module (dl_iterate_phdr and each module's
+ * dynamic relocations), and of dlopen, whose replacement does the same for
+ * the modules each later dlopen brings.
  *
  * Blocks allocated before are unknown to the block map: their frees and
  * reallocs count in foreign_free_calls, never against a type.  Rules:

@@ -1,7 +1,8 @@
-/* The bootstrap arena of next_alloc.h.  glibc's dlsym asks for a few
- * hundred bytes at most; 256 KiB leaves room for other loaders' quirks.
- * Each block has a 16-byte header holding its size, so realloc of a
- * bootstrap block can copy it out. */
+/* The bootstrap arena of next_alloc.h.
+ *
+ * glibc's dlsym asks for a few hundred bytes at most; 256 KiB leaves
+ * room for other loaders' quirks.  Each block has a 16-byte header
+ * holding its size, so realloc of a bootstrap block can copy it out. */
 #include "next_alloc.h"
 #include "ht_common.h"
 #include <errno.h>

@@ -1,8 +1,10 @@
-/* The two parts of custom_map.h.  A radix cell is written only by the
- * thread that owns its block at that moment (the program's allocator
- * orders one owner after the next), like the block map's.  Each stripe's
- * lock is held only for the probe itself (no call out, no allocation but
- * os_mem's mmap when a stripe grows), so it nests inside no other lock. */
+/* The two parts of custom_map.h.
+ *
+ * A radix cell is written only by the thread that owns its block at that
+ * moment (the program's allocator orders one owner after the next), like
+ * the block map's.  Each stripe's lock is held only for the probe itself
+ * (no call out, no allocation but os_mem's mmap when a stripe grows), so
+ * it nests inside no other lock. */
 #include "custom_map.h"
 #include "addr_radix.h"
 #include "os_mem.h"

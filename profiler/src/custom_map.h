@@ -1,8 +1,9 @@
 /* Blocks reported by a program's own allocator (heaptag_block_alloc):
- * address -> (size, type, pool, site).  Not the block map: that map's
- * cells derive the size from the allocator's chunk header and, in its flat
- * form, hold one block per 32 bytes, while a pool may hand out 16-byte
- * blocks at any address.
+ * address -> (size, type, pool, site).
+ *
+ * Not the block map: that map's cells derive the size from the allocator's
+ * chunk header and, in its flat form, hold one block per 32 bytes, while a
+ * pool may hand out 16-byte blocks at any address.
  *
  * Two parts.  The common record (16-byte aligned address, no pool, no
  * site, size below 1 MiB) is a 32-bit cell of an addr_radix in its radix

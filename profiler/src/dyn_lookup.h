@@ -1,8 +1,10 @@
 /* A symbol's definition in one loaded object, read from the object's own
- * dynamic symbol table.  dlsym cannot answer "does this object define X
- * itself": with a handle it searches the object's dependencies too, and
- * getting a handle (dlopen) runs pending constructors — ours among them,
- * from inside the allocator's resolution.  No allocation, no lock. */
+ * dynamic symbol table.
+ *
+ * dlsym cannot answer "does this object define X itself": with a handle
+ * it searches the object's dependencies too, and getting a handle
+ * (dlopen) runs pending constructors — ours among them, from inside the
+ * allocator's resolution.  No allocation, no lock. */
 #ifndef HT_DYN_LOOKUP_H
 #define HT_DYN_LOOKUP_H
 #include <link.h>

@@ -1,3 +1,4 @@
+/* Shell-style wildcard matching for type rules (glob_match.h). */
 #include "glob_match.h"
 
 /* Does the set starting after '[' at *pp match c?  Advances *pp past ']'. */

@@ -1,5 +1,4 @@
-/*
- * Shared definitions of the tracker's internals.
+/* Shared definitions of the tracker's internals.
  *
  * Rules that hold in every file of profiler/src (the library runs inside
  * other people's programs, between them and their allocator):

@@ -1,6 +1,7 @@
 /* The allocator heaptag forwards to: the next definition of each function
- * after ours in symbol-lookup order (libc's, or another preloaded allocator
- * such as jemalloc). */
+ * after ours in symbol-lookup order.
+ *
+ * That is libc's, or another preloaded allocator such as jemalloc. */
 #ifndef HT_NEXT_ALLOC_H
 #define HT_NEXT_ALLOC_H
 #include "ht_common.h"

@@ -1,6 +1,8 @@
-/* mmap-backed bookkeeping memory.  MAP_NORESERVE: the block map reserves
- * large leaves of which programs touch a small part; only touched pages
- * cost memory, and the overcommit heuristic should not refuse them. */
+/* mmap-backed bookkeeping memory.
+ *
+ * MAP_NORESERVE: the block map reserves large leaves of which programs
+ * touch a small part; only touched pages cost memory, and the overcommit
+ * heuristic should not refuse them. */
 #include "os_mem.h"
 #include "ht_common.h"
 #include "proc_hex.h"

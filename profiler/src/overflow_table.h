@@ -1,9 +1,11 @@
-/* Records that do not fit a block-map cell: blocks whose usable size
- * exceeds the requested size by more than a cell can say (large mmapped
- * blocks, aligned blocks), types with ids above 2047, and addresses the map
- * does not cover (not 16-byte aligned, or above 2^47), and blocks whose
- * map leaf could not be mapped (the process ran out of address space).  An open-addressing
- * hash table under a spinlock: these blocks are few and expensive anyway. */
+/* Records that do not fit a block-map cell.
+ *
+ * Blocks whose usable size exceeds the requested size by more than a cell
+ * can say (large mmapped blocks, aligned blocks), types with ids above
+ * 2047, and addresses the map does not cover (not 16-byte aligned, or above
+ * 2^47), and blocks whose map leaf could not be mapped (the process ran out
+ * of address space).  An open-addressing hash table under a spinlock: these
+ * blocks are few and expensive anyway. */
 #ifndef HT_OVERFLOW_TABLE_H
 #define HT_OVERFLOW_TABLE_H
 #include "ht_common.h"

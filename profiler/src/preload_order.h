@@ -1,8 +1,10 @@
 /* When another allocator comes before us in LD_PRELOAD, the program's
- * malloc never reaches our hooks.  The constructor then runs the program
- * again with libheaptag.so moved to the front of LD_PRELOAD (same pid,
- * argv and environment otherwise), where our hooks count every allocation
- * and forward to that same allocator. */
+ * malloc never reaches our hooks.
+ *
+ * The constructor then runs the program again with libheaptag.so moved to
+ * the front of LD_PRELOAD (same pid, argv and environment otherwise),
+ * where our hooks count every allocation and forward to that same
+ * allocator. */
 #ifndef HT_PRELOAD_ORDER_H
 #define HT_PRELOAD_ORDER_H
 

@@ -1,6 +1,9 @@
-/* setuid and friends: before a process gives up its user id (a server's
- * workers switching from root to nobody), the report path is opened while
- * the process may still create it (report_hold in report.c).  The calls
+/* setuid and friends: the report is opened before a process gives up its
+ * user id.
+ *
+ * When a process gives up its user id (a server's workers switching from
+ * root to nobody), the report path is opened first, while the process may
+ * still create it (report_hold in report.c).  The calls
  * themselves are libc's, unchanged; errno is whatever they set. */
 #include "ht_common.h"
 #include "report.h"

@@ -1,6 +1,7 @@
 /* Reading the hexadecimal numbers of /proc/self/maps and smaps lines
- * ("7f12a000-7f12c000 r-xp 00001000 ..."), for the report writer: no
- * library calls, so it is async-signal-safe. */
+ * ("7f12a000-7f12c000 r-xp 00001000 ..."), for the report writer.
+ *
+ * No library calls, so it is async-signal-safe. */
 #ifndef HT_PROC_HEX_H
 #define HT_PROC_HEX_H
 #include <stdint.h>

@@ -1,7 +1,9 @@
-/* The report writer.  It reads counters with relaxed loads while other
- * threads may still allocate, so a report taken mid-flight is a snapshot:
- * totals are computed as the sum of the types, which keeps them consistent
- * with each other, and a peak never shows below its live figure.
+/* The report writer.
+ *
+ * It reads counters with relaxed loads while other threads may still
+ * allocate, so a report taken mid-flight is a snapshot: totals are
+ * computed as the sum of the types, which keeps them consistent with each
+ * other, and a peak never shows below its live figure.
  *
  * The JSON goes to a temporary file in the target directory, created
  * without following symlinks, with mode 0600 and an unpredictable name,

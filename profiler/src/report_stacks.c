@@ -1,5 +1,6 @@
-/* Stacks, modules, sites and the timeline in the report.  Frames are raw
- * return addresses; "modules" (the executable mappings of
+/* Stacks, modules, sites and the timeline in the report.
+ *
+ * Frames are raw return addresses; "modules" (the executable mappings of
  * /proc/self/maps, read with plain read(2)) lets the heaptag command turn
  * them into functions and file:line later.  Resolving symbols here would
  * need the loader's lock, which a signal handler must not take. */

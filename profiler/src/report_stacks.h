@@ -1,5 +1,7 @@
 /* The parts of the report that exist in stacks mode or describe the heap
- * over time: "stacks", "modules", "sites", "timeline" and "details"
+ * over time.
+ *
+ * They are "stacks", "modules", "sites", "timeline" and "details"
  * (docs/report-format.md).  Async-signal-safe like the rest of the writer. */
 #ifndef HT_REPORT_STACKS_H
 #define HT_REPORT_STACKS_H

@@ -1,8 +1,10 @@
-/* Applying type rules to call stacks.  Runs once per new call site (the
- * site table caches the answer), so it may afford dladdr per frame; it
- * must still not allocate, hence the raw file reading into mapped memory.
- * Function names come from each module's full symbol table, or its
- * separate debug file (elf_symbols.c), so static functions match too. */
+/* Applying type rules to call stacks.
+ *
+ * Runs once per new call site (the site table caches the answer), so it
+ * may afford dladdr per frame; it must still not allocate, hence the raw
+ * file reading into mapped memory.  Function names come from each
+ * module's full symbol table, or its separate debug file (elf_symbols.c),
+ * so static functions match too. */
 #include "rules.h"
 #include "elf_symbols.h"
 #include "glob_match.h"

@@ -1,3 +1,4 @@
+/* Parsing type rules files (rules_parse.h). */
 #include "rules_parse.h"
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }

@@ -1,10 +1,12 @@
 /* Sampled mode's estimates: Horvitz-Thompson sums over the sampled blocks
- * of one type, one call site or the whole process.  A block of size s
- * sampled with probability p has weight w = 1/p; sum(w) estimates calls,
- * sum(s*w) bytes, and sum(s^2*w*(w-1)) is an unbiased estimate of the
- * variance of sum(s*w) (sum(w*(w-1)) of sum(w)), because blocks are
- * sampled independently (the sample points are a Poisson process).
- * Updated under sample_lock only; reports read them without it. */
+ * of one type, one call site or the whole process.
+ *
+ * A block of size s sampled with probability p has weight w = 1/p; sum(w)
+ * estimates calls, sum(s*w) bytes, and sum(s^2*w*(w-1)) is an unbiased
+ * estimate of the variance of sum(s*w) (sum(w*(w-1)) of sum(w)), because
+ * blocks are sampled independently (the sample points are a Poisson
+ * process).  Updated under sample_lock only; reports read them without
+ * it. */
 #ifndef HT_SAMPLE_EST_H
 #define HT_SAMPLE_EST_H
 #include "ht_common.h"

@@ -1,7 +1,9 @@
-/* Estimates into report figures (sample_report.h).  Every figure is a
- * rounded sum; the derived ones (live_blocks = calls - frees) are computed
- * from the rounded ones, so a report keeps the invariants of an exact
- * one (docs/report-format.md) and the tools read it unchanged. */
+/* Estimates into report figures (sample_report.h).
+ *
+ * Every figure is a rounded sum; the derived ones (live_blocks = calls -
+ * frees) are computed from the rounded ones, so a report keeps the
+ * invariants of an exact one (docs/report-format.md) and the tools read it
+ * unchanged. */
 #include "sample_report.h"
 #include "report_stacks.h"
 #include "rules.h"

@@ -1,7 +1,8 @@
 /* Sampled mode in the report: estimates in place of the exact figures,
- * and the "sampling" object with the rate and 95% error bounds
- * (docs/report-format.md).  Read without the sampler's lock, like the
- * exact counters: async-signal-safe. */
+ * and the "sampling" object with the rate and 95% error bounds.
+ *
+ * The format is in docs/report-format.md.  Read without the sampler's lock,
+ * like the exact counters: async-signal-safe. */
 #ifndef HT_SAMPLE_REPORT_H
 #define HT_SAMPLE_REPORT_H
 #include "stats.h"

@@ -1,6 +1,7 @@
-/* The table of sampled blocks (sample_table.h).  Deletion shifts later
- * entries of the probe run back instead of leaving tombstones, so lookups
- * stay short however long the program runs. */
+/* The table of sampled blocks (sample_table.h).
+ *
+ * Deletion shifts later entries of the probe run back instead of leaving
+ * tombstones, so lookups stay short however long the program runs. */
 #include "sample_table.h"
 #include "os_mem.h"
 #include "sampling.h"

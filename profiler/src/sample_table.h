@@ -1,8 +1,9 @@
-/* The sampled blocks of sampled mode, keyed by address: an open-addressing
- * table with linear probing that doubles when 5/8 full (memory from mmap,
- * the old array unmapped once copied).  The caller holds sample_lock
- * (sampling.c) around every call; the table also keeps sample_filter, the
- * counting filter free() reads without the lock. */
+/* The sampled blocks of sampled mode, keyed by address.
+ *
+ * An open-addressing table with linear probing that doubles when 5/8 full
+ * (memory from mmap, the old array unmapped once copied).  The caller holds
+ * sample_lock (sampling.c) around every call; the table also keeps
+ * sample_filter, the counting filter free() reads without the lock. */
 #ifndef HT_SAMPLE_TABLE_H
 #define HT_SAMPLE_TABLE_H
 #include "ht_common.h"

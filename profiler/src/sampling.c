@@ -1,7 +1,8 @@
-/* Sampled mode's slow paths (sampling.h): drawing the next sample point,
- * recording a sampled block, and the frees and reallocs that may concern
- * one.  The preloaded library links no libm, so the logarithm and
- * exponential it needs are computed here. */
+/* Sampled mode's slow paths (sampling.h).
+ *
+ * Drawing the next sample point, recording a sampled block, and the frees
+ * and reallocs that may concern one.  The preloaded library links no libm,
+ * so the logarithm and exponential it needs are computed here. */
 #include "sampling.h"
 #include "os_mem.h"
 #include "sample_est.h"

@@ -1,8 +1,10 @@
-/* Which call site each live block came from (stacks mode only).  Same
- * address-indexed layout as block_map.h, with 32-bit cells holding a site
- * id; it is reserved or mapped only when stacks are on.  Blocks at addresses
- * the map does not cover (not 16-byte aligned, or above 2^47) get no site:
- * site_map_set fails and the caller leaves them out of the site counters. */
+/* Which call site each live block came from (stacks mode only).
+ *
+ * Same address-indexed layout as block_map.h, with 32-bit cells holding a
+ * site id; it is reserved or mapped only when stacks are on.  Blocks at
+ * addresses the map does not cover (not 16-byte aligned, or above 2^47) get
+ * no site: site_map_set fails and the caller leaves them out of the site
+ * counters. */
 #ifndef HT_SITE_MAP_H
 #define HT_SITE_MAP_H
 #include "ht_common.h"

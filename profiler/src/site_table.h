@@ -1,6 +1,8 @@
 /* Call sites: distinct (type, call stack) pairs, each with an id and its
- * own counters.  The hot path stores a site id per block, never a stack.
- * Ids are dense from 1; 0 means "no site". */
+ * own counters.
+ *
+ * The hot path stores a site id per block, never a stack.  Ids are dense
+ * from 1; 0 means "no site". */
 #ifndef HT_SITE_TABLE_H
 #define HT_SITE_TABLE_H
 #include "ht_common.h"

@@ -1,6 +1,8 @@
-/* Periodic snapshots (HEAPTAG_INTERVAL, HEAPTAG_KEEP, HEAPTAG_SNAPSHOT_DIR;
- * docs/snapshots.md): a background thread writes a numbered report every
- * N seconds and removes the oldest beyond the last KEEP. */
+/* Periodic snapshots: a background thread writes a numbered report every
+ * N seconds and removes the oldest beyond the last KEEP.
+ *
+ * Set with HEAPTAG_INTERVAL, HEAPTAG_KEEP and HEAPTAG_SNAPSHOT_DIR
+ * (docs/snapshots.md). */
 #ifndef HT_SNAPSHOT_H
 #define HT_SNAPSHOT_H
 /* Read the settings (after settings_load); called by tracker_early_init. */

@@ -1,9 +1,11 @@
 /* Stack capture with libunwind's unw_backtrace, which unwinds from DWARF
- * CFI and therefore works in programs built without frame pointers
- * (Debian's python3, perl, git).  Its cache of unwind rules makes
- * repeated stacks cheap.  The cache stays libunwind's default (global):
- * with UNW_CACHE_PER_THREAD, libunwind 1.6's fast path returned wrong
- * frames in Debian's python3.11 (checked against unw_step and gdb).  Frames inside libheaptag.so itself are dropped: they say
+ * CFI and therefore works in programs built without frame pointers.
+ *
+ * Such programs include Debian's python3, perl and git.  Its cache of
+ * unwind rules makes repeated stacks cheap.  The cache stays libunwind's
+ * default (global): with UNW_CACHE_PER_THREAD, libunwind 1.6's fast path
+ * returned wrong frames in Debian's python3.11 (checked against unw_step
+ * and gdb).  Frames inside libheaptag.so itself are dropped: they say
  * nothing about the program and would split identical call sites. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"

@@ -1,7 +1,8 @@
 /* Storage of the counters declared in stats.h, the paths of threads
- * without a record, and the sums a report reads.  Static arrays sized for
- * every possible type: their pages are untouched, hence free, until a type
- * with that id is used. */
+ * without a record, and the sums a report reads.
+ *
+ * Static arrays sized for every possible type: their pages are untouched,
+ * hence free, until a type with that id is used. */
 #include "stats.h"
 
 struct type_live type_live[HT_MAX_TYPES];

@@ -1,3 +1,4 @@
+/* Appending text to a fixed buffer without stdio (text_buf.h). */
 #include "text_buf.h"
 #include <errno.h>
 #include <string.h>

@@ -1,9 +1,11 @@
 /* Appending text to a fixed buffer without stdio (which may allocate and
- * is not async-signal-safe).  A buffer with a file descriptor (fd >= 0)
- * writes itself out whenever it fills, so any amount of text streams
- * through a small buffer; a write error sets `write_errno` and later text
- * is dropped.  A buffer without one (fd = -1) that runs out of room marks
- * itself truncated and ignores further text; callers check. */
+ * is not async-signal-safe).
+ *
+ * A buffer with a file descriptor (fd >= 0) writes itself out whenever it
+ * fills, so any amount of text streams through a small buffer; a write
+ * error sets `write_errno` and later text is dropped.  A buffer without
+ * one (fd = -1) that runs out of room marks itself truncated and ignores
+ * further text; callers check. */
 #ifndef HT_TEXT_BUF_H
 #define HT_TEXT_BUF_H
 #include <stddef.h>

@@ -1,7 +1,9 @@
-/* The timeline of timeline.h.  Sampling takes a trylock: a thread that
- * finds another one sampling just goes on, since one sample per interval
- * is all that is needed.  Memory is mapped once (samples) or in chunks
- * (the detail log), never from the program's heap. */
+/* The timeline of timeline.h.
+ *
+ * Sampling takes a trylock: a thread that finds another one sampling
+ * just goes on, since one sample per interval is all that is needed.
+ * Memory is mapped once (samples) or in chunks (the detail log), never
+ * from the program's heap. */
 #include "timeline.h"
 #include "os_mem.h"
 #include "site_table.h"

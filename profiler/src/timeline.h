@@ -1,11 +1,13 @@
 /* The heap over time: samples of the live figures taken every so many
- * bytes allocated (or, with HEAPTAG_TIMELINE=ms, every so many
- * milliseconds, checked as allocations happen), for massif-style output.
- * When the sample buffer fills, every other sample is dropped and the
- * interval doubles, so any run fits in a bounded buffer with even spacing.
- * With stacks on, some samples carry a detailed snapshot (live bytes per
- * call site), and every 1% rise of the peak copies each site's live bytes
- * into its live_at_peak, as massif does for its peak snapshot. */
+ * bytes allocated, for massif-style output.
+ *
+ * With HEAPTAG_TIMELINE=ms, samples are taken every so many milliseconds
+ * instead, checked as allocations happen.  When the sample buffer fills,
+ * every other sample is dropped and the interval doubles, so any run fits
+ * in a bounded buffer with even spacing.  With stacks on, some samples
+ * carry a detailed snapshot (live bytes per call site), and every 1% rise
+ * of the peak copies each site's live bytes into its live_at_peak, as
+ * massif does for its peak snapshot. */
 #ifndef HT_TIMELINE_H
 #define HT_TIMELINE_H
 #include "ht_common.h"

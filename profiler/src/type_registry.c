@@ -1,7 +1,8 @@
-/* The type registry of type_registry.h.  Lookups are lock-free (readers
- * only follow published pointers); registration takes a spinlock and
- * publishes the name before the id, so a reader that sees an id always
- * sees its complete name. */
+/* The type registry of type_registry.h.
+ *
+ * Lookups are lock-free (readers only follow published pointers);
+ * registration takes a spinlock and publishes the name before the id,
+ * so a reader that sees an id always sees its complete name. */
 #include "type_registry.h"
 #include "ht_common.h"
 #include "os_mem.h"

@@ -1,6 +1,8 @@
-/* Type names and their ids.  Ids are dense (1, 2, 3 …) so per-type
- * counters are a plain array indexed by id.  Names are copied into
- * tracker-owned memory: the program's string may be a temporary. */
+/* Type names and their ids.
+ *
+ * Ids are dense (1, 2, 3 …) so per-type counters are a plain array
+ * indexed by id.  Names are copied into tracker-owned memory: the
+ * program's string may be a temporary. */
 #ifndef HT_TYPE_REGISTRY_H
 #define HT_TYPE_REGISTRY_H
 #include <stdint.h>

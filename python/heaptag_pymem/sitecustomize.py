@@ -1,8 +1,10 @@
-# Loaded by Python's site module at start-up when this folder is on
-# PYTHONPATH (`heaptag run --python` puts it there): reports CPython's
-# object and mem domains to heaptag from the first line of the program on
-# (docs/python.md).  Then runs the sitecustomize this file shadows, if any
-# (Debian ships one), so the interpreter starts as it would have.
+# Reports CPython's object and mem domains to heaptag from the program's
+# first line on (`heaptag run --python`; docs/python.md).
+#
+# Python's site module loads this file at start-up when this folder is on
+# PYTHONPATH (`heaptag run --python` puts it there).  Then it runs the
+# sitecustomize this file shadows, if any (Debian ships one), so the
+# interpreter starts as it would have.
 import os as _os
 import sys as _sys
 

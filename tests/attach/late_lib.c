@@ -1,4 +1,6 @@
-/* A library late_main dlopens after the attach (tests/attach/test-attach.sh):
+/* A library late_main dlopens after the attach: are its mallocs tracked?
+ *
+ * A library late_main dlopens after the attach (tests/attach/test-attach.sh):
  * its malloc calls go through its own GOT, which only the tracker's dlopen
  * hook can have redirected. */
 #include <heaptag.h>

@@ -1,4 +1,6 @@
-/* Waits until the file argv[1] exists, then dlopens libattach-late.so by
+/* Loads libattach-late.so after the attach and allocates through it.
+ *
+ * Waits until the file argv[1] exists, then dlopens libattach-late.so by
  * its bare name, found through this program's RUNPATH ($ORIGIN), and
  * allocates 100 blocks of 1000 bytes through it, kept until exit.
  * Prints "ok" or why not. */

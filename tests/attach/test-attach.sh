@@ -1,4 +1,7 @@
 #!/bin/bash
+# heaptag attach on a running server under traffic, on a late library, a
+# threaded client and a process that exits; and each refusal.
+#
 # heaptag attach on a running hc-serve under hc-load traffic: the attach
 # completes while requests flow, no request fails, and the report written on
 # request (heaptag attach --report) shows the server's types (named by

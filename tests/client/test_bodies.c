@@ -1,5 +1,6 @@
-/*
- * test_bodies.c — issue 10 items 6 and 7, and the 1xx limit: every coding
+/* test_bodies.c — cmocka tests of response bodies: codings, limits, sinks, 1xx.
+ *
+ * Issue 10 items 6 and 7, and the 1xx limit: every coding
  * layer undone in order or an error naming it, the body size limit on
  * decoded bytes (a gzip bomb), out of memory as an error, bodies streamed
  * to a sink, and 1xx heads shown to the head hook but not forever.

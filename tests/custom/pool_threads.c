@@ -1,4 +1,6 @@
-/* Four threads, each with its own pool (64 KiB chunks malloc'd in the
+/* Four threads with a pool each: the allocator API's side table, concurrently.
+ *
+ * Four threads, each with its own pool (64 KiB chunks malloc'd in the
  * scope "TPool"), carve 1000 blocks of 48 B in the scope "TNode", all wait
  * at a barrier, then each gives back 500.  Every report names the pool, so
  * the records take the allocator API's locked side table: this checks it

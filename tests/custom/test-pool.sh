@@ -1,4 +1,6 @@
 #!/bin/bash
+# A pool allocator instrumented with the allocator API gives exact figures.
+#
 # A pool allocator instrumented with the allocator API (tests/custom/pool.c)
 # gives exact live and peak figures per pooled type, its pool's backing
 # type holds only the bytes not carved out, and the totals count each byte

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The heaptag command against every kind of path, wherever it takes one.
+#
 # The heaptag command against every kind of path, in every place a path is
 # read or written (issue 10): an enumerating harness rather than a random
 # fuzzer, since the input space is a small set of file kinds.  Kinds:

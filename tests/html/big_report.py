@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write a synthetic but consistent stacks-mode heaptag report with many
-call sites (docs/report-format.md): big_report.py OUT [SITES].  Site sizes
-are heavy-tailed, as in real programs, so most bytes sit in few sites;
-call paths share their outer frames and branch further in.  Frame
+call sites (docs/report-format.md): big_report.py OUT [SITES].
+
+Site sizes are heavy-tailed, as in real programs, so most bytes sit in few
+sites; call paths share their outer frames and branch further in.  Frame
 addresses fall in a module that does not exist, so they are named
 "libbig.so+0x..." without any symbol lookup.  Deterministic (fixed seed)."""
 import json

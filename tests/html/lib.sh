@@ -1,6 +1,8 @@
-# Shared by the run page tests: the common opening (tests/lib/cli-test.sh),
-# the stacks test programs, and headless Chromium with the flags that keep
-# it off the network and out of the user's profile.
+# Shared by the run page tests: the common opening and headless Chromium.
+#
+# That is tests/lib/cli-test.sh, the stacks test programs, and Chromium
+# with the flags that keep it off the network and out of the user's
+# profile.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli-test.sh"
 need_tracker_and_python
 PROGS=$BUILD/tests/stacks

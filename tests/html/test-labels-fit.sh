@@ -1,4 +1,6 @@
 #!/bin/bash
+# Every label of every chart stays inside its picture, as Chromium measures it.
+#
 # Every label of every chart stays inside its picture: the diff page (and
 # so the validation report, which is one) and the run page, measured by
 # Chromium itself.  A copy of each page gets a small script that compares

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Bad input to the run page: a corrupt or truncated report, a report whose
-# stacks section is broken, an output that cannot be written.  Each gets
-# the one line and exit status 2 of every heaptag command, and leaves no
-# HTML file (nor a temporary one) behind; an existing page stays as it was.
+# stacks section is broken, an output that cannot be written.
+#
+# Each gets the one line and exit status 2 of every heaptag command, and
+# leaves no HTML file (nor a temporary one) behind; an existing page stays
+# as it was.
 . "$(dirname "$0")/../lib/cli-test.sh"
 DATA=$here/../tools/data
 out=$tmp/out-dir

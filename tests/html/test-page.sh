@@ -1,4 +1,6 @@
 #!/bin/bash
+# The run page of a real stacks run, rendered by headless Chromium.
+#
 # The run page of a real stacks run (stacks-prog-tagged: known types and
 # bytes), rendered by headless Chromium: the timeline has one point per
 # sample of the report, the flame graph's root is the selected weight's

@@ -1,6 +1,7 @@
-/*
- * test_svg.c — cmocka tests of the drawing code every heaptag HTML page
- * shares (tools/html/svg.c): escaping for text and for data inside a
+/* test_svg.c — cmocka tests of the drawing code every heaptag HTML page
+ * shares (tools/html/svg.c).
+ *
+ * They cover escaping for text and for data inside a
  * script element, round ticks, and bar charts whose labels stay inside.
  */
 #include <setjmp.h>

@@ -1,5 +1,6 @@
 """Serve the bytes of a file to every connection on 127.0.0.1 (an
 ephemeral port, printed first), after reading the request head, then close.
+
 For replies no real server sends: 1xx runs, gzip bombs, odd codings."""
 import socket
 import sys

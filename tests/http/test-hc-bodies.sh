@@ -1,4 +1,6 @@
 #!/bin/bash
+# hc against replies no real server sends: gzip bombs, odd codings, 1xx runs.
+#
 # hc against replies no real server sends (issue 10, items 6 and 7 and the
 # should-fix list): a gzip bomb streams in bounded memory under ulimit -v,
 # --max-filesize stops it with curl's exit 63, codings the client cannot

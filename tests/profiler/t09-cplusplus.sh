@@ -1,6 +1,7 @@
 #!/bin/bash
 # C++ new/delete, new[]/delete[] (with an array cookie), nothrow and aligned
 # new in heaptag::Scope scopes: exact counts and bytes (progs/cpp-new.cc).
+#
 # The same figures with jemalloc, which defines operator new/delete itself
 # (they never call malloc), before and after libheaptag.so in LD_PRELOAD.
 . "$(dirname "$0")/lib.sh"

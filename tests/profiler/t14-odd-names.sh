@@ -1,9 +1,11 @@
 #!/bin/bash
 # Hostile type names (progs/odd-names.c): empty, overlong, invalid UTF-8,
-# control characters, terminal escapes.  The report must be valid JSON in
-# UTF-8 that `heaptag report` reads (exit 0), with the canonical names of
-# docs/report-format.md: "" -> "(empty)", invalid bytes -> U+FFFD, cut at
-# 255 bytes on a character boundary, control characters escaped.
+# control characters, terminal escapes.
+#
+# The report must be valid JSON in UTF-8 that `heaptag report` reads
+# (exit 0), with the canonical names of docs/report-format.md: "" ->
+# "(empty)", invalid bytes -> U+FFFD, cut at 255 bytes on a character
+# boundary, control characters escaped.
 . "$(dirname "$0")/lib.sh"
 
 d=$SCRATCH

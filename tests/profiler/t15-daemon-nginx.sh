@@ -1,4 +1,6 @@
 #!/bin/bash
+# A real daemon that drops privileges (Debian's nginx): a report per process.
+#
 # A real daemon that drops privileges: Debian's nginx, run as root, with
 # two workers that switch to nobody, daemonized (the started process forks
 # the master and exits).  It serves hc-load traffic on a loopback port and

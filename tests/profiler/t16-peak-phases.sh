@@ -1,4 +1,6 @@
 #!/bin/bash
+# Peaks of 12 lock-step threads equal the ones the program computed itself.
+#
 # 12 threads build their peaks in lock-step phases and churn below them in
 # between (progs/peak-phases.c): each type's peak bytes, usable bytes and
 # instances, and the process's peaks, equal the ones the program computed

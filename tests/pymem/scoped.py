@@ -1,8 +1,10 @@
 """Per-class scopes with pymalloc on: N instances of the tests' 7-attribute
-class built inside heaptag_push("C") ... heaptag_pop(), called through
-ctypes, into a list made beforehand from ints made beforehand, so the
-scope holds the instances' own blocks and nothing else.  Under
--X tracemalloc it prints the bytes traced over the same stretch.
+class built inside heaptag_push("C") ... heaptag_pop().
+
+The scope functions are called through ctypes, and the instances go into a
+list made beforehand from ints made beforehand, so the scope holds the
+instances' own blocks and nothing else.  Under -X tracemalloc it prints
+the bytes traced over the same stretch.
 
     python3 scoped.py N dict|slots
 """

@@ -1,4 +1,7 @@
 #!/bin/bash
+# CPython with pymalloc on under `heaptag run --python`: bytes per instance,
+# types and scopes against tracemalloc.
+#
 # CPython in its production configuration (pymalloc on, no PYTHONMALLOC)
 # under `heaptag run --python`, on Debian's python3.11 and the tests'
 # 100,000-instance, 7-attribute class (tests/rules/instances.py), with and

@@ -1,4 +1,6 @@
-/* A program whose signal handler calls into the tracker (heaptag_retag
+/* A signal handler calls into the tracker while the program allocates.
+ *
+ * A program whose signal handler calls into the tracker (heaptag_retag
  * of a sampled block, which takes the sampler's lock) while its main loop
  * allocates and frees under a 20 kHz interval timer: in sampled mode with
  * a mean of 1 byte every block is sampled, so a signal often lands while

@@ -1,5 +1,6 @@
-/* A program whose heap is known in advance, for the sampled-mode tests:
- * four tagged types of fixed block size, each allocated COUNT times and
+/* A program whose heap is known in advance, for the sampled-mode tests.
+ *
+ * Four tagged types of fixed block size, each allocated COUNT times and
  * left with LIVE blocks at exit (the others freed as it goes), so every
  * type's true alloc calls, bytes and live bytes are COUNT, COUNT * SIZE
  * and LIVE * SIZE.  With an argument "retag" it also retags. */

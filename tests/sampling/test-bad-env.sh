@@ -1,4 +1,6 @@
 #!/bin/bash
+# Bad sampling and snapshot settings: one warning each; the program runs on.
+#
 # Bad HEAPTAG_SAMPLE, HEAPTAG_INTERVAL and HEAPTAG_KEEP values: one warning
 # line each and the default; an unwritable snapshot directory: one warning
 # and the program runs on, its output and status unchanged.

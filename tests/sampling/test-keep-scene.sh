@@ -1,4 +1,6 @@
 #!/bin/bash
+# Sampled mode on the validation keep scene: within 5% of exact mode.
+#
 # The validation keep scene (10,000 dict-mode Responses, validate/) at
 # HEAPTAG_SAMPLE=1024 in 5 seeds: Response and Response.payload bytes per
 # Response instance (peak bytes / peak instances, as make validate

@@ -1,8 +1,11 @@
 #!/bin/bash
-# `heaptag report --format pprof` read by Debian's go tool pprof: -top for
-# each of the four sample types and -tagfocus=type=... give exactly the
-# report's totals and per-type figures, for a sampled report (synth.c) and
-# an exact report with stacks (the dict client keeping 2000 Responses).
+# `heaptag report --format pprof` read by Debian's go tool pprof: -top and
+# -tagfocus give exactly the report's totals and per-type figures.
+#
+# -top for each of the four sample types and -tagfocus=type=... give
+# exactly the report's totals and per-type figures, for a sampled report
+# (synth.c) and an exact report with stacks (the dict client keeping 2000
+# Responses).
 . "$(dirname "$0")/lib.sh"
 need_go
 CHECK="$PY $here/pprof_check.py"

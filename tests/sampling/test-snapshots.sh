@@ -1,4 +1,6 @@
 #!/bin/bash
+# Periodic snapshots of a long-running server: the right files, valid, no stall.
+#
 # Periodic snapshots of a long-running program: the loopback server
 # hc-serve, sampled (512 KiB) with HEAPTAG_INTERVAL=5 HEAPTAG_KEEP=4, under
 # hc-load traffic for 32 s.  Snapshots 1..6 are written (at 5, 10 .. 30 s)

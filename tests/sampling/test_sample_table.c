@@ -1,4 +1,6 @@
-/* The table of sampled blocks (profiler/src/sample_table.c) against a
+/* cmocka tests of the table of sampled blocks against a reference array.
+ *
+ * The table of sampled blocks (profiler/src/sample_table.c) against a
  * plain reference array: random inserts and removals of clustered
  * addresses (long probe runs, wrap-around, growth), every record found
  * with its fields, every removed one gone, and the free filter's bit set

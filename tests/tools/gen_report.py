@@ -1,4 +1,6 @@
-"""Write a valid heaptag report (docs/report-format.md, version 1) whose
+"""Write a valid heaptag report whose types have the given names.
+
+Write a valid heaptag report (docs/report-format.md, version 1) whose
 types have the given names, each one live 10-byte block, so every total
 and invariant holds.  Usage:
   gen_report.py OUT odd          names no tool may print raw (test-odd-names.sh)

@@ -1,4 +1,6 @@
-"""Exit 1, naming the first offence, when a file holds a byte a terminal
+"""Exit 1 when a file holds a byte a terminal would act on.
+
+Exit 1, naming the first offence, when a file holds a byte a terminal
 would act on: a C0 control other than newline and tab, DEL, a C1 control
 (U+0080..U+009F), or bytes that are not UTF-8.  Usage: no_controls.py FILE..."""
 import sys

@@ -1,10 +1,11 @@
 #!/bin/bash
-# Inputs that are not what they seem, and the should-fix list of issue 10:
-# a --rules FIFO, directory or device is refused at once (nothing hangs);
-# a report whose modules[].path names a FIFO is shown with those frames
+# Inputs that are not what they seem, and the should-fix list of issue 10.
+#
+# A --rules FIFO, directory or device is refused at once (nothing hangs); a
+# report whose modules[].path names a FIFO is shown with those frames
 # unsymbolized, with a note; a static binary is named as the reason for a
-# missing report; one number syntax for every option; "-0.0" never shown;
-# a 300,000-type report and a 100,000-type diff in linear time.
+# missing report; one number syntax for every option; "-0.0" never shown; a
+# 300,000-type report and a 100,000-type diff in linear time.
 . "$(dirname "$0")/lib.sh"
 need_tracker_and_python
 CHILD=$HELPERS/run_child

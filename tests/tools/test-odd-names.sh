@@ -1,4 +1,6 @@
 #!/bin/bash
+# Any type name a program pushed: every output stays safe and readable.
+#
 # Type names are whatever a program pushed (issue 10, item 4): an empty
 # name, escape sequences, C0 and C1 controls, newlines, Markdown and HTML
 # syntax, UTF-8 and a 5000-byte name.  Every reader accepts the report;

@@ -1,4 +1,6 @@
 #!/bin/bash
+# What -o does with each kind of path (issue 10, item 2).
+#
 # What -o does with each kind of path (issue 10, item 2; the rules are in
 # tools/outfile.h and docs/heaptag-command.md): "-" and paths naming our
 # own stdout write through stdout; a character device or FIFO is written in

@@ -1,4 +1,6 @@
 #!/bin/bash
+# `heaptag diff --claim TYPE=~PCT` on real keep-scene reports of the client.
+#
 # `heaptag diff --claim TYPE=~PCT` on real keep-scene reports of the client
 # (dict and slots, 10,000 kept Responses of /bytes/128, as the validation): the Response shell
 # saves 79%, twice "about 40%", so the about form exits 1 and says

@@ -1,4 +1,6 @@
 #!/bin/bash
+# The Python binding: a no-op alone, exact scopes under `heaptag run`.
+#
 # The Python binding (python/heaptag): without the tracker every call is a
 # no-op; under `heaptag run` with PYTHONMALLOC=malloc, scopes tag exactly
 # the blocks made inside them (1000 bytes(100) objects: 1000 calls of

@@ -1,4 +1,6 @@
 #!/bin/bash
+# A reduced `make validate`, its sweep chart checked in headless Chromium.
+#
 # A reduced `make validate` (no massif, two body sizes, few requests), then
 # footprint.html in headless Chromium: the sweep's line chart must be on
 # screen (each series' colour and the claim's band drawn exactly), and the

@@ -1,5 +1,4 @@
-/*
- * cmd_attach.c — `heaptag attach [-o PATH] [--rules FILE] PID` and
+/* cmd_attach.c — `heaptag attach [-o PATH] [--rules FILE] PID` and
  * `heaptag attach --report [-o PATH] PID`.
  *
  * Attaching: after the checks of target_check.c (each refusal one line,

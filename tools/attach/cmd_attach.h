@@ -1,5 +1,4 @@
-/*
- * cmd_attach.h — `heaptag attach PID`: track a process that is already
+/* cmd_attach.h — `heaptag attach PID`: track a process that is already
  * running (docs/attach.md).
  */
 #ifndef HEAPTAG_TOOLS_CMD_ATTACH_H

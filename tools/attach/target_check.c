@@ -1,7 +1,9 @@
-/*
- * target_check.c — see target_check.h.  Everything is read from /proc; the
- * Yama setting is read from /proc/sys/kernel/yama/ptrace_scope, or from the
- * file HEAPTAG_YAMA_FILE names (tests use it to play each setting).
+/* target_check.c — whether `heaptag attach` may and can load the
+ * tracker into a process (target_check.h).
+ *
+ * Everything is read from /proc; the Yama setting is read from
+ * /proc/sys/kernel/yama/ptrace_scope, or from the file HEAPTAG_YAMA_FILE
+ * names (tests use it to play each setting).
  */
 #include <elf.h>
 #include <errno.h>

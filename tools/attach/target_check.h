@@ -1,5 +1,4 @@
-/*
- * target_check.h — whether `heaptag attach` may and can load the tracker
+/* target_check.h — whether `heaptag attach` may and can load the tracker
  * into a process: each refusal is one line for the user (exit 2).
  */
 #ifndef HEAPTAG_TOOLS_TARGET_CHECK_H

@@ -1,5 +1,4 @@
-/*
- * page.c — the run page's frame: head, header block, the order of the
+/* page.c — the run page's frame: head, header block, the order of the
  * sections, and writing the file whole or not at all.
  */
 #include "html/page.h"

@@ -1,9 +1,10 @@
-/*
- * page.h — one run as a self-contained HTML page (`heaptag report FILE
- * --format html`, `heaptag run --html OUT`): a header, the heap over time
- * stacked by type, the per-type table, a flame graph of the call sites,
- * leaks and request-size histograms.  Inline CSS, SVG and one inline
- * script; nothing is fetched, so the file opens from disk anywhere.
+/* page.h — the run page: one run as a self-contained HTML page
+ * (`heaptag report FILE --format html`, `heaptag run --html OUT`).
+ *
+ * The page holds a header, the heap over time stacked by type, the per-type
+ * table, a flame graph of the call sites, leaks and request-size
+ * histograms.  Inline CSS, SVG and one inline script; nothing is fetched,
+ * so the file opens from disk anywhere.
  *
  * The page's sections are drawn by page_*.c, as HTML and SVG where they
  * do not change, with the shared drawing code of html/svg.h.  What the

@@ -1,9 +1,9 @@
-/*
- * page_assets.c — page.js and page.css, built into the binary as they are
- * (each followed by a NUL), so the page's script and style are edited as
- * ordinary files and no generator is needed.  The paths are relative to
- * the top of the tree, where make runs the compiler; html.mk makes this
- * object depend on both files.
+/* page_assets.c — page.js and page.css, built into the binary as they are.
+ *
+ * Each is followed by a NUL.  Built in as they are, the page's script and
+ * style are edited as ordinary files and no generator is needed.  The paths
+ * are relative to the top of the tree, where make runs the compiler;
+ * html.mk makes this object depend on both files.
  */
 #include "html/page.h"
 

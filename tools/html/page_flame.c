@@ -1,12 +1,13 @@
-/*
- * page_flame.c — the call tree behind the page's flame graph.  Call paths
- * (outermost frame first, as in `report --format collapsed`) are merged
- * into one tree of nodes; each site then names its type, its leaf node and
- * its three weights, and the script adds up whatever type and weight are
- * selected.  The tree's size is bounded: past HT_FLAME_NODES nodes, the
- * remaining (smaller) sites of each type are merged into one
- * "[smaller call sites]" block, and the page says so.  The flame graph's
- * totals stay exact; only the detail of the small sites is given up.
+/* page_flame.c — the call tree behind the page's flame graph.
+ *
+ * Call paths (outermost frame first, as in `report --format collapsed`)
+ * are merged into one tree of nodes; each site then names its type, its
+ * leaf node and its three weights, and the script adds up whatever type
+ * and weight are selected.  The tree's size is bounded: past
+ * HT_FLAME_NODES nodes, the remaining (smaller) sites of each type are
+ * merged into one "[smaller call sites]" block, and the page says so.  The
+ * flame graph's totals stay exact; only the detail of the small sites is
+ * given up.
  */
 #include <inttypes.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
-/*
- * page_tables.c — the run page's tables and small charts: the per-type
- * table (sorted by the script when a column head is clicked), the leaks
- * (blocks live at exit, by call site) and the request-size histograms.
- * Every row and chart carries data-type, which is how the script filters
- * them when a type is selected.
+/* page_tables.c — the run page's tables and small charts.
+ *
+ * The per-type table (sorted by the script when a column head is clicked),
+ * the leaks (blocks live at exit, by call site) and the request-size
+ * histograms.  Every row and chart carries data-type, which is how the
+ * script filters them when a type is selected.
  */
 #include <inttypes.h>
 #include <stdint.h>

@@ -1,10 +1,11 @@
-/*
- * page_timeline.c — the heap over time: the whole heap's live bytes at
- * every sample of the report's timeline (one point each), and under it the
- * same bytes stacked by type at the samples that carry a detailed
- * snapshot (stacks mode: every 10th; docs/report-format.md).  The other
- * samples have no per-type figures, so the stack is drawn only through
- * the detailed ones and the total line through all of them.
+/* page_timeline.c — the run page's chart of the heap over time.
+ *
+ * It draws the whole heap's live bytes at every sample of the report's
+ * timeline (one point each), and under it the same bytes stacked by type at
+ * the samples that carry a detailed snapshot (stacks mode: every 10th;
+ * docs/report-format.md).  The other samples have no per-type figures, so
+ * the stack is drawn only through the detailed ones and the total line
+ * through all of them.
  */
 #include <inttypes.h>
 #include <stdint.h>

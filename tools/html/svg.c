@@ -1,5 +1,4 @@
-/*
- * svg.c — see svg.h.
+/* svg.c — the drawing code every heaptag HTML page shares (svg.h).
  */
 #include "html/svg.h"
 

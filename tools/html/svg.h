@@ -1,7 +1,8 @@
-/*
- * svg.h — the drawing code every heaptag HTML page shares (the run page of
- * `report --format html`, the `diff` page and so the validation report
- * made from it): escaping, the palette, axes with round ticks, and
+/* svg.h — the drawing code every heaptag HTML page shares (the run page
+ * of `report --format html`, the `diff` page and the validation report).
+ *
+ * The validation report is made from the `diff` page.  The code covers
+ * escaping, the palette, axes with round ticks, and
  * horizontal bar charts whose labels always fit inside the picture.
  *
  * Text widths are estimated, not measured (the page is written without a

@@ -1,5 +1,4 @@
-/*
- * pb.c — see pb.h.
+/* pb.c — the protobuf wire-format primitives of pb.h.
  */
 #include "pprof/pb.h"
 

@@ -1,8 +1,8 @@
-/*
- * pb.h — the few protobuf wire-format primitives profile.proto needs
- * (varints, packed varints, length-delimited fields), appended to a
- * growable buffer.  A nested message is built in a buffer of its own and
- * then added as a length-delimited field.
+/* pb.h — the few protobuf wire-format primitives profile.proto needs
+ * (varints, packed varints, length-delimited fields).
+ *
+ * They are appended to a growable buffer.  A nested message is built in a
+ * buffer of its own and then added as a length-delimited field.
  */
 #ifndef HEAPTAG_TOOLS_PB_H
 #define HEAPTAG_TOOLS_PB_H

@@ -1,5 +1,6 @@
-/*
- * pprof.c — see pprof.h.  Field numbers are those of profile.proto
+/* pprof.c — a report as a gzipped pprof profile (pprof.h).
+ *
+ * Field numbers are those of profile.proto
  * (github.com/google/pprof/proto/profile.proto); docs/adr/0010 says why
  * this is written by hand rather than with protobuf-c.
  *

@@ -1,10 +1,11 @@
-/*
- * pprof.h — a report as a gzipped pprof profile (profile.proto of
- * github.com/google/pprof, written with pb.h): the sample types of heap
- * profilers (alloc_objects/count, alloc_space/bytes, inuse_objects/count,
+/* pprof.h — a report as a gzipped pprof profile (profile.proto of
+ * github.com/google/pprof, written with pb.h; docs/pprof.md).
+ *
+ * The profile holds the sample types of heap profilers
+ * (alloc_objects/count, alloc_space/bytes, inuse_objects/count,
  * inuse_space/bytes), one sample per call site with a "type" label,
- * locations with functions and file:line from the symbolizer, mappings
- * with the module's path and GNU build ID.  docs/pprof.md.
+ * locations with functions and file:line from the symbolizer, mappings with
+ * the module's path and GNU build ID.  docs/pprof.md.
  */
 #ifndef HEAPTAG_TOOLS_PPROF_H
 #define HEAPTAG_TOOLS_PPROF_H

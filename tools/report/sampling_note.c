@@ -1,5 +1,5 @@
-/*
- * sampling_note.c — see sampling_note.h.
+/* sampling_note.c — what every output of a sampled report says about it
+ * (sampling_note.h).
  */
 #include "report/sampling_note.h"
 

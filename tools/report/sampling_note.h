@@ -1,6 +1,7 @@
-/*
- * sampling_note.h — what every output of a sampled report says about it
- * (docs/sampling.md): that its figures are estimates, the mean sampling
+/* sampling_note.h — what every output of a sampled report says about it
+ * (docs/sampling.md).
+ *
+ * It says that its figures are estimates, the mean sampling
  * distance, and each type's 95% error bounds.
  */
 #ifndef HEAPTAG_TOOLS_SAMPLING_NOTE_H

@@ -1,5 +1,5 @@
-/*
- * snapshot_dir.c — see snapshot_dir.h.
+/* snapshot_dir.c — `heaptag report DIR`: the latest snapshot in a
+ * directory (snapshot_dir.h).
  */
 #include "report/snapshot_dir.h"
 

@@ -1,5 +1,4 @@
-/*
- * snapshot_dir.h — `heaptag report DIR`: the latest of the numbered
+/* snapshot_dir.h — `heaptag report DIR`: the latest of the numbered
  * snapshots (snapshot-NNNNNN.json) that HEAPTAG_INTERVAL writes there.
  */
 #ifndef HEAPTAG_TOOLS_SNAPSHOT_DIR_H

@@ -1,4 +1,6 @@
-/* A C program without libstdc++ that calls operator new and delete found
+/* Calls the tracker's operator new and delete with no C++ runtime loaded.
+ *
+ * A C program without libstdc++ that calls operator new and delete found
  * in the global scope, as a plugin carrying its own static libstdc++
  * does (ld's LTO plugin under ar): under the tracker they are the
  * tracker's, with no C++ runtime behind them.  One 100-byte "Op" block

@@ -1,4 +1,6 @@
-/* Type names no program should use but any program may: empty, longer
+/* One block under each of several hostile type names (t14-odd-names.sh).
+ *
+ * Type names no program should use but any program may: empty, longer
  * than the tracker keeps, not UTF-8, holding control characters and a
  * terminal escape sequence.  Each gets exactly one 10-byte block (kept live)
  * so the test can count the types the report lists for them. */

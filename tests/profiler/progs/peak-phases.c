@@ -1,4 +1,5 @@
-/*
+/* peak-phases: 12 threads whose peaks the program itself knows exactly.
+ *
  * peak-phases: 12 threads build their peaks in lock-step phases, so the
  * program knows every peak exactly, computed on its own (no tracker, no
  * lock around the allocations).
