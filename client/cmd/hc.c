@@ -215,12 +215,73 @@ static char **expand_short(int argc, char **argv, int *outc)
     return out;
 }
 
+/* -H 'Name: value': the value without the blanks after the colon. */
+static int add_header(struct options *o, const char *val)
+{
+    const char *colon = strchr(val, ':');
+    if (!colon) {
+        fprintf(stderr, "hc: option -H: header '%s' has no colon\n", val);
+        return -1;
+    }
+    char name[256];
+    size_t nl = (size_t)(colon - val);
+    if (nl >= sizeof name) {
+        fprintf(stderr, "hc: option -H: header name too long\n");
+        return -1;
+    }
+    memcpy(name, val, nl);
+    name[nl] = '\0';
+    const char *v = colon + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    hc_error *e = NULL;
+    if (hc_headers_add(o->headers, name, v, &e) != 0) {
+        fprintf(stderr, "hc: option -H: %s\n", hc_error_message(e));
+        hc_error_free(e);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_byte_count(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    uintmax_t v = strtoumax(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-') {
+        fprintf(stderr, "hc: option %s: expected a byte count, got '%s'\n", opt, s);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+#define IS(short_, long_) (((short_)[0] && strcmp(a, short_) == 0) || strcmp(a, long_) == 0)
+
+/* The options without a value, which set a flag: the flag, or NULL. */
+static int *flag_option(struct options *o, const char *a)
+{
+    const struct {
+        const char *short_, *long_;
+        int *flag;
+    } flags[] = {
+        { "-i", "--include", &o->include },   { "-I", "--head", &o->head_only },
+        { "-L", "--location", &o->follow },   { "-k", "--insecure", &o->insecure },
+        { "", "--compressed", &o->compressed }, { "-f", "--fail", &o->fail },
+        { "-s", "--silent", &o->silent },     { "-S", "--show-error", &o->show_error },
+    };
+    for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
+        if (IS(flags[k].short_, flags[k].long_))
+            return flags[k].flag;
+    return NULL;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-#define IS(short_, long_) (((short_)[0] && strcmp(a, short_) == 0) || strcmp(a, long_) == 0)
+        int *flag = flag_option(o, a);
 #define NEEDS_VALUE()                                                        \
     do {                                                                     \
         if (i + 1 >= argc) {                                                 \
@@ -229,44 +290,20 @@ static int parse_args(int argc, char **argv, struct options *o)
         }                                                                    \
         val = argv[++i];                                                     \
     } while (0)
-        if (IS("-X", "--request")) {
+        if (flag) {
+            *flag = 1;
+        } else if (IS("-X", "--request")) {
             NEEDS_VALUE();
             o->method = val;
         } else if (IS("-H", "--header")) {
             NEEDS_VALUE();
-            const char *colon = strchr(val, ':');
-            if (!colon) {
-                fprintf(stderr, "hc: option -H: header '%s' has no colon\n", val);
+            if (add_header(o, val) != 0)
                 return -1;
-            }
-            char name[256];
-            size_t nl = (size_t)(colon - val);
-            if (nl >= sizeof name) {
-                fprintf(stderr, "hc: option -H: header name too long\n");
-                return -1;
-            }
-            memcpy(name, val, nl);
-            name[nl] = '\0';
-            const char *v = colon + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            hc_error *e = NULL;
-            if (hc_headers_add(o->headers, name, v, &e) != 0) {
-                fprintf(stderr, "hc: option -H: %s\n", hc_error_message(e));
-                hc_error_free(e);
-                return -1;
-            }
         } else if (IS("-d", "--data") || IS("", "--data-binary") || IS("", "--data-raw")) {
             int binary = strcmp(a, "--data-binary") == 0;
             NEEDS_VALUE();
             if (add_data(o, val, binary, strcmp(a, "--data-raw") == 0) != 0)
                 return -1;
-        } else if (IS("-i", "--include")) {
-            o->include = 1;
-        } else if (IS("-I", "--head")) {
-            o->head_only = 1;
-        } else if (IS("-L", "--location")) {
-            o->follow = 1;
         } else if (IS("", "--max-redirs")) {
             double v;
             NEEDS_VALUE();
@@ -284,32 +321,16 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (IS("", "--cacert")) {
             NEEDS_VALUE();
             o->cacert = val;
-        } else if (IS("-k", "--insecure")) {
-            o->insecure = 1;
-        } else if (IS("", "--compressed")) {
-            o->compressed = 1;
         } else if (IS("-A", "--user-agent")) {
             NEEDS_VALUE();
             o->user_agent = val;
         } else if (IS("", "--max-filesize")) {
             NEEDS_VALUE();
-            char *end;
-            errno = 0;
-            uintmax_t v = strtoumax(val, &end, 10);
-            if (errno || end == val || *end || val[0] == '-') {
-                fprintf(stderr, "hc: option %s: expected a byte count, got '%s'\n", a, val);
+            if (parse_byte_count(a, val, &o->max_filesize) != 0)
                 return -1;
-            }
-            o->max_filesize = (uint64_t)v;
         } else if (IS("-o", "--output")) {
             NEEDS_VALUE();
             o->out_path = val;
-        } else if (IS("-f", "--fail")) {
-            o->fail = 1;
-        } else if (IS("-s", "--silent")) {
-            o->silent = 1;
-        } else if (IS("-S", "--show-error")) {
-            o->show_error = 1;
         } else if (IS("-h", "--help")) {
             usage(stdout);
             exit(0);
@@ -374,6 +395,43 @@ static void print_trailers(const hc_response *r, struct output *out)
             out->failed_write = 1;
 }
 
+/* The request: the method curl would choose, the -H headers, and the
+ * body; NULL with *E set when the URL is refused. */
+static hc_request *make_request(const struct options *o, hc_error **e)
+{
+    const char *method = o->method ? o->method : o->head_only ? "HEAD" : o->have_data ? "POST" : "GET";
+    hc_request *req = hc_request_new(method, o->url, e);
+    if (!req)
+        return NULL;
+    for (size_t i = 0; i < hc_headers_count(o->headers); i++)
+        hc_headers_add(hc_request_headers(req), hc_headers_name_at(o->headers, i), hc_headers_value_at(o->headers, i),
+                       NULL);
+    if (o->have_data) {
+        hc_request_set_body(req, o->data, o->data_len);
+        /* curl's order: the -H headers, Content-Length, then its default
+         * Content-Type, so servers that echo headers see the same request. */
+        if (!hc_headers_get(o->headers, "Content-Type") && !hc_headers_get(o->headers, "Content-Length")) {
+            char n[32];
+            snprintf(n, sizeof n, "%zu", o->data_len);
+            hc_headers_add(hc_request_headers(req), "Content-Length", n, NULL);
+            hc_headers_add(hc_request_headers(req), "Content-Type", "application/x-www-form-urlencoded", NULL);
+        }
+    }
+    return req;
+}
+
+static void configure_session(hc_session *s, const struct options *o)
+{
+    /* curl's defaults: no Accept-Encoding, no decoding unless --compressed. */
+    hc_session_set_decode_content(s, o->compressed);
+    hc_headers_set(hc_session_headers(s), "User-Agent", o->user_agent ? o->user_agent : "hc/1.0", NULL);
+    hc_session_set_follow_redirects(s, o->follow);
+    hc_session_set_max_redirects(s, o->max_redirs);
+    hc_session_set_timeout(s, hc_timeout_new(o->connect_timeout, 0, o->max_time));
+    if (o->insecure)
+        hc_session_set_verify(s, 0);
+}
+
 int main(int argc, char **argv)
 {
     struct options o = { .max_redirs = 50 };
@@ -399,37 +457,15 @@ int main(int argc, char **argv)
     struct output out = { stdout, o.include || o.head_only, 0, o.fail };
     FILE *outfile = NULL;
 
-    /* curl's defaults: no Accept-Encoding, no decoding unless --compressed. */
-    hc_session_set_decode_content(s, o.compressed);
-    hc_headers_set(hc_session_headers(s), "User-Agent", o.user_agent ? o.user_agent : "hc/1.0", NULL);
-    hc_session_set_follow_redirects(s, o.follow);
-    hc_session_set_max_redirects(s, o.max_redirs);
-    hc_session_set_timeout(s, hc_timeout_new(o.connect_timeout, 0, o.max_time));
-    if (o.insecure)
-        hc_session_set_verify(s, 0);
+    configure_session(s, &o);
     if (o.cacert && hc_session_set_ca_file(s, o.cacert, &e) != 0) {
         rc = fail_with(&o, 77, hc_error_message(e));
         goto done;
     }
-    const char *method = o.method ? o.method : o.head_only ? "HEAD" : o.have_data ? "POST" : "GET";
-    req = hc_request_new(method, o.url, &e);
+    req = make_request(&o, &e);
     if (!req) {
         rc = fail_with(&o, exit_code(hc_error_get_kind(e)), hc_error_message(e));
         goto done;
-    }
-    for (size_t i = 0; i < hc_headers_count(o.headers); i++)
-        hc_headers_add(hc_request_headers(req), hc_headers_name_at(o.headers, i), hc_headers_value_at(o.headers, i),
-                       NULL);
-    if (o.have_data) {
-        hc_request_set_body(req, o.data, o.data_len);
-        /* curl's order: the -H headers, Content-Length, then its default
-         * Content-Type, so servers that echo headers see the same request. */
-        if (!hc_headers_get(o.headers, "Content-Type") && !hc_headers_get(o.headers, "Content-Length")) {
-            char n[32];
-            snprintf(n, sizeof n, "%zu", o.data_len);
-            hc_headers_add(hc_request_headers(req), "Content-Length", n, NULL);
-            hc_headers_add(hc_request_headers(req), "Content-Type", "application/x-www-form-urlencoded", NULL);
-        }
     }
     if (o.out_path) {
         outfile = fopen(o.out_path, "wb");

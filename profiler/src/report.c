@@ -179,28 +179,25 @@ struct report_scratch {
     unsigned char site_type[HT_MAX_TYPES];
 };
 
-static void emit(struct text_buf *b, const char *reason, struct report_scratch *scratch)
+/* The sites the report will list, fixed now: their types are listed
+ * too, even if the site's first block is still being counted. */
+static void mark_site_types(struct report_scratch *scratch, uint32_t nsites)
 {
-    struct type_view *views = scratch->views;
-    /* The sites the report will list, fixed now: their types are listed
-     * too, even if the site's first block is still being counted. */
-    uint32_t nsites = site_count();
     memset(scratch->site_type, 0, sizeof scratch->site_type);
     for (uint32_t id = 1; id < nsites; id++) {
         const struct site *st = site_get(id);
         if (st && st->type < HT_MAX_TYPES)
             scratch->site_type[st->type] = 1;
     }
-    /* The whole-process peaks first: each was reached at a moment when no
-     * type's live figure exceeded the type's peak read after it. */
-    int64_t total_peak = __atomic_load_n(&totals.g.peak[0], __ATOMIC_ACQUIRE);
-    int64_t total_upeak = __atomic_load_n(&totals.g.peak[1], __ATOMIC_ACQUIRE);
-    int64_t total_bpeak = HT_LOAD(&totals.g.peak[2]);
-    if (sample_mean)
-        sample_total_peaks(&total_peak, &total_upeak, &total_bpeak);
+}
+
+/* Every type's counters read once into scratch->views, sorted; SUM gets
+ * their totals.  Returns how many types the report lists. */
+static size_t collect_views(struct report_scratch *scratch, struct type_stats *sum)
+{
+    struct type_view *views = scratch->views;
     uint32_t n = type_count();
     size_t count = 0;
-    struct type_stats sum = {0};
     for (uint32_t id = 1; id < n; id++) {
         if (id != HT_TYPE_UNTAGGED && strcmp(type_name(id), "heaptag.invalid") == 0)
             continue;
@@ -209,28 +206,23 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         stats_snapshot(id, &v->c);
         if (sample_mean)
             sample_type_overlay(id, &v->c);
-        sum.alloc_calls += v->c.alloc_calls;
-        sum.free_calls += v->c.free_calls;
-        sum.bytes_requested += v->c.bytes_requested;
-        sum.live_bytes += v->c.live_bytes;
-        sum.live_usable += v->c.live_usable;
-        sum.live_blocks += v->c.live_blocks;
+        sum->alloc_calls += v->c.alloc_calls;
+        sum->free_calls += v->c.free_calls;
+        sum->bytes_requested += v->c.bytes_requested;
+        sum->live_bytes += v->c.live_bytes;
+        sum->live_usable += v->c.live_usable;
+        sum->live_blocks += v->c.live_blocks;
         /* A name registered but never used (heaptag.internal, usually) is
          * left out; untagged always stays. */
         if (id == HT_TYPE_UNTAGGED || !unused(&v->c) || scratch->site_type[id])
             count++;
     }
     sort_views(views, count);
-    /* The whole process was at least as high as any one type ever was.
-     * Counters updated one by one can leave the recorded total short of
-     * that when threads race (a free lowering the total before its type
-     * while another thread raises the type): the largest type peak is the
-     * better figure then. */
-    for (size_t i = 0; i < count; i++) {
-        total_peak = max64(total_peak, views[i].c.peak_live_bytes);
-        total_upeak = max64(total_upeak, views[i].c.peak_live_usable);
-    }
+    return count;
+}
 
+static void emit_header(struct text_buf *b, const char *reason)
+{
     tb_str(b, "{\"format\":\"heaptag-report\",\"version\":1,\"program\":");
     tb_json_str(b, program_name());
     tb_str(b, ",");
@@ -246,18 +238,24 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
     tb_str(b, "\"allocator\":");
     tb_json_str(b, next_alloc_provider());
     attach_emit(b);
+}
+
+/* The totals (PEAK: whole-process peaks of bytes, usable bytes, blocks)
+ * and the tracker's own figures. */
+static void emit_totals(struct text_buf *b, const struct type_stats *sum, const int64_t peak[3])
+{
     tb_str(b, ",\n\"totals\":{");
-    key(b, "alloc_calls", sum.alloc_calls, 1);
-    key(b, "free_calls", sum.free_calls, 1);
-    key(b, "bytes_requested", sum.bytes_requested, 1);
-    key(b, "live_bytes", sum.live_bytes, 1);
-    key(b, "peak_live_bytes", max64(total_peak, sum.live_bytes), 1);
-    key(b, "live_usable_bytes", sum.live_usable, 1);
+    key(b, "alloc_calls", sum->alloc_calls, 1);
+    key(b, "free_calls", sum->free_calls, 1);
+    key(b, "bytes_requested", sum->bytes_requested, 1);
+    key(b, "live_bytes", sum->live_bytes, 1);
+    key(b, "peak_live_bytes", max64(peak[0], sum->live_bytes), 1);
+    key(b, "live_usable_bytes", sum->live_usable, 1);
     /* Usable's peak is never below bytes' (only a racing copy could show it). */
     key(b, "peak_live_usable_bytes",
-        max64(max64(total_upeak, sum.live_usable), max64(total_peak, sum.live_bytes)), 1);
-    key(b, "live_blocks", sum.live_blocks, 1);
-    key(b, "peak_live_blocks", max64(total_bpeak, sum.live_blocks), 1);
+        max64(max64(peak[1], sum->live_usable), max64(peak[0], sum->live_bytes)), 1);
+    key(b, "live_blocks", sum->live_blocks, 1);
+    key(b, "peak_live_blocks", max64(peak[2], sum->live_blocks), 1);
     key(b, "realloc_calls", HT_LOAD(&totals.realloc_calls), 1);
     key(b, "failed_calls", HT_LOAD(&totals.failed_calls), 1);
     key(b, "foreign_free_calls", HT_LOAD(&totals.foreign_free_calls), 0);
@@ -268,28 +266,65 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
                   custom_map_resident_bytes() + acct_resident_bytes()), 1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
-    tb_str(b, "},\n\"types\":[");
+    tb_str(b, "}");
+}
+
+static void emit_type(struct text_buf *b, const struct type_view *v, int first)
+{
+    const struct type_stats *c = &v->c;
+    tb_str(b, first ? "\n{\"name\":" : ",\n{\"name\":");
+    tb_json_str(b, type_name(v->id));
+    tb_char(b, ',');
+    key(b, "instances", c->instances, 1);
+    key(b, "live_instances", c->live_instances, 1);
+    key(b, "peak_live_instances", c->peak_live_instances, 1);
+    key(b, "alloc_calls", c->alloc_calls, 1);
+    key(b, "free_calls", c->free_calls, 1);
+    key(b, "bytes_requested", c->bytes_requested, 1);
+    key(b, "live_bytes", c->live_bytes, 1);
+    key(b, "peak_live_bytes", c->peak_live_bytes, 1);
+    key(b, "live_usable_bytes", c->live_usable, 1);
+    key(b, "peak_live_usable_bytes", c->peak_live_usable, 1);
+    key(b, "live_blocks", c->live_blocks, 1);
+    key(b, "temporary_calls", c->temporary_calls, 0);
+    tb_str(b, ",\"size_hist\":");
+    report_emit_hist(b, c->size_hist);
+    tb_char(b, '}');
+}
+
+/* Like everything the report writer calls: async-signal-safe and
+ * allocation-free (a report may be written from a signal handler or
+ * after the address space ran out). */
+static void emit(struct text_buf *b, const char *reason, struct report_scratch *scratch)
+{
+    struct type_view *views = scratch->views;
+    uint32_t nsites = site_count();
+    mark_site_types(scratch, nsites);
+    /* The whole-process peaks first: each was reached at a moment when no
+     * type's live figure exceeded the type's peak read after it. */
+    int64_t peak[3];
+    peak[0] = __atomic_load_n(&totals.g.peak[0], __ATOMIC_ACQUIRE);
+    peak[1] = __atomic_load_n(&totals.g.peak[1], __ATOMIC_ACQUIRE);
+    peak[2] = HT_LOAD(&totals.g.peak[2]);
+    if (sample_mean)
+        sample_total_peaks(&peak[0], &peak[1], &peak[2]);
+    struct type_stats sum = {0};
+    size_t count = collect_views(scratch, &sum);
+    /* The whole process was at least as high as any one type ever was.
+     * Counters updated one by one can leave the recorded total short of
+     * that when threads race (a free lowering the total before its type
+     * while another thread raises the type): the largest type peak is the
+     * better figure then. */
     for (size_t i = 0; i < count; i++) {
-        const struct type_stats *c = &views[i].c;
-        tb_str(b, i ? ",\n{\"name\":" : "\n{\"name\":");
-        tb_json_str(b, type_name(views[i].id));
-        tb_char(b, ',');
-        key(b, "instances", c->instances, 1);
-        key(b, "live_instances", c->live_instances, 1);
-        key(b, "peak_live_instances", c->peak_live_instances, 1);
-        key(b, "alloc_calls", c->alloc_calls, 1);
-        key(b, "free_calls", c->free_calls, 1);
-        key(b, "bytes_requested", c->bytes_requested, 1);
-        key(b, "live_bytes", c->live_bytes, 1);
-        key(b, "peak_live_bytes", c->peak_live_bytes, 1);
-        key(b, "live_usable_bytes", c->live_usable, 1);
-        key(b, "peak_live_usable_bytes", c->peak_live_usable, 1);
-        key(b, "live_blocks", c->live_blocks, 1);
-        key(b, "temporary_calls", c->temporary_calls, 0);
-        tb_str(b, ",\"size_hist\":");
-        report_emit_hist(b, c->size_hist);
-        tb_char(b, '}');
+        peak[0] = max64(peak[0], views[i].c.peak_live_bytes);
+        peak[1] = max64(peak[1], views[i].c.peak_live_usable);
     }
+
+    emit_header(b, reason);
+    emit_totals(b, &sum, peak);
+    tb_str(b, ",\n\"types\":[");
+    for (size_t i = 0; i < count; i++)
+        emit_type(b, &views[i], i == 0);
     tb_char(b, ']');
     if (sample_mean)
         sample_emit_tail(b, nsites);

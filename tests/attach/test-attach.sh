@@ -128,6 +128,13 @@ expect_eq "hc-load's scopes count after the attach (Response, Headers)" "$(cat "
 LATE=$BUILD/tests/attach/late-main
 "$LATE" "$tmp/go" >"$tmp/late.out" 2>&1 &
 late=$!
+# Attach once it runs late-main and its loader has mapped libc: until
+# then it is refused as not using glibc (seen on a loaded machine).
+for _ in $(seq 200); do
+	[ "$(readlink "/proc/$late/exe" 2>/dev/null)" = "$(readlink -f "$LATE")" ] &&
+		grep -q "/libc\.so\.6" "/proc/$late/maps" 2>/dev/null && break
+	sleep 0.05
+done
 run "$HT" attach -o "$tmp/late.%p.json" $late
 expect_rc 0 "attach to late-main"
 touch "$tmp/go"

@@ -42,6 +42,12 @@ expect_eq "/dev/stdout is still a symlink" yes "$([ -L /dev/stdout ] && echo yes
 mkfifo "$d/fifo"
 cat "$d/fifo" >"$d/from-fifo.json" &
 reader=$!
+# The writer must find the reader there: wait until cat blocks in the
+# FIFO's open (under load it may not have got that far yet).
+for _ in $(seq 200); do
+    [ "$(cat "/proc/$reader/wchan" 2>/dev/null)" = wait_for_partner ] && break
+    sleep 0.05
+done
 HEAPTAG_OUT=$d/fifo timeout 20 env LD_PRELOAD="$LIB" /bin/true
 expect_eq "FIFO with a reader: exit status" 0 "$?"
 wait "$reader"

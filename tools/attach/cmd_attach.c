@@ -276,7 +276,13 @@ static int parse_pid(const char *s, pid_t *out)
 	return 0;
 }
 
-int cmd_attach(int argc, char **argv)
+struct attach_opts {
+	const char *output, *rules;
+	int depth, report, timeout;
+};
+
+/* The options; -1 to go on, else the exit status to return. */
+static int attach_options(int argc, char **argv, struct attach_opts *a)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -287,31 +293,30 @@ int cmd_attach(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *rules = NULL;
-	int depth = 0, report = 0, timeout = 60, c;
+	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (!*optarg)
 				return ht_usage_error("attach", "empty output path");
-			output = optarg;
+			a->output = optarg;
 			break;
 		case 'R':
-			rules = optarg;
+			a->rules = optarg;
 			break;
 		case 'S':
-			depth = optarg ? atoi(optarg) : 32;
-			if (depth < 1 || depth > 128)
+			a->depth = optarg ? atoi(optarg) : 32;
+			if (a->depth < 1 || a->depth > 128)
 				return ht_usage_error("attach", "bad stack depth '%s' (1 to 128)", optarg);
 			break;
 		case 'T':
-			timeout = atoi(optarg);
-			if (timeout < 1)
+			a->timeout = atoi(optarg);
+			if (a->timeout < 1)
 				return ht_usage_error("attach", "bad timeout '%s'", optarg);
 			break;
 		case 'r':
-			report = 1;
+			a->report = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -320,14 +325,40 @@ int cmd_attach(int argc, char **argv)
 			return ht_bad_option("attach", optopt, argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1)
-		return ht_usage_error("attach", optind >= argc ? "no PID given" : "one PID only");
-	pid_t pid;
-	if (parse_pid(argv[optind], &pid) != 0)
-		return ht_usage_error("attach", "bad PID '%s'", argv[optind]);
-	if (report)
-		return do_report(pid, output);
+	return -1;
+}
 
+/* gdb's outcome as one line; the exit status. */
+static int attach_outcome(pid_t pid, const char *output, int rc, const char *out)
+{
+	char err[PATH_MAX + 256];
+	const char *res = strstr(out, "heaptag-result ");
+	int result = res ? atoi(res + strlen("heaptag-result ")) : -100;
+	if (rc == 0 && result == 0) {
+		char shown[PATH_MAX + 64];
+		report_path(output, pid, 1, shown, sizeof shown);
+		fprintf(stderr, "heaptag: attached to process %d; report: %s (on SIGUSR2, "
+			"'heaptag attach --report %d', or at exit)\n", (int)pid, shown, (int)pid);
+		return 0;
+	}
+	if (result == 1) {
+		snprintf(err, sizeof err, "process %d is already tracked", (int)pid);
+		return refuse(err);
+	}
+	/* One line: the most telling line of gdb's output. */
+	const char *why = strstr(out, "ptrace: ");
+	if (!why)
+		why = strstr(out, "heaptag-handle 0x0") ? "dlopen of libheaptag.so failed in the process" : NULL;
+	if (rc != 0)
+		why = "gdb did not finish in time; it was interrupted and the process left running";
+	fprintf(stderr, "heaptag: attach: failed to attach to process %d: %.*s\n", (int)pid,
+		why ? (int)strcspn(why, "\n") : 40, why ? why : "gdb gave no result (see 'heaptag attach --help')");
+	return 1;
+}
+
+static int do_attach(pid_t pid, const struct attach_opts *a)
+{
+	const char *output = a->output, *rules = a->rules;
 	char err[PATH_MAX + 256], lib[PATH_MAX], gdb[PATH_MAX + 8], tmpl[PATH_MAX + 64];
 	char rules_abs[PATH_MAX];
 	if (target_permitted(pid, err, sizeof err) != 0)
@@ -358,27 +389,22 @@ int cmd_attach(int argc, char **argv)
 		return refuse("report path: cannot be given to gdb (no '\"' or '\\' please)");
 
 	char out[16384];
-	int rc = run_gdb(pid, gdb, lib, tmpl, rules ? rules_abs : NULL, depth, timeout, out, sizeof out);
-	const char *res = strstr(out, "heaptag-result ");
-	int result = res ? atoi(res + strlen("heaptag-result ")) : -100;
-	if (rc == 0 && result == 0) {
-		char shown[PATH_MAX + 64];
-		report_path(output, pid, 1, shown, sizeof shown);
-		fprintf(stderr, "heaptag: attached to process %d; report: %s (on SIGUSR2, "
-			"'heaptag attach --report %d', or at exit)\n", (int)pid, shown, (int)pid);
-		return 0;
-	}
-	if (result == 1) {
-		snprintf(err, sizeof err, "process %d is already tracked", (int)pid);
-		return refuse(err);
-	}
-	/* One line: the most telling line of gdb's output. */
-	const char *why = strstr(out, "ptrace: ");
-	if (!why)
-		why = strstr(out, "heaptag-handle 0x0") ? "dlopen of libheaptag.so failed in the process" : NULL;
-	if (rc != 0)
-		why = "gdb did not finish in time; it was interrupted and the process left running";
-	fprintf(stderr, "heaptag: attach: failed to attach to process %d: %.*s\n", (int)pid,
-		why ? (int)strcspn(why, "\n") : 40, why ? why : "gdb gave no result (see 'heaptag attach --help')");
-	return 1;
+	int rc = run_gdb(pid, gdb, lib, tmpl, rules ? rules_abs : NULL, a->depth, a->timeout, out, sizeof out);
+	return attach_outcome(pid, output, rc, out);
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	struct attach_opts a = { .timeout = 60 };
+	int rc = attach_options(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 1)
+		return ht_usage_error("attach", optind >= argc ? "no PID given" : "one PID only");
+	pid_t pid;
+	if (parse_pid(argv[optind], &pid) != 0)
+		return ht_usage_error("attach", "bad PID '%s'", argv[optind]);
+	if (a.report)
+		return do_report(pid, a.output);
+	return do_attach(pid, &a);
 }

@@ -192,6 +192,149 @@ static int64_t insert(struct tree *tr, struct ht_symbolizer *z, const struct ht_
 	return node;
 }
 
+/* What the flame data's steps share: the tree being built and the
+ * per-site and per-type figures. */
+struct flame {
+	const struct ht_page *p;
+	struct tree tr;
+	size_t nt, depth, nc, shown, i0;
+	double *type_tot, all_tot[3];
+	double *agg;
+	size_t *agg_n;
+	struct cand *c;
+	int64_t *leaf;
+	struct ht_pathframe *path;
+	int64_t agg_node, nostack_node;
+};
+
+/* The sites with any weight become candidates; the totals per type and
+ * over all. */
+static void fl_candidates(struct flame *f)
+{
+	const struct ht_stacks *s = f->p->s;
+	for (size_t i = 0; i < s->nsites; i++) {
+		double w[3];
+		weights(&s->sites[i], w);
+		size_t t = f->p->site_type[i];
+		f->leaf[i] = -1;
+		if (t == SIZE_MAX || (!w[0] && !w[1] && !w[2]))
+			continue;
+		for (int k = 0; k < 3; k++) {
+			f->type_tot[t * 3 + k] += w[k];
+			f->all_tot[k] += w[k];
+		}
+		f->c[f->nc++].site = i;
+	}
+}
+
+/* First the sites that matter to the whole program, then, with the
+ * rest of the budget, those that matter to their own type: a small
+ * type selected on the page still shows its own call sites.  -1 when
+ * out of memory. */
+static int fl_select(struct flame *f, size_t max_nodes, uint32_t no_frames)
+{
+	const struct ht_page *p = f->p;
+	const struct ht_stacks *s = p->s;
+	struct cand *c = f->c;
+	for (int phase = 0; phase < 2; phase++) {
+		for (size_t i = f->i0; i < f->nc; i++) {
+			double w[3], sc = 0;
+			const struct ht_site *site = &s->sites[c[i].site];
+			weights(site, w);
+			for (int k = 0; k < 3; k++) {
+				double tot = phase ? f->type_tot[p->site_type[c[i].site] * 3 + k] : f->all_tot[k];
+				if (tot > 0 && w[k] / tot > sc)
+					sc = w[k] / tot;
+			}
+			c[i].score = sc;
+		}
+		qsort(c + f->i0, f->nc - f->i0, sizeof *c, by_score);
+		size_t budget = phase ? max_nodes : max_nodes * 3 / 5;
+		while (f->i0 < f->nc && f->tr.nnodes < budget) {
+			const struct ht_site *site = &s->sites[c[f->i0].site];
+			if ((f->leaf[c[f->i0].site] = insert(&f->tr, p->z, site, f->path, f->depth, no_frames)) < 0)
+				return -1;
+			f->i0++;
+			f->shown++;
+		}
+	}
+	return 0;
+}
+
+/* The rest: one block per type.  -1 when out of memory. */
+static int fl_aggregate(struct flame *f)
+{
+	const struct ht_stacks *s = f->p->s;
+	for (size_t i = f->i0; i < f->nc; i++) {
+		double w[3];
+		size_t t = f->p->site_type[f->c[i].site];
+		weights(&s->sites[f->c[i].site], w);
+		for (int k = 0; k < 3; k++)
+			f->agg[t * 3 + k] += w[k];
+		f->agg_n[t]++;
+	}
+	int64_t agg_name = intern(&f->tr, "[smaller call sites]"), nostack_name = intern(&f->tr, "[no stack]");
+	f->agg_node = agg_name < 0 ? -1 : child(&f->tr, 0, (uint32_t)agg_name);
+	f->nostack_node = nostack_name < 0 ? -1 : child(&f->tr, 0, (uint32_t)nostack_name);
+	return f->agg_node < 0 || f->nostack_node < 0 ? -1 : 0;
+}
+
+static void fl_write_tree(FILE *out, const struct flame *f)
+{
+	const struct tree *tr = &f->tr;
+	fputs("{\"names\":[", out);
+	for (uint32_t i = 0; i < tr->nnames; i++) {
+		fputs(i ? "," : "", out);
+		ht_json_str(out, tr->names[i]);
+	}
+	fputs("],\n\"parent\":[-1", out);
+	for (uint32_t i = 1; i < tr->nnodes; i++)
+		fprintf(out, ",%" PRIu32, tr->parent[i]);
+	fputs("],\n\"name\":[", out);
+	for (uint32_t i = 0; i < tr->nnodes; i++)
+		fprintf(out, "%s%" PRIu32, i ? "," : "", tr->name[i]);
+	fputs("],\n\"types\":[", out);
+	for (size_t t = 0; t < f->nt; t++) {
+		fputs(t ? "," : "", out);
+		ht_json_str(out, f->p->r->types[t].name);
+	}
+}
+
+/* Sites as flat quintuples: type, leaf node, peak, live, allocated. */
+static void fl_write_sites(FILE *out, const struct flame *f)
+{
+	const struct ht_page *p = f->p;
+	const struct ht_report *r = p->r;
+	const struct ht_stacks *s = p->s;
+	fputs("],\n\"sites\":[", out);
+	int first = 1;
+	for (size_t i = 0; i < s->nsites; i++) {
+		if (f->leaf[i] < 0)
+			continue;
+		const struct ht_site *site = &s->sites[i];
+		fprintf(out, "%s%zu,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64, first ? "" : ",\n",
+			p->site_type[i], f->leaf[i], site->live_at_peak, site->live_bytes, site->bytes_requested);
+		first = 0;
+	}
+	for (size_t t = 0; t < f->nt; t++) {
+		if (f->agg_n[t]) {
+			fprintf(out, "%s%zu,%" PRId64 ",%.0f,%.0f,%.0f", first ? "" : ",\n", t, f->agg_node,
+				f->agg[t * 3], f->agg[t * 3 + 1], f->agg[t * 3 + 2]);
+			first = 0;
+		}
+		/* Bytes of the type no site accounts for, as in the folded
+		 * stacks (not for the peak weight: a type's own peak is
+		 * another moment's figure). */
+		double live = (double)r->types[t].live_bytes - f->type_tot[t * 3 + 1];
+		double alloc = (double)r->types[t].bytes_requested - f->type_tot[t * 3 + 2];
+		if (live > 0 || alloc > 0) {
+			fprintf(out, "%s%zu,%" PRId64 ",0,%.0f,%.0f", first ? "" : ",\n", t, f->nostack_node,
+				live > 0 ? live : 0, alloc > 0 ? alloc : 0);
+			first = 0;
+		}
+	}
+}
+
 int ht_page_flame_data(FILE *out, const struct ht_page *p, size_t max_nodes)
 {
 	const struct ht_report *r = p->r;
@@ -202,137 +345,43 @@ int ht_page_flame_data(FILE *out, const struct ht_page *p, size_t max_nodes)
 	}
 	if (!max_nodes)
 		max_nodes = HT_FLAME_NODES;
-	size_t nt = r->ntypes, depth = (size_t)s->depth * 8;
-	double *type_tot = calloc(nt * 3 + 3, sizeof *type_tot), all_tot[3] = { 0 };
-	double *agg = calloc(nt * 3 + 3, sizeof *agg);
-	size_t *agg_n = calloc(nt + 1, sizeof *agg_n);
-	struct cand *c = calloc(s->nsites + 1, sizeof *c);
-	int64_t *leaf = calloc(s->nsites + 1, sizeof *leaf);
-	struct ht_pathframe *path = calloc(depth, sizeof *path);
-	struct tree tr = { 0 };
+	struct flame f = { .p = p, .nt = r->ntypes, .depth = (size_t)s->depth * 8 };
+	size_t nt = f.nt;
+	f.type_tot = calloc(nt * 3 + 3, sizeof *f.type_tot);
+	f.agg = calloc(nt * 3 + 3, sizeof *f.agg);
+	f.agg_n = calloc(nt + 1, sizeof *f.agg_n);
+	f.c = calloc(s->nsites + 1, sizeof *f.c);
+	f.leaf = calloc(s->nsites + 1, sizeof *f.leaf);
+	f.path = calloc(f.depth, sizeof *f.path);
 	int rc = -1;
-	if (!type_tot || !agg || !agg_n || !c || !leaf || !path)
+	if (!f.type_tot || !f.agg || !f.agg_n || !f.c || !f.leaf || !f.path)
 		goto out;
 	/* Node 0 is the root; its name is never shown. */
-	int64_t root_name = intern(&tr, "all");
-	int64_t no_frames = intern(&tr, "[no frames]");
-	if (root_name < 0 || no_frames < 0 || child(&tr, UINT32_MAX, (uint32_t)root_name) != 0)
+	int64_t root_name = intern(&f.tr, "all");
+	int64_t no_frames = intern(&f.tr, "[no frames]");
+	if (root_name < 0 || no_frames < 0 || child(&f.tr, UINT32_MAX, (uint32_t)root_name) != 0)
 		goto out;
-	tr.parent[0] = UINT32_MAX;
+	f.tr.parent[0] = UINT32_MAX;
 
-	size_t nc = 0;
-	for (size_t i = 0; i < s->nsites; i++) {
-		double w[3];
-		weights(&s->sites[i], w);
-		size_t t = p->site_type[i];
-		leaf[i] = -1;
-		if (t == SIZE_MAX || (!w[0] && !w[1] && !w[2]))
-			continue;
-		for (int k = 0; k < 3; k++) {
-			type_tot[t * 3 + k] += w[k];
-			all_tot[k] += w[k];
-		}
-		c[nc++].site = i;
-	}
-	/* First the sites that matter to the whole program, then, with the
-	 * rest of the budget, those that matter to their own type: a small
-	 * type selected on the page still shows its own call sites. */
-	size_t shown = 0, i0 = 0;
-	for (int phase = 0; phase < 2; phase++) {
-		for (size_t i = i0; i < nc; i++) {
-			double w[3], sc = 0;
-			const struct ht_site *site = &s->sites[c[i].site];
-			weights(site, w);
-			for (int k = 0; k < 3; k++) {
-				double tot = phase ? type_tot[p->site_type[c[i].site] * 3 + k] : all_tot[k];
-				if (tot > 0 && w[k] / tot > sc)
-					sc = w[k] / tot;
-			}
-			c[i].score = sc;
-		}
-		qsort(c + i0, nc - i0, sizeof *c, by_score);
-		size_t budget = phase ? max_nodes : max_nodes * 3 / 5;
-		while (i0 < nc && tr.nnodes < budget) {
-			const struct ht_site *site = &s->sites[c[i0].site];
-			if ((leaf[c[i0].site] = insert(&tr, p->z, site, path, depth, (uint32_t)no_frames)) < 0)
-				goto out;
-			i0++;
-			shown++;
-		}
-	}
-	/* The rest: one block per type. */
-	for (size_t i = i0; i < nc; i++) {
-		double w[3];
-		size_t t = p->site_type[c[i].site];
-		weights(&s->sites[c[i].site], w);
-		for (int k = 0; k < 3; k++)
-			agg[t * 3 + k] += w[k];
-		agg_n[t]++;
-	}
-	int64_t agg_name = intern(&tr, "[smaller call sites]"), nostack_name = intern(&tr, "[no stack]");
-	int64_t agg_node = agg_name < 0 ? -1 : child(&tr, 0, (uint32_t)agg_name);
-	int64_t nostack_node = nostack_name < 0 ? -1 : child(&tr, 0, (uint32_t)nostack_name);
-	if (agg_node < 0 || nostack_node < 0)
+	fl_candidates(&f);
+	if (fl_select(&f, max_nodes, (uint32_t)no_frames) < 0 || fl_aggregate(&f) < 0)
 		goto out;
-
-	fputs("{\"names\":[", out);
-	for (uint32_t i = 0; i < tr.nnames; i++) {
-		fputs(i ? "," : "", out);
-		ht_json_str(out, tr.names[i]);
-	}
-	fputs("],\n\"parent\":[-1", out);
-	for (uint32_t i = 1; i < tr.nnodes; i++)
-		fprintf(out, ",%" PRIu32, tr.parent[i]);
-	fputs("],\n\"name\":[", out);
-	for (uint32_t i = 0; i < tr.nnodes; i++)
-		fprintf(out, "%s%" PRIu32, i ? "," : "", tr.name[i]);
-	fputs("],\n\"types\":[", out);
-	for (size_t t = 0; t < nt; t++) {
-		fputs(t ? "," : "", out);
-		ht_json_str(out, r->types[t].name);
-	}
-	/* Sites as flat quintuples: type, leaf node, peak, live, allocated. */
-	fputs("],\n\"sites\":[", out);
-	int first = 1;
-	for (size_t i = 0; i < s->nsites; i++) {
-		if (leaf[i] < 0)
-			continue;
-		const struct ht_site *site = &s->sites[i];
-		fprintf(out, "%s%zu,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64, first ? "" : ",\n",
-			p->site_type[i], leaf[i], site->live_at_peak, site->live_bytes, site->bytes_requested);
-		first = 0;
-	}
-	for (size_t t = 0; t < nt; t++) {
-		if (agg_n[t]) {
-			fprintf(out, "%s%zu,%" PRId64 ",%.0f,%.0f,%.0f", first ? "" : ",\n", t, agg_node,
-				agg[t * 3], agg[t * 3 + 1], agg[t * 3 + 2]);
-			first = 0;
-		}
-		/* Bytes of the type no site accounts for, as in the folded
-		 * stacks (not for the peak weight: a type's own peak is
-		 * another moment's figure). */
-		double live = (double)r->types[t].live_bytes - type_tot[t * 3 + 1];
-		double alloc = (double)r->types[t].bytes_requested - type_tot[t * 3 + 2];
-		if (live > 0 || alloc > 0) {
-			fprintf(out, "%s%zu,%" PRId64 ",0,%.0f,%.0f", first ? "" : ",\n", t, nostack_node,
-				live > 0 ? live : 0, alloc > 0 ? alloc : 0);
-			first = 0;
-		}
-	}
+	fl_write_tree(out, &f);
+	fl_write_sites(out, &f);
 	double agg_all[3] = { 0 };
 	for (size_t t = 0; t < nt; t++)
 		for (int k = 0; k < 3; k++)
-			agg_all[k] += agg[t * 3 + k];
+			agg_all[k] += f.agg[t * 3 + k];
 	fprintf(out, "],\n\"nsites\":%zu,\"shown\":%zu,\"aggregated\":[%.0f,%.0f,%.0f],\"total\":[%.0f,%.0f,%.0f]}",
-		nc, shown, agg_all[0], agg_all[1], agg_all[2], all_tot[0], all_tot[1], all_tot[2]);
+		f.nc, f.shown, agg_all[0], agg_all[1], agg_all[2], f.all_tot[0], f.all_tot[1], f.all_tot[2]);
 	rc = 0;
 out:
-	tree_free(&tr);
-	free(type_tot);
-	free(agg);
-	free(agg_n);
-	free(c);
-	free(leaf);
-	free(path);
+	tree_free(&f.tr);
+	free(f.type_tot);
+	free(f.agg);
+	free(f.agg_n);
+	free(f.c);
+	free(f.leaf);
+	free(f.path);
 	return rc;
 }
