@@ -53,6 +53,24 @@ eval "$("$top/tests/fixtures/start-hc-serve.sh" "$tmp/serve")"
 [ -n "${HCSERVE_PID:-}" ] || { echo "hc-serve did not start"; exit 1; }
 url=http://127.0.0.1:$HCSERVE_PORT/
 
+# A connection that surely spans the attach, whatever the timing: opened
+# and used before it, closed after it, so the server frees blocks it
+# allocated before tracking began.
+$PY - "$HCSERVE_PORT" "$tmp/held" "$tmp/release" <<'PY' &
+import os, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+s.recv(65536)
+open(sys.argv[2], "w").close()
+for _ in range(1200):
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.05)
+s.close()
+PY
+held=$!
+for _ in $(seq 400); do [ -e "$tmp/held" ] && break; sleep 0.05; done
+[ -e "$tmp/held" ] || fail "the held connection did not open"
 # Traffic that spans the attach: keep-alive connections opened before it
 # and closed after it.
 "$LOAD" "$url" -n 40000 -c 4 --max-time 60 >"$tmp/load1" 2>&1 &
@@ -65,6 +83,8 @@ wait $load
 expect_eq "hc-load across the attach: exit status" "$?" 0
 grep -q "failed=0 " "$tmp/load1" || fail "hc-load across the attach: failed requests: $(tail -1 "$tmp/load1")"
 grep -q "requests=40000 " "$tmp/load1" || fail "hc-load across the attach: $(tail -1 "$tmp/load1")"
+touch "$tmp/release"
+wait $held
 # Traffic after: all of it tracked.
 run "$LOAD" "$url" -n 500 -c 2
 expect_rc 0 "hc-load after the attach"
