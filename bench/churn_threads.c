@@ -23,8 +23,8 @@ struct mailbox {
 };
 
 static struct mailbox boxes[2] = {
-    { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 },
-    { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 },
+    {PTHREAD_MUTEX_INITIALIZER, {0}, 0},
+    {PTHREAD_MUTEX_INITIALIZER, {0}, 0},
 };
 static long iters;
 

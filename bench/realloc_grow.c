@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     unsigned long sum = 0;
     for (long r = 0; r < rounds; r++) {
-        char *bufs[BUFS] = { 0 };
+        char *bufs[BUFS] = {0};
         for (size_t size = STEP; size <= LIMIT; size += STEP) {
             for (int b = 0; b < BUFS; b++) {
                 char *nb = realloc(bufs[b], size);

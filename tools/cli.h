@@ -16,8 +16,7 @@ int cmd_check(int argc, char **argv);
 
 /* Print "heaptag: CMD: MESSAGE (see 'heaptag CMD --help')" on stderr and
  * return HT_EXIT_USAGE. */
-int ht_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int ht_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The message for an option getopt_long rejected (call with optopt and the
  * argv element it choked on). */

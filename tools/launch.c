@@ -247,10 +247,7 @@ char *ht_find_tracker(char *tried, size_t triedlen)
     return abs;
 }
 
-int ht_exec_failure_status(int exec_errno)
-{
-    return exec_errno == ENOENT ? 127 : 126;
-}
+int ht_exec_failure_status(int exec_errno) { return exec_errno == ENOENT ? 127 : 126; }
 
 int ht_exit_like(int status)
 {

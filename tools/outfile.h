@@ -19,8 +19,8 @@
 enum ht_out_kind { HT_OUT_STDOUT, HT_OUT_IN_PLACE, HT_OUT_REPLACE };
 
 struct ht_out_target {
-	enum ht_out_kind kind;
-	char *path; /* IN_PLACE: the path to open; REPLACE: the regular file
+    enum ht_out_kind kind;
+    char *path; /* IN_PLACE: the path to open; REPLACE: the regular file
 		     * to replace (links resolved); STDOUT: NULL */
 };
 
@@ -33,9 +33,9 @@ void ht_out_target_free(struct ht_out_target *t);
 int ht_out_deliver(const char *from, const struct ht_out_target *t, char *err, size_t errlen);
 
 struct ht_outfile {
-	FILE *f;
-	char *tmp;
-	struct ht_out_target target;
+    FILE *f;
+    char *tmp;
+    struct ht_out_target target;
 };
 
 /* Open the destination PATH.  0, or -1 with a reason in ERR. */

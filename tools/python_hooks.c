@@ -17,28 +17,28 @@
 
 int ht_python_env(const char *tracker, char *err, size_t errlen)
 {
-	char dir[PATH_MAX + 32];
-	const char *slash = strrchr(tracker, '/');
-	int len = slash ? (int)(slash - tracker) : 0;
-	snprintf(dir, sizeof dir, "%.*s/heaptag/python", len, tracker);
-	char boot[PATH_MAX + 64];
-	snprintf(boot, sizeof boot, "%s/sitecustomize.py", dir);
-	if (access(boot, R_OK) != 0) {
-		snprintf(err, errlen, "--python: cannot find the CPython hooks at %s: %s", boot,
-			 strerror(errno));
-		return -1;
-	}
-	const char *old = getenv("PYTHONPATH");
-	char *path;
-	if (old && *old) {
-		if (asprintf(&path, "%s:%s", dir, old) < 0)
-			return snprintf(err, errlen, "--python: out of memory"), -1;
-	} else if (!(path = strdup(dir))) {
-		return snprintf(err, errlen, "--python: out of memory"), -1;
-	}
-	int rc = setenv("PYTHONPATH", path, 1);
-	free(path);
-	if (rc != 0)
-		snprintf(err, errlen, "--python: out of memory");
-	return rc;
+    char dir[PATH_MAX + 32];
+    const char *slash = strrchr(tracker, '/');
+    int len = slash ? (int)(slash - tracker) : 0;
+    snprintf(dir, sizeof dir, "%.*s/heaptag/python", len, tracker);
+    char boot[PATH_MAX + 64];
+    snprintf(boot, sizeof boot, "%s/sitecustomize.py", dir);
+    if (access(boot, R_OK) != 0) {
+        snprintf(err, errlen, "--python: cannot find the CPython hooks at %s: %s", boot,
+                 strerror(errno));
+        return -1;
+    }
+    const char *old = getenv("PYTHONPATH");
+    char *path;
+    if (old && *old) {
+        if (asprintf(&path, "%s:%s", dir, old) < 0)
+            return snprintf(err, errlen, "--python: out of memory"), -1;
+    } else if (!(path = strdup(dir))) {
+        return snprintf(err, errlen, "--python: out of memory"), -1;
+    }
+    int rc = setenv("PYTHONPATH", path, 1);
+    free(path);
+    if (rc != 0)
+        snprintf(err, errlen, "--python: out of memory");
+    return rc;
 }

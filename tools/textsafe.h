@@ -34,6 +34,7 @@ const char *ht_safe_name(const char *s, size_t max, char *buf, size_t len);
  * does; KEEP_NL keeps newline and tab.  Returns the escaped length and sets
  * *USED to the input bytes consumed: fewer than N when OUT is full or a
  * UTF-8 sequence is cut at the end of S. */
-size_t ht_escape(const unsigned char *s, size_t n, int keep_nl, char *out, size_t cap, size_t *used);
+size_t ht_escape(const unsigned char *s, size_t n, int keep_nl, char *out, size_t cap,
+                 size_t *used);
 
 #endif

@@ -98,7 +98,8 @@ int main(int argc, char **argv)
         }
         /* Read what a caller reads: the status and the body. */
         if (hc_response_status_code(r) != 200) {
-            fprintf(stderr, "hc-scene: request %ld: status %d\n", i + 1, hc_response_status_code(r));
+            fprintf(stderr, "hc-scene: request %ld: status %d\n", i + 1,
+                    hc_response_status_code(r));
             return 1;
         }
         hc_response_body(r, &body_len);
@@ -107,8 +108,8 @@ int main(int argc, char **argv)
             resp_storage = hc_object_storage_bytes(r);
             hdrs_storage = hc_object_storage_bytes(hc_response_headers(r));
         } else if (body_len != first_len) {
-            fprintf(stderr, "hc-scene: request %ld: body of %zu bytes, the first had %zu\n",
-                    i + 1, body_len, first_len);
+            fprintf(stderr, "hc-scene: request %ld: body of %zu bytes, the first had %zu\n", i + 1,
+                    body_len, first_len);
             return 1;
         }
         long live = hc_live_instances("Response");
@@ -120,10 +121,11 @@ int main(int argc, char **argv)
             hc_response_free(r);
     }
     hc_connection_pool *pool = hc_session_pool(s);
-    printf("mode=%s scene=%s requests=%ld errors=0 body_bytes=%zu live_responses_peak=%ld"
-           " connections_opened=%ld connections_reused=%ld response_storage=%zu headers_storage=%zu\n",
-           hc_build_mode(), keep ? "keep" : "churn", n, first_len, live_peak, hc_pool_opened(pool),
-           hc_pool_reused(pool), resp_storage, hdrs_storage);
+    printf(
+        "mode=%s scene=%s requests=%ld errors=0 body_bytes=%zu live_responses_peak=%ld"
+        " connections_opened=%ld connections_reused=%ld response_storage=%zu headers_storage=%zu\n",
+        hc_build_mode(), keep ? "keep" : "churn", n, first_len, live_peak, hc_pool_opened(pool),
+        hc_pool_reused(pool), resp_storage, hdrs_storage);
     fflush(stdout);
     if (keep) {
         for (long i = 0; i < n; i++)

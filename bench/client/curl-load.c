@@ -58,7 +58,10 @@ static long long percentile(const long long *sorted, long n, double p)
 
 static void usage(const char *msg)
 {
-    fprintf(stderr, "curl-load: %s (usage: curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL)\n", msg);
+    fprintf(
+        stderr,
+        "curl-load: %s (usage: curl-load [-n REQUESTS] [-c CONNECTIONS] [-k] [--cacert F] URL)\n",
+        msg);
     exit(2);
 }
 

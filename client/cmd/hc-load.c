@@ -75,9 +75,9 @@ struct job {
     double max_time;
     long n, k, index;
     hc_session *session;
-    hc_response **kept;  /* NULL unless --keep */
-    double *lat;         /* one slot per request */
-    char *ok;            /* one slot per request: 1 if it succeeded */
+    hc_response **kept; /* NULL unless --keep */
+    double *lat;        /* one slot per request */
+    char *ok;           /* one slot per request: 1 if it succeeded */
 };
 
 static atomic_long failed;
@@ -129,8 +129,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int has_val = i + 1 < argc;
-        if ((!strcmp(arg, "-n") || !strcmp(arg, "-c") || !strcmp(arg, "-X") || !strcmp(arg, "--max-time") ||
-             !strcmp(arg, "--dump")) && !has_val) {
+        if ((!strcmp(arg, "-n") || !strcmp(arg, "-c") || !strcmp(arg, "-X") ||
+             !strcmp(arg, "--max-time") || !strcmp(arg, "--dump")) &&
+            !has_val) {
             fprintf(stderr, "hc-load: option %s: requires parameter\n", arg);
             return 2;
         }
@@ -187,8 +188,8 @@ struct load_run {
 static int run_threads(const struct load_args *a, struct load_run *r)
 {
     for (long i = 0; i < a->k; i++) {
-        r->jobs[i] = (struct job){a->url, a->method, a->max_time, a->n, a->k, i, r->sessions[i],
-                                  r->kept, r->lat, r->ok};
+        r->jobs[i] = (struct job){a->url, a->method,      a->max_time, a->n,   a->k,
+                                  i,      r->sessions[i], r->kept,     r->lat, r->ok};
         if (pthread_create(&r->threads[i], NULL, run_job, &r->jobs[i]) != 0) {
             fprintf(stderr, "hc-load: cannot start thread %ld: %s\n", i + 1, strerror(errno));
             return -1;
@@ -219,17 +220,19 @@ static void print_results(const struct load_args *a, struct load_run *r, double 
     qsort(lat, (size_t)done, sizeof *lat, cmp_double);
     long nfailed = atomic_load(&failed);
     double rps = secs > 0 ? (double)(n - nfailed) / secs : 0;
-    printf("requests: %ld  failed: %ld  connections: %ld  keep: %s  mode: %s\n", n, nfailed, connections,
-           a->keep ? "yes" : "no", hc_build_mode());
+    printf("requests: %ld  failed: %ld  connections: %ld  keep: %s  mode: %s\n", n, nfailed,
+           connections, a->keep ? "yes" : "no", hc_build_mode());
     printf("requests/second: %.1f\n", rps);
     printf("latency ms: p50 %.3f  p90 %.3f  p99 %.3f\n", percentile(lat, (size_t)done, 50),
            percentile(lat, (size_t)done, 90), percentile(lat, (size_t)done, 99));
     printf("latency max ms: %.3f\n", done ? lat[done - 1] : 0.0);
     printf("live responses: %ld\n", live);
-    printf("requests=%ld failed=%ld connections=%ld seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
+    printf("requests=%ld failed=%ld connections=%ld seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f "
+           "p99_ms=%.3f "
            "live_responses=%ld mode=%s\n",
-           n, nfailed, connections, secs, rps, percentile(lat, (size_t)done, 50), percentile(lat, (size_t)done, 90),
-           percentile(lat, (size_t)done, 99), live, hc_build_mode());
+           n, nfailed, connections, secs, rps, percentile(lat, (size_t)done, 50),
+           percentile(lat, (size_t)done, 90), percentile(lat, (size_t)done, 99), live,
+           hc_build_mode());
 }
 
 static void free_run(const struct load_args *a, struct load_run *r)

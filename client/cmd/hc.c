@@ -34,7 +34,8 @@ static void usage(FILE *f)
     fputs("usage: hc [options] URL\n"
           "  -X, --request METHOD     request method (default GET, POST with -d)\n"
           "  -H, --header 'N: v'      add a request header (repeatable)\n"
-          "  -d, --data DATA          request body; @FILE reads it (CR/LF removed); repeatable, joined by &\n"
+          "  -d, --data DATA          request body; @FILE reads it (CR/LF removed); repeatable, "
+          "joined by &\n"
           "      --data-binary DATA   request body as is; @FILE reads it unchanged\n"
           "  -i, --include            print the response head before the body\n"
           "  -I, --head               HEAD request, print the head\n"
@@ -162,9 +163,10 @@ static int parse_number(const char *opt, const char *s, double *out)
 static const char short_with_value[] = "XHdmAo";
 static int long_takes_value(const char *a)
 {
-    static const char *const names[] = { "--request", "--header", "--data", "--data-binary", "--data-raw",
-                                         "--max-redirs", "--max-time", "--connect-timeout", "--cacert",
-                                         "--user-agent", "--output", "--max-filesize" };
+    static const char *const names[] = {"--request",     "--header",          "--data",
+                                        "--data-binary", "--data-raw",        "--max-redirs",
+                                        "--max-time",    "--connect-timeout", "--cacert",
+                                        "--user-agent",  "--output",          "--max-filesize"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(a, names[i]) == 0)
             return 1;
@@ -265,10 +267,10 @@ static int *flag_option(struct options *o, const char *a)
         const char *short_, *long_;
         int *flag;
     } flags[] = {
-        { "-i", "--include", &o->include },   { "-I", "--head", &o->head_only },
-        { "-L", "--location", &o->follow },   { "-k", "--insecure", &o->insecure },
-        { "", "--compressed", &o->compressed }, { "-f", "--fail", &o->fail },
-        { "-s", "--silent", &o->silent },     { "-S", "--show-error", &o->show_error },
+        {"-i", "--include", &o->include},     {"-I", "--head", &o->head_only},
+        {"-L", "--location", &o->follow},     {"-k", "--insecure", &o->insecure},
+        {"", "--compressed", &o->compressed}, {"-f", "--fail", &o->fail},
+        {"-s", "--silent", &o->silent},       {"-S", "--show-error", &o->show_error},
     };
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
         if (IS(flags[k].short_, flags[k].long_))
@@ -282,13 +284,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         const char *a = argv[i];
         const char *val = NULL;
         int *flag = flag_option(o, a);
-#define NEEDS_VALUE()                                                        \
-    do {                                                                     \
-        if (i + 1 >= argc) {                                                 \
-            fprintf(stderr, "hc: option %s: requires parameter\n", a);       \
-            return -1;                                                       \
-        }                                                                    \
-        val = argv[++i];                                                     \
+#define NEEDS_VALUE()                                                  \
+    do {                                                               \
+        if (i + 1 >= argc) {                                           \
+            fprintf(stderr, "hc: option %s: requires parameter\n", a); \
+            return -1;                                                 \
+        }                                                              \
+        val = argv[++i];                                               \
     } while (0)
         if (flag) {
             *flag = 1;
@@ -399,22 +401,27 @@ static void print_trailers(const hc_response *r, struct output *out)
  * body; NULL with *E set when the URL is refused. */
 static hc_request *make_request(const struct options *o, hc_error **e)
 {
-    const char *method = o->method ? o->method : o->head_only ? "HEAD" : o->have_data ? "POST" : "GET";
+    const char *method = o->method      ? o->method
+                         : o->head_only ? "HEAD"
+                         : o->have_data ? "POST"
+                                        : "GET";
     hc_request *req = hc_request_new(method, o->url, e);
     if (!req)
         return NULL;
     for (size_t i = 0; i < hc_headers_count(o->headers); i++)
-        hc_headers_add(hc_request_headers(req), hc_headers_name_at(o->headers, i), hc_headers_value_at(o->headers, i),
-                       NULL);
+        hc_headers_add(hc_request_headers(req), hc_headers_name_at(o->headers, i),
+                       hc_headers_value_at(o->headers, i), NULL);
     if (o->have_data) {
         hc_request_set_body(req, o->data, o->data_len);
         /* curl's order: the -H headers, Content-Length, then its default
          * Content-Type, so servers that echo headers see the same request. */
-        if (!hc_headers_get(o->headers, "Content-Type") && !hc_headers_get(o->headers, "Content-Length")) {
+        if (!hc_headers_get(o->headers, "Content-Type") &&
+            !hc_headers_get(o->headers, "Content-Length")) {
             char n[32];
             snprintf(n, sizeof n, "%zu", o->data_len);
             hc_headers_add(hc_request_headers(req), "Content-Length", n, NULL);
-            hc_headers_add(hc_request_headers(req), "Content-Type", "application/x-www-form-urlencoded", NULL);
+            hc_headers_add(hc_request_headers(req), "Content-Type",
+                           "application/x-www-form-urlencoded", NULL);
         }
     }
     return req;
@@ -424,7 +431,8 @@ static void configure_session(hc_session *s, const struct options *o)
 {
     /* curl's defaults: no Accept-Encoding, no decoding unless --compressed. */
     hc_session_set_decode_content(s, o->compressed);
-    hc_headers_set(hc_session_headers(s), "User-Agent", o->user_agent ? o->user_agent : "hc/1.0", NULL);
+    hc_headers_set(hc_session_headers(s), "User-Agent", o->user_agent ? o->user_agent : "hc/1.0",
+                   NULL);
     hc_session_set_follow_redirects(s, o->follow);
     hc_session_set_max_redirects(s, o->max_redirs);
     hc_session_set_timeout(s, hc_timeout_new(o->connect_timeout, 0, o->max_time));
@@ -434,7 +442,7 @@ static void configure_session(hc_session *s, const struct options *o)
 
 int main(int argc, char **argv)
 {
-    struct options o = { .max_redirs = 50 };
+    struct options o = {.max_redirs = 50};
     o.headers = hc_headers_new();
     int rc = 0;
     int xargc = 0;
@@ -454,7 +462,7 @@ int main(int argc, char **argv)
     hc_request *req = NULL;
     hc_response *resp = NULL;
     hc_error *e = NULL;
-    struct output out = { stdout, o.include || o.head_only, 0, o.fail };
+    struct output out = {stdout, o.include || o.head_only, 0, o.fail};
     FILE *outfile = NULL;
 
     configure_session(s, &o);
@@ -471,7 +479,8 @@ int main(int argc, char **argv)
         outfile = fopen(o.out_path, "wb");
         if (!outfile) {
             char msg[512];
-            snprintf(msg, sizeof msg, "Failed to open the file %s: %s", o.out_path, strerror(errno));
+            snprintf(msg, sizeof msg, "Failed to open the file %s: %s", o.out_path,
+                     strerror(errno));
             rc = fail_with(&o, 23, msg);
             goto done;
         }
@@ -491,7 +500,8 @@ int main(int argc, char **argv)
     }
     if (o.fail && hc_response_status_code(resp) >= 400) {
         char msg[300];
-        snprintf(msg, sizeof msg, "The requested URL returned error: %d", hc_response_status_code(resp));
+        snprintf(msg, sizeof msg, "The requested URL returned error: %d",
+                 hc_response_status_code(resp));
         rc = fail_with(&o, 22, msg);
         goto done;
     }

@@ -43,27 +43,27 @@ struct json_t;
 /* ---- Errors ---------------------------------------------------------- */
 
 typedef enum hc_error_kind {
-    HC_ERR_INVALID_URL = 1,     /* URL cannot be parsed or scheme unsupported */
-    HC_ERR_RESOLVE,             /* host name does not resolve */
-    HC_ERR_CONNECT,             /* TCP connection failed */
-    HC_ERR_TIMEOUT,             /* connect, read or total timeout expired */
-    HC_ERR_TLS,                 /* TLS handshake or I/O failure */
-    HC_ERR_TLS_VERIFY,          /* peer certificate or host name not verified */
-    HC_ERR_TOO_MANY_REDIRECTS,  /* more redirects than the session allows */
-    HC_ERR_MALFORMED_RESPONSE,  /* bad or oversized response, empty reply */
-    HC_ERR_TRUNCATED,           /* connection closed before the body ended */
-    HC_ERR_EMPTY_REPLY,         /* connection closed before any response byte */
-    HC_ERR_SEND,                /* writing the request failed */
-    HC_ERR_RECV,                /* connection reset while reading */
-    HC_ERR_DECODE,              /* gzip/deflate body cannot be decoded */
-    HC_ERR_HTTP_STATUS,         /* from hc_response_raise_for_status() */
-    HC_ERR_ATTRIBUTE,           /* unknown or read-only attribute */
-    HC_ERR_TYPE,                /* attribute value of the wrong kind */
-    HC_ERR_JSON,                /* body is not valid JSON */
-    HC_ERR_INVALID_ARGUMENT,    /* bad method, header or option */
-    HC_ERR_TOO_LARGE,           /* body over the session's max_body */
-    HC_ERR_NO_MEMORY,           /* an allocation for a body failed */
-    HC_ERR_WRITE                /* the body sink refused the bytes */
+    HC_ERR_INVALID_URL = 1,    /* URL cannot be parsed or scheme unsupported */
+    HC_ERR_RESOLVE,            /* host name does not resolve */
+    HC_ERR_CONNECT,            /* TCP connection failed */
+    HC_ERR_TIMEOUT,            /* connect, read or total timeout expired */
+    HC_ERR_TLS,                /* TLS handshake or I/O failure */
+    HC_ERR_TLS_VERIFY,         /* peer certificate or host name not verified */
+    HC_ERR_TOO_MANY_REDIRECTS, /* more redirects than the session allows */
+    HC_ERR_MALFORMED_RESPONSE, /* bad or oversized response, empty reply */
+    HC_ERR_TRUNCATED,          /* connection closed before the body ended */
+    HC_ERR_EMPTY_REPLY,        /* connection closed before any response byte */
+    HC_ERR_SEND,               /* writing the request failed */
+    HC_ERR_RECV,               /* connection reset while reading */
+    HC_ERR_DECODE,             /* gzip/deflate body cannot be decoded */
+    HC_ERR_HTTP_STATUS,        /* from hc_response_raise_for_status() */
+    HC_ERR_ATTRIBUTE,          /* unknown or read-only attribute */
+    HC_ERR_TYPE,               /* attribute value of the wrong kind */
+    HC_ERR_JSON,               /* body is not valid JSON */
+    HC_ERR_INVALID_ARGUMENT,   /* bad method, header or option */
+    HC_ERR_TOO_LARGE,          /* body over the session's max_body */
+    HC_ERR_NO_MEMORY,          /* an allocation for a body failed */
+    HC_ERR_WRITE               /* the body sink refused the bytes */
 } hc_error_kind;
 
 hc_error_kind hc_error_get_kind(const hc_error *e);
@@ -80,9 +80,9 @@ void hc_error_free(hc_error *e);
 typedef enum hc_value_kind {
     HC_VALUE_NONE = 0,
     HC_VALUE_INT,
-    HC_VALUE_STR,       /* NUL-terminated string; copied on set */
-    HC_VALUE_POINTER,   /* read-only: bytes, JSON and internal data */
-    HC_VALUE_OBJECT     /* read-only: another hc object */
+    HC_VALUE_STR,     /* NUL-terminated string; copied on set */
+    HC_VALUE_POINTER, /* read-only: bytes, JSON and internal data */
+    HC_VALUE_OBJECT   /* read-only: another hc object */
 } hc_value_kind;
 
 typedef struct hc_value {
@@ -94,9 +94,21 @@ typedef struct hc_value {
     } u;
 } hc_value;
 
-static inline hc_value hc_value_int(long long i) { hc_value v = { HC_VALUE_INT, { .i = i } }; return v; }
-static inline hc_value hc_value_str(const char *s) { hc_value v = { HC_VALUE_STR, { .s = s } }; return v; }
-static inline hc_value hc_value_none(void) { hc_value v = { HC_VALUE_NONE, { .i = 0 } }; return v; }
+static inline hc_value hc_value_int(long long i)
+{
+    hc_value v = {HC_VALUE_INT, {.i = i}};
+    return v;
+}
+static inline hc_value hc_value_str(const char *s)
+{
+    hc_value v = {HC_VALUE_STR, {.s = s}};
+    return v;
+}
+static inline hc_value hc_value_none(void)
+{
+    hc_value v = {HC_VALUE_NONE, {.i = 0}};
+    return v;
+}
 
 /* obj is any hc object.  Setting an attribute the type does not declare
  * works in dict layout and fails with HC_ERR_ATTRIBUTE on a fixed-slot

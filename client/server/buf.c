@@ -38,10 +38,7 @@ void buf_append(struct buf *b, const void *p, size_t n)
     b->len += n;
 }
 
-void buf_puts(struct buf *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
-}
+void buf_puts(struct buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 struct buf {
-    char  *data;
+    char *data;
     size_t len;
     size_t cap;
 };

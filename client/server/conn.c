@@ -42,7 +42,7 @@ static void conn_close(struct conn *c)
 /* Abort with RST: SO_LINGER with a zero timeout makes close() reset. */
 static void conn_reset(struct conn *c)
 {
-    struct linger lg = { 1, 0 };
+    struct linger lg = {1, 0};
     setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     conn_close(c);
 }
@@ -133,14 +133,9 @@ static void finish_reply(struct conn *c, int64_t now)
     c->busy = false;
     c->out.len = c->out_off = 0;
     switch (c->reply.end) {
-    case END_KEEP_ALIVE:
-        break;
-    case END_CLOSE:
-        begin_close(c, now);
-        break;
-    case END_RESET:
-        conn_reset(c);
-        break;
+    case END_KEEP_ALIVE: break;
+    case END_CLOSE: begin_close(c, now); break;
+    case END_RESET: conn_reset(c); break;
     case END_STALL:
         c->busy = true;
         c->stalled = true;
@@ -159,7 +154,8 @@ void conn_step(struct conn *c, int64_t now)
             c->hold_until = 0;
         }
         if (c->out_off < c->out.len) {
-            ssize_t n = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+            ssize_t n =
+                send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
             if (n < 0) {
                 if (errno == EAGAIN || errno == EWOULDBLOCK)
                     return;
@@ -181,7 +177,7 @@ void conn_step(struct conn *c, int64_t now)
         }
         if (!start_next_request(c, now)) {
             if (c->out.len > 0)
-                continue;   /* a 100 Continue to send */
+                continue; /* a 100 Continue to send */
             if (c->peer_eof)
                 conn_close(c);
             return;

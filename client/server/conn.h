@@ -20,22 +20,22 @@
 #define CONN_LINGER_MS 2000
 
 struct conn {
-    int      fd;
-    struct buf in;        /* bytes read, not yet consumed by a request */
-    struct buf out;       /* bytes to send; out_off of them already sent */
-    size_t   out_off;
+    int fd;
+    struct buf in;  /* bytes read, not yet consumed by a request */
+    struct buf out; /* bytes to send; out_off of them already sent */
+    size_t out_off;
     struct request req;
-    struct reply   reply;
-    size_t   need;        /* don't retry the body parse below this input length */
-    int64_t  hold_until;  /* monotonic ms; reply held back until then (0 = none) */
-    int64_t  close_at;    /* monotonic ms; lingering-close deadline */
-    uint32_t events;      /* epoll interest currently registered */
-    bool     busy;        /* a reply is in progress */
-    bool     continue_sent;
-    bool     peer_eof;
-    bool     closing;     /* write side shut down, draining input */
-    bool     stalled;
-    bool     dead;        /* fd closed; free at the end of the loop turn */
+    struct reply reply;
+    size_t need;        /* don't retry the body parse below this input length */
+    int64_t hold_until; /* monotonic ms; reply held back until then (0 = none) */
+    int64_t close_at;   /* monotonic ms; lingering-close deadline */
+    uint32_t events;    /* epoll interest currently registered */
+    bool busy;          /* a reply is in progress */
+    bool continue_sent;
+    bool peer_eof;
+    bool closing; /* write side shut down, draining input */
+    bool stalled;
+    bool dead; /* fd closed; free at the end of the loop turn */
 };
 
 struct conn *conn_new(int fd);

@@ -35,9 +35,9 @@ struct server {
     int epfd;
     int lfd;
     int sigfd;
-    struct conn **conns;   /* indexed by fd */
+    struct conn **conns; /* indexed by fd */
     int maxfd;
-    int *live;             /* fds with a connection, compact */
+    int *live; /* fds with a connection, compact */
     int nlive;
     bool listen_paused;
     int64_t listen_resume_at;
@@ -52,7 +52,10 @@ static int64_t now_ms(void)
 
 static void usage_error(const char *msg)
 {
-    fprintf(stderr, "hc-serve: %s (usage: hc-serve [--bind ADDR] [--port N] [--port-file F] [--max-seconds S])\n", msg);
+    fprintf(stderr,
+            "hc-serve: %s (usage: hc-serve [--bind ADDR] [--port N] [--port-file F] [--max-seconds "
+            "S])\n",
+            msg);
     exit(2);
 }
 
@@ -69,7 +72,8 @@ static long parse_long_opt(const char *s, long max, const char *what)
     return v;
 }
 
-static int open_listener(const char *bind_addr, int port, int *actual_port, char *shown, size_t shown_sz)
+static int open_listener(const char *bind_addr, int port, int *actual_port, char *shown,
+                         size_t shown_sz)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -128,7 +132,7 @@ static void write_port_file(const char *path, int port)
 
 static void set_interest(struct server *s, int fd, uint32_t ev, uint32_t *current, bool add)
 {
-    struct epoll_event e = { .events = ev, .data.fd = fd };
+    struct epoll_event e = {.events = ev, .data.fd = fd};
     if (!add && ev == *current)
         return;
     if (epoll_ctl(s->epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &e) < 0) {
@@ -237,7 +241,7 @@ static int serve(struct server *s, int64_t deadline)
             settle(s, c);
         }
         if (s->listen_paused && now >= s->listen_resume_at) {
-            struct epoll_event e = { .events = EPOLLIN, .data.fd = s->lfd };
+            struct epoll_event e = {.events = EPOLLIN, .data.fd = s->lfd};
             epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &e);
             s->listen_paused = false;
         }
@@ -251,7 +255,7 @@ static int serve(struct server *s, int64_t deadline)
             int before = s->nlive;
             settle(s, c);
             if (s->nlive < before)
-                i--;   /* the swap-removal moved another fd into slot i */
+                i--; /* the swap-removal moved another fd into slot i */
         }
     }
 }
@@ -285,7 +289,8 @@ int main(int argc, char **argv)
         case 'f': port_file = optarg; break;
         case 'm': max_seconds = parse_long_opt(optarg, 100L * 24 * 3600, "--max-seconds"); break;
         case 'h':
-            printf("usage: hc-serve [--bind 127.0.0.1] [--port N] [--port-file F] [--max-seconds S]\n");
+            printf("usage: hc-serve [--bind 127.0.0.1] [--port N] [--port-file F] [--max-seconds "
+                   "S]\n");
             return 0;
         default: {
             char msg[128];

@@ -43,7 +43,8 @@ static void fill_chunked(struct reply *r, struct buf *out, size_t max)
 
 static void fill_endless(struct reply *r, struct buf *out, size_t max)
 {
-    static const char header_line[] = "X-Endless: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+    static const char header_line[] =
+        "X-Endless: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
     size_t before = out->len;
     while (out->len - before < max && r->done < HCS_ENDLESS_CAP) {
         if (r->gen == GEN_ENDLESS_HEADER) {
@@ -63,9 +64,7 @@ static void fill_endless(struct reply *r, struct buf *out, size_t max)
 void reply_fill(struct reply *r, struct buf *out, size_t max)
 {
     switch (r->gen) {
-    case GEN_NONE:
-        r->finished = true;
-        break;
+    case GEN_NONE: r->finished = true; break;
     case GEN_PATTERN: {
         uint64_t left = r->total - r->done;
         size_t n = left < max ? (size_t)left : max;
@@ -74,12 +73,8 @@ void reply_fill(struct reply *r, struct buf *out, size_t max)
         r->finished = r->done == r->total;
         break;
     }
-    case GEN_CHUNKED:
-        fill_chunked(r, out, max);
-        break;
+    case GEN_CHUNKED: fill_chunked(r, out, max); break;
     case GEN_ENDLESS_HEADER:
-    case GEN_ENDLESS_CHUNK:
-        fill_endless(r, out, max);
-        break;
+    case GEN_ENDLESS_CHUNK: fill_endless(r, out, max); break;
     }
 }

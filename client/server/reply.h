@@ -25,27 +25,27 @@
 
 enum gen_kind {
     GEN_NONE,
-    GEN_PATTERN,         /* total bytes of the pattern, raw */
-    GEN_CHUNKED,         /* total bytes of the pattern in chunks, then a trailer */
-    GEN_ENDLESS_HEADER,  /* header lines forever (up to HCS_ENDLESS_CAP) */
-    GEN_ENDLESS_CHUNK,   /* one chunk-size line that never ends */
+    GEN_PATTERN,        /* total bytes of the pattern, raw */
+    GEN_CHUNKED,        /* total bytes of the pattern in chunks, then a trailer */
+    GEN_ENDLESS_HEADER, /* header lines forever (up to HCS_ENDLESS_CAP) */
+    GEN_ENDLESS_CHUNK,  /* one chunk-size line that never ends */
 };
 
 enum end_action {
-    END_KEEP_ALIVE,  /* read the next request */
-    END_CLOSE,       /* half-close, drain, close */
-    END_RESET,       /* abort with a TCP RST */
-    END_STALL,       /* send nothing more; wait for the peer to give up */
+    END_KEEP_ALIVE, /* read the next request */
+    END_CLOSE,      /* half-close, drain, close */
+    END_RESET,      /* abort with a TCP RST */
+    END_STALL,      /* send nothing more; wait for the peer to give up */
 };
 
 struct reply {
-    enum gen_kind   gen;
-    uint64_t        total;
-    uint64_t        done;
-    uint32_t        chunk;       /* GEN_CHUNKED chunk size */
-    bool            finished;    /* generator has nothing more to add */
+    enum gen_kind gen;
+    uint64_t total;
+    uint64_t done;
+    uint32_t chunk; /* GEN_CHUNKED chunk size */
+    bool finished;  /* generator has nothing more to add */
     enum end_action end;
-    uint32_t        delay_ms;    /* hold the whole reply back this long */
+    uint32_t delay_ms; /* hold the whole reply back this long */
 };
 
 /*

@@ -7,10 +7,7 @@
 #include <strings.h>
 
 /* RFC 9110 tchar: the characters allowed in methods and header names. */
-static bool is_tchar(unsigned char c)
-{
-    return isalnum(c) || strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
+static bool is_tchar(unsigned char c) { return isalnum(c) || strchr("!#$%&'*+-.^_`|~", c) != NULL; }
 
 /* Find the end of the line starting at p: returns the index of '\n' or -1. */
 static long line_end(const char *p, size_t len)
@@ -85,7 +82,8 @@ static enum req_status parse_request_line(struct request *req, const char *p, si
     const char *target = p + t0;
     size_t tlen = i - t0;
     /* absolute-form (proxy style): keep only the path part. */
-    if (tlen > 7 && (strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0)) {
+    if (tlen > 7 &&
+        (strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0)) {
         const char *slash = memchr(target + 8, '/', tlen - 8);
         if (!slash)
             return REQ_BAD;
@@ -220,7 +218,7 @@ enum req_status req_parse_head(struct request *req, const char *in, size_t len)
         if (first)
             st = parse_request_line(req, head + off, n);
         else if (head[off] == ' ' || head[off] == '\t')
-            st = REQ_BAD;   /* obsolete line folding */
+            st = REQ_BAD; /* obsolete line folding */
         else
             st = add_header(req, head + off, n);
         if (st != REQ_OK)
@@ -243,7 +241,8 @@ static int parse_chunk_size(const char *p, size_t n, uint64_t *size)
     for (; i < n && isxdigit((unsigned char)p[i]); i++) {
         if (v >> 60)
             return -1;
-        int d = isdigit((unsigned char)p[i]) ? p[i] - '0' : (tolower((unsigned char)p[i]) - 'a' + 10);
+        int d =
+            isdigit((unsigned char)p[i]) ? p[i] - '0' : (tolower((unsigned char)p[i]) - 'a' + 10);
         v = v * 16 + (uint64_t)d;
     }
     if (i == 0)
@@ -261,7 +260,8 @@ static int parse_chunk_size(const char *p, size_t n, uint64_t *size)
 ** req->body; the first pass runs without copying to learn whether the body
 ** is complete, so a slow upload is never copied more than once.
 */
-static enum req_status walk_chunks(struct request *req, const char *in, size_t len, bool copy, size_t *need)
+static enum req_status walk_chunks(struct request *req, const char *in, size_t len, bool copy,
+                                   size_t *need)
 {
     size_t pos = req->head_len;
     uint64_t total = 0;

@@ -15,15 +15,15 @@
 
 #include "buf.h"
 
-#define REQ_MAX_HEAD     (64 * 1024)   /* request line plus header section */
-#define REQ_MAX_HEADERS  256
-#define REQ_MAX_BODY     (16u * 1024 * 1024)
+#define REQ_MAX_HEAD (64 * 1024) /* request line plus header section */
+#define REQ_MAX_HEADERS 256
+#define REQ_MAX_BODY (16u * 1024 * 1024)
 
 enum req_status {
     REQ_INCOMPLETE,
     REQ_OK,
-    REQ_BAD,        /* malformed: 400 and close */
-    REQ_TOO_LARGE,  /* body over REQ_MAX_BODY: 413 and close */
+    REQ_BAD,       /* malformed: 400 and close */
+    REQ_TOO_LARGE, /* body over REQ_MAX_BODY: 413 and close */
 };
 
 struct req_header {
@@ -32,18 +32,18 @@ struct req_header {
 };
 
 struct request {
-    char    method[32];
-    char   *target;             /* origin-form: "/path?query" */
-    int     minor;              /* HTTP/1.<minor> */
+    char method[32];
+    char *target;               /* origin-form: "/path?query" */
+    int minor;                  /* HTTP/1.<minor> */
     struct req_header *headers; /* in arrival order, duplicates kept */
-    size_t  nheaders;
-    bool    keep_alive;
-    bool    expect_continue;
-    bool    chunked;
+    size_t nheaders;
+    bool keep_alive;
+    bool expect_continue;
+    bool chunked;
     uint64_t content_length;
-    size_t  head_len;           /* bytes of request line + headers, 0 = not parsed */
-    struct buf body;            /* decoded body, once complete */
-    size_t  wire_len;           /* head + body bytes consumed from the input */
+    size_t head_len; /* bytes of request line + headers, 0 = not parsed */
+    struct buf body; /* decoded body, once complete */
+    size_t wire_len; /* head + body bytes consumed from the input */
 };
 
 /*

@@ -7,12 +7,12 @@
 #include <strings.h>
 #include <zlib.h>
 
-#define MAX_BYTES       ((uint64_t)1 << 40)
-#define MAX_COMPRESSED  (64u * 1024 * 1024)
-#define MAX_CHUNK       (1u << 20)
-#define MAX_REDIRECTS   100
+#define MAX_BYTES ((uint64_t)1 << 40)
+#define MAX_COMPRESSED (64u * 1024 * 1024)
+#define MAX_CHUNK (1u << 20)
+#define MAX_REDIRECTS 100
 #define MAX_HEADERS_OUT 10000
-#define MAX_DELAY_MS    60000
+#define MAX_DELAY_MS 60000
 
 static const char JSON_DOC[] =
     "{\"name\":\"hc-serve\",\"version\":1,"
@@ -61,7 +61,7 @@ static const char *reason(int code)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    default:  return "Unknown";
+    default: return "Unknown";
     }
 }
 
@@ -84,9 +84,12 @@ static bool parse_num(const char *s, uint64_t max, uint64_t *out)
 
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -166,10 +169,7 @@ static void send_text(struct ctx *c, int code, const char *text)
     send_fixed(c, code, "text/plain", text, strlen(text), NULL);
 }
 
-static void not_found(struct ctx *c)
-{
-    send_text(c, 404, "not found\n");
-}
+static void not_found(struct ctx *c) { send_text(c, 404, "not found\n"); }
 
 static void do_bytes(struct ctx *c, const char *arg)
 {
@@ -308,7 +308,8 @@ static void do_redirect_to(struct ctx *c, const char *query)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return send_text(c, 400, "url has control characters\n");
     if (query_param(query, "status", st, sizeof st) &&
-        (!parse_num(st, 399, &status) || status < 300 || status == 304 || status == 305 || status == 306))
+        (!parse_num(st, 399, &status) || status < 300 || status == 304 || status == 305 ||
+         status == 306))
         return send_text(c, 400, "status must be a redirect code\n");
     snprintf(hdr, sizeof hdr, "Location: %s\r\n", url);
     send_fixed(c, (int)status, "text/plain", "", 0, hdr);
@@ -351,7 +352,8 @@ static void do_headers(struct ctx *c, const char *arg)
         return not_found(c);
     struct buf h = {0};
     for (uint64_t i = 1; i <= n; i++)
-        buf_printf(&h, "X-Header-%llu: value-%llu\r\n", (unsigned long long)i, (unsigned long long)i);
+        buf_printf(&h, "X-Header-%llu: value-%llu\r\n", (unsigned long long)i,
+                   (unsigned long long)i);
     send_fixed(c, 200, "text/plain", "", 0, h.data ? h.data : "");
     buf_free(&h);
 }
@@ -364,7 +366,7 @@ static void json_string(struct buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         switch (ch) {
-        case '"':  buf_puts(b, "\\\""); break;
+        case '"': buf_puts(b, "\\\""); break;
         case '\\': buf_puts(b, "\\\\"); break;
         case '\n': buf_puts(b, "\\n"); break;
         case '\r': buf_puts(b, "\\r"); break;
@@ -431,7 +433,7 @@ static void do_bad(struct ctx *c, const char *what)
 
 void route_request(const struct request *req, struct buf *out, struct reply *r)
 {
-    struct ctx c = { req, out, r, strcmp(req->method, "HEAD") == 0 };
+    struct ctx c = {req, out, r, strcmp(req->method, "HEAD") == 0};
     memset(r, 0, sizeof *r);
 
     char path[1024];
@@ -447,9 +449,9 @@ void route_request(const struct request *req, struct buf *out, struct reply *r)
         const char *prefix;
         int which;
     } prefixed[] = {
-        {"/bytes/", 1}, {"/chunked/", 2}, {"/close/", 3}, {"/gzip/", 4},
-        {"/deflate/", 5}, {"/redirect/", 6}, {"/slow/", 7}, {"/status/", 8},
-        {"/headers/", 9}, {"/bad/", 10}, {"/api/", 11},
+        {"/bytes/", 1},   {"/chunked/", 2},  {"/close/", 3}, {"/gzip/", 4},
+        {"/deflate/", 5}, {"/redirect/", 6}, {"/slow/", 7},  {"/status/", 8},
+        {"/headers/", 9}, {"/bad/", 10},     {"/api/", 11},
     };
     for (size_t i = 0; i < sizeof prefixed / sizeof prefixed[0]; i++) {
         size_t n = strlen(prefixed[i].prefix);
@@ -487,7 +489,8 @@ void route_error(int code, struct buf *out, struct reply *r)
 {
     memset(r, 0, sizeof *r);
     const char *body = code == 413 ? "request body too large\n" : "bad request\n";
-    buf_printf(out, "HTTP/1.1 %d %s\r\nServer: hc-serve\r\nContent-Type: text/plain\r\n"
+    buf_printf(out,
+               "HTTP/1.1 %d %s\r\nServer: hc-serve\r\nContent-Type: text/plain\r\n"
                "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
                code, reason(code), strlen(body), body);
     r->end = END_CLOSE;

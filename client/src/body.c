@@ -40,17 +40,19 @@ static int add_list(struct hc_body *b, const char *list, size_t len, const char 
         const char *e = p;
         while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
             e--;
-        while (p < end && *p != ',')    /* parameters: none we know of matter */
+        while (p < end && *p != ',') /* parameters: none we know of matter */
             p++;
         if (e == s || ((size_t)(e - s) == 8 && strncasecmp(s, "identity", 8) == 0))
             continue;
         enum hc_coding c;
         if (hc_coding_parse(s, (size_t)(e - s), &c) != 0) {
-            b->err = hc_error_new(HC_ERR_DECODE, "Unrecognized %s: %.*s", what, (int)(e - s > 64 ? 64 : e - s), s);
+            b->err = hc_error_new(HC_ERR_DECODE, "Unrecognized %s: %.*s", what,
+                                  (int)(e - s > 64 ? 64 : e - s), s);
             return -1;
         }
         if (n + b->nlayers >= HC_MAX_CODINGS) {
-            b->err = hc_error_new(HC_ERR_DECODE, "More than %d codings in %s", HC_MAX_CODINGS, what);
+            b->err =
+                hc_error_new(HC_ERR_DECODE, "More than %d codings in %s", HC_MAX_CODINGS, what);
             return -1;
         }
         found[n++] = c;
@@ -73,8 +75,8 @@ int hc_body_codings(struct hc_body *b, const char *te, size_t te_len, const char
 
 static int too_large(struct hc_body *b, const char *what)
 {
-    b->err = hc_error_new(HC_ERR_TOO_LARGE, "Maximum body size exceeded: %s body over %llu bytes", what,
-                          (unsigned long long)b->max);
+    b->err = hc_error_new(HC_ERR_TOO_LARGE, "Maximum body size exceeded: %s body over %llu bytes",
+                          what, (unsigned long long)b->max);
     return -1;
 }
 
@@ -87,7 +89,8 @@ static int keep(struct hc_body *b, const unsigned char *data, size_t len)
             cap *= 2;
         struct hc_bytes *nb = hc_payload_try_realloc(T, b->kept, sizeof *nb + cap + 1);
         if (!nb) {
-            b->err = hc_error_new(HC_ERR_NO_MEMORY, "Out of memory: cannot hold a body of %zu bytes", have + len);
+            b->err = hc_error_new(HC_ERR_NO_MEMORY,
+                                  "Out of memory: cannot hold a body of %zu bytes", have + len);
             return -1;
         }
         if (!b->kept)
@@ -107,16 +110,14 @@ static int deliver(struct hc_body *b, const unsigned char *data, size_t len)
         return too_large(b, b->nlayers ? "decoded" : "the");
     b->out_total += len;
     switch (b->mode) {
-    case HC_BODY_KEEP:
-        return keep(b, data, len);
+    case HC_BODY_KEEP: return keep(b, data, len);
     case HC_BODY_SINK:
         if (b->sink(b->resp, data, len, b->sink_ctx) != 0) {
             b->err = hc_error_new(HC_ERR_WRITE, "Failure writing output to destination");
             return -1;
         }
         return 0;
-    case HC_BODY_DROP:
-        return 0;
+    case HC_BODY_DROP: return 0;
     }
     return 0;
 }
@@ -138,11 +139,12 @@ static int feed(struct hc_body *b, int layer, const unsigned char *data, size_t 
 {
     if (layer == b->nlayers)
         return deliver(b, data, len);
-    struct stage_ctx s = { b, layer + 1 };
+    struct stage_ctx s = {b, layer + 1};
     const char *why = NULL;
     int rc = hc_inflater_feed(&b->layers[layer], data, len, stage_out, &s, &why);
     if (rc == -1)
-        b->err = hc_error_new(HC_ERR_DECODE, "Error while decoding %s body: %s", b->names[layer], why);
+        b->err =
+            hc_error_new(HC_ERR_DECODE, "Error while decoding %s body: %s", b->names[layer], why);
     return rc == 0 ? 0 : -1;
 }
 
@@ -159,7 +161,8 @@ int hc_body_finish(struct hc_body *b)
     for (int i = 0; i < b->nlayers; i++) {
         const char *why = NULL;
         if (hc_inflater_finish(&b->layers[i], &why) != 0) {
-            b->err = hc_error_new(HC_ERR_DECODE, "Error while decoding %s body: %s", b->names[i], why);
+            b->err =
+                hc_error_new(HC_ERR_DECODE, "Error while decoding %s body: %s", b->names[i], why);
             return -1;
         }
     }
@@ -171,7 +174,8 @@ struct hc_bytes *hc_body_take(struct hc_body *b)
     size_t len = b->kept ? b->kept->len : 0;
     struct hc_bytes *out = hc_payload_try_realloc(T, b->kept, sizeof *out + len + 1);
     if (!out) {
-        b->err = hc_error_new(HC_ERR_NO_MEMORY, "Out of memory: cannot hold a body of %zu bytes", len);
+        b->err =
+            hc_error_new(HC_ERR_NO_MEMORY, "Out of memory: cannot hold a body of %zu bytes", len);
         return NULL;
     }
     out->len = len;

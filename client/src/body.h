@@ -16,18 +16,18 @@
 enum hc_body_mode { HC_BODY_KEEP, HC_BODY_SINK, HC_BODY_DROP };
 
 struct hc_body {
-    struct hc_inflater layers[HC_MAX_CODINGS];   /* [0] sees the raw bytes */
+    struct hc_inflater layers[HC_MAX_CODINGS]; /* [0] sees the raw bytes */
     const char *names[HC_MAX_CODINGS];
     int nlayers;
-    uint64_t max;                                /* 0: no limit */
+    uint64_t max; /* 0: no limit */
     uint64_t raw_total, out_total;
     enum hc_body_mode mode;
-    struct hc_bytes *kept;                       /* HC_BODY_KEEP */
+    struct hc_bytes *kept; /* HC_BODY_KEEP */
     size_t cap;
-    hc_body_sink *sink;                          /* HC_BODY_SINK */
+    hc_body_sink *sink; /* HC_BODY_SINK */
     void *sink_ctx;
     const hc_response *resp;
-    hc_error *err;                               /* the first failure */
+    hc_error *err; /* the first failure */
 };
 
 void hc_body_init(struct hc_body *b, enum hc_body_mode mode, uint64_t max);

@@ -45,7 +45,7 @@ static int size_byte(struct hc_chunked *d, unsigned char c, const struct hc_limi
         d->state = CH_SIZE_LF;
         return 1;
     } else if (c == '\n') {
-        d->state = CH_SIZE_LF;    /* handled below without consuming */
+        d->state = CH_SIZE_LF; /* handled below without consuming */
     } else {
         *why = "bad character in chunk size";
         return -1;
@@ -115,12 +115,8 @@ int hc_chunked_decode(struct hc_chunked *d, char *buf, size_t *len, size_t *rest
         unsigned char c = (unsigned char)buf[in];
         int step = 0;
         switch (d->state) {
-        case CH_SIZE:
-            step = size_byte(d, c, lim, why);
-            break;
-        case CH_EXT:
-            step = ext_byte(d, c, why);
-            break;
+        case CH_SIZE: step = size_byte(d, c, lim, why); break;
+        case CH_EXT: step = ext_byte(d, c, why); break;
         case CH_SIZE_LF:
             if ((step = size_lf_byte(d, c, lim, why)) < 0)
                 return HC_PARSE_ERROR;
@@ -149,9 +145,7 @@ int hc_chunked_decode(struct hc_chunked *d, char *buf, size_t *len, size_t *rest
             break;
         }
         case CH_DATA_CR:
-        case CH_DATA_LF:
-            step = data_crlf_byte(d, c, why);
-            break;
+        case CH_DATA_LF: step = data_crlf_byte(d, c, why); break;
         }
         if (step < 0)
             return HC_PARSE_ERROR;

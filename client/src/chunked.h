@@ -11,9 +11,9 @@
 /* Chunked transfer-coding decoder, resumable across reads. */
 struct hc_chunked {
     int state;
-    uint64_t remaining;   /* data bytes left in the current chunk */
-    size_t line_len;      /* bytes of the current size line so far */
-    uint64_t total;       /* data bytes decoded so far */
+    uint64_t remaining; /* data bytes left in the current chunk */
+    size_t line_len;    /* bytes of the current size line so far */
+    uint64_t total;     /* data bytes decoded so far */
 };
 
 /* Decode BUF[0..*LEN) in place: the data bytes are moved to the front and

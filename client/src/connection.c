@@ -57,7 +57,7 @@ static enum wait_result wait_fd(int fd, short events, int64_t op_ms, int64_t tot
         }
         if (timeout < 0 && (op_end >= 0 || total_at >= 0))
             timeout = 0;
-        struct pollfd p = { .fd = fd, .events = events };
+        struct pollfd p = {.fd = fd, .events = events};
         int rc = poll(&p, 1, timeout > 0x7fffffff ? 0x7fffffff : (int)timeout);
         if (rc > 0)
             return WAIT_READY;
@@ -71,8 +71,8 @@ static enum wait_result wait_fd(int fd, short events, int64_t op_ms, int64_t tot
     }
 }
 
-static void timeout_error(hc_error **err, enum wait_result w, const char *what, const struct hc_deadline *dl,
-                          int64_t op_ms)
+static void timeout_error(hc_error **err, enum wait_result w, const char *what,
+                          const struct hc_deadline *dl, int64_t op_ms)
 {
     (void)dl;
     if (w == WAIT_TOTAL_TIMEOUT)
@@ -91,7 +91,8 @@ static bool is_ip_literal(const char *host)
 
 /* One non-blocking connect to AI within DL: the fd, or -1 with *ERRNUM or
  * *W (the wait result when it timed out). */
-static int connect_one(const struct addrinfo *ai, const struct hc_deadline *dl, int *errnum, enum wait_result *w)
+static int connect_one(const struct addrinfo *ai, const struct hc_deadline *dl, int *errnum,
+                       enum wait_result *w)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
@@ -122,7 +123,8 @@ static int connect_one(const struct addrinfo *ai, const struct hc_deadline *dl, 
     return fd;
 }
 
-static int tls_handshake(hc_connection *c, SSL *ssl, const char *host, const struct hc_deadline *dl, hc_error **err)
+static int tls_handshake(hc_connection *c, SSL *ssl, const char *host, const struct hc_deadline *dl,
+                         hc_error **err)
 {
     int fd = (int)ho_int(c, CONN_FD);
     for (;;) {
@@ -157,8 +159,8 @@ static int tls_handshake(hc_connection *c, SSL *ssl, const char *host, const str
     }
 }
 
-hc_connection *hc_connection_open(const struct hc_url *u, SSL_CTX *ctx, const struct hc_deadline *dl,
-                                  hc_error **err)
+hc_connection *hc_connection_open(const struct hc_url *u, SSL_CTX *ctx,
+                                  const struct hc_deadline *dl, hc_error **err)
 {
     char host[256], port[8];
     if (u->host_len >= sizeof host) {
@@ -169,14 +171,15 @@ hc_connection *hc_connection_open(const struct hc_url *u, SSL_CTX *ctx, const st
     host[u->host_len] = '\0';
     snprintf(port, sizeof port, "%d", u->port);
 
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
     int grc;
     {
         HEAPTAG_SCOPE(T->payload_tag);
         grc = getaddrinfo(host, port, &hints, &res);
     }
     if (grc != 0) {
-        hc_error_set(err, HC_ERR_RESOLVE, "Could not resolve host: %s (%s)", host, gai_strerror(grc));
+        hc_error_set(err, HC_ERR_RESOLVE, "Could not resolve host: %s (%s)", host,
+                     gai_strerror(grc));
         return NULL;
     }
     int fd = -1, errnum = 0;
@@ -262,18 +265,19 @@ void hc_connection_finalize(struct hc_object *o)
 
 void hc_connection_free(hc_connection *c) { ho_free((struct hc_object *)c); }
 
-bool hc_connection_matches(const hc_connection *c, bool https, const char *host, size_t host_len, int port)
+bool hc_connection_matches(const hc_connection *c, bool https, const char *host, size_t host_len,
+                           int port)
 {
     const char *h = ho_ptr(c, CONN_HOST);
-    return ho_int(c, CONN_PORT) == port && strlen(h) == host_len && strncasecmp(h, host, host_len) == 0 &&
-           (ho_ptr(c, CONN_SSL) != NULL) == https;
+    return ho_int(c, CONN_PORT) == port && strlen(h) == host_len &&
+           strncasecmp(h, host, host_len) == 0 && (ho_ptr(c, CONN_SSL) != NULL) == https;
 }
 
 bool hc_connection_is_stale(hc_connection *c)
 {
     if (hc_connection_rbuf(c)->len)
         return true;
-    struct pollfd p = { .fd = (int)ho_int(c, CONN_FD), .events = POLLIN };
+    struct pollfd p = {.fd = (int)ho_int(c, CONN_FD), .events = POLLIN};
     /* Readable while idle means EOF, a reset or unsolicited bytes. */
     return poll(&p, 1, 0) != 0;
 }
@@ -292,7 +296,10 @@ void hc_rbuf_reserve(hc_connection *c, size_t n)
     rb->cap = cap;
 }
 
-void hc_connection_count_request(hc_connection *c) { ho_set_int(c, CONN_REQUESTS, ho_int(c, CONN_REQUESTS) + 1); }
+void hc_connection_count_request(hc_connection *c)
+{
+    ho_set_int(c, CONN_REQUESTS, ho_int(c, CONN_REQUESTS) + 1);
+}
 long hc_connection_requests(const hc_connection *c) { return (long)ho_int(c, CONN_REQUESTS); }
 
 /* Writing to a socket the peer closed raises SIGPIPE.  Plain sockets are
@@ -319,7 +326,7 @@ static ssize_t write_nosigpipe(hc_connection *c, const void *buf, size_t n, int 
     sigset_t pending;
     sigpending(&pending);
     if (sigismember(&pending, SIGPIPE) && !sigismember(&old, SIGPIPE)) {
-        struct timespec zero = { 0, 0 };
+        struct timespec zero = {0, 0};
         sigtimedwait(&pipe_set, NULL, &zero);
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -327,8 +334,8 @@ static ssize_t write_nosigpipe(hc_connection *c, const void *buf, size_t n, int 
     return rc;
 }
 
-int hc_connection_write_all(hc_connection *c, const void *buf, size_t n, const struct hc_deadline *dl,
-                            hc_error **err)
+int hc_connection_write_all(hc_connection *c, const void *buf, size_t n,
+                            const struct hc_deadline *dl, hc_error **err)
 {
     const char *p = buf;
     int fd = (int)ho_int(c, CONN_FD);
@@ -341,7 +348,8 @@ int hc_connection_write_all(hc_connection *c, const void *buf, size_t n, const s
             continue;
         }
         short ev;
-        if (ho_ptr(c, CONN_SSL) ? ssl_err == SSL_ERROR_WANT_WRITE : (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (ho_ptr(c, CONN_SSL) ? ssl_err == SSL_ERROR_WANT_WRITE
+                                : (errno == EAGAIN || errno == EWOULDBLOCK))
             ev = POLLOUT;
         else if (ho_ptr(c, CONN_SSL) && ssl_err == SSL_ERROR_WANT_READ)
             ev = POLLIN;
@@ -349,7 +357,8 @@ int hc_connection_write_all(hc_connection *c, const void *buf, size_t n, const s
             continue;
         else {
             hc_error_set(err, HC_ERR_SEND, "Failed sending data to the peer: %s",
-                         ho_ptr(c, CONN_SSL) && ssl_err == SSL_ERROR_SSL ? "TLS error" : strerror(errno));
+                         ho_ptr(c, CONN_SSL) && ssl_err == SSL_ERROR_SSL ? "TLS error"
+                                                                         : strerror(errno));
             return -1;
         }
         enum wait_result w = wait_fd(fd, ev, dl->read_ms, dl->total_at);
@@ -361,7 +370,8 @@ int hc_connection_write_all(hc_connection *c, const void *buf, size_t n, const s
     return 0;
 }
 
-ssize_t hc_connection_read(hc_connection *c, void *buf, size_t cap, const struct hc_deadline *dl, hc_error **err)
+ssize_t hc_connection_read(hc_connection *c, void *buf, size_t cap, const struct hc_deadline *dl,
+                           hc_error **err)
 {
     int fd = (int)ho_int(c, CONN_FD);
     SSL *ssl = ho_ptr(c, CONN_SSL);

@@ -13,7 +13,8 @@
 
 int hc_coding_parse(const char *name, size_t len, enum hc_coding *out)
 {
-    if ((len == 4 && strncasecmp(name, "gzip", 4) == 0) || (len == 6 && strncasecmp(name, "x-gzip", 6) == 0)) {
+    if ((len == 4 && strncasecmp(name, "gzip", 4) == 0) ||
+        (len == 6 && strncasecmp(name, "x-gzip", 6) == 0)) {
         *out = HC_CODING_GZIP;
         return 0;
     }
@@ -54,8 +55,8 @@ static int start(struct hc_inflater *f, const unsigned char *first, const char *
     return 0;
 }
 
-int hc_inflater_feed(struct hc_inflater *f, const unsigned char *in, size_t len, hc_decode_out *out, void *ctx,
-                     const char **why)
+int hc_inflater_feed(struct hc_inflater *f, const unsigned char *in, size_t len, hc_decode_out *out,
+                     void *ctx, const char **why)
 {
     if (len == 0 || f->ended)
         return 0;

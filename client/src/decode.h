@@ -21,9 +21,9 @@ typedef int hc_decode_out(void *ctx, const unsigned char *data, size_t len);
 
 struct hc_inflater {
     z_stream z;
-    const struct hc_type *t;   /* zlib's own state is tagged as T's payload */
+    const struct hc_type *t; /* zlib's own state is tagged as T's payload */
     enum hc_coding coding;
-    int started, ended, raw;   /* raw: deflate without the zlib wrapper */
+    int started, ended, raw; /* raw: deflate without the zlib wrapper */
     uint64_t produced;
 };
 
@@ -31,8 +31,8 @@ void hc_inflater_init(struct hc_inflater *f, const struct hc_type *t, enum hc_co
 /* Decode IN and hand every decoded piece to OUT.  0; -1 with *WHY on bad
  * data or no memory; -2 when OUT stopped.  Bytes after the end of the
  * compressed stream are ignored, as curl and requests do. */
-int hc_inflater_feed(struct hc_inflater *f, const unsigned char *in, size_t len, hc_decode_out *out, void *ctx,
-                     const char **why);
+int hc_inflater_feed(struct hc_inflater *f, const unsigned char *in, size_t len, hc_decode_out *out,
+                     void *ctx, const char **why);
 /* At the end of the body: -1 with *WHY when the stream began but did not
  * end.  A layer that never received a byte (an empty body) is fine. */
 int hc_inflater_finish(const struct hc_inflater *f, const char **why);

@@ -14,31 +14,31 @@
 #define DICT_MINSIZE 8
 #define USABLE_FRACTION(n) (((n) << 1) / 3)
 #define PERTURB_SHIFT 5
-#define KEY_OWNED 0x80000000u   /* high bit of kind: key was copied */
+#define KEY_OWNED 0x80000000u /* high bit of kind: key was copied */
 #define IX_EMPTY (-1)
 
-struct dict_entry {          /* 24 bytes, like PyDictKeyEntry */
+struct dict_entry { /* 24 bytes, like PyDictKeyEntry */
     uint32_t hash;
     uint32_t kind;
     const char *key;
     hc_slot value;
 };
 
-struct dict_keys {           /* followed by indices[size] and entries[usable] */
+struct dict_keys { /* followed by indices[size] and entries[usable] */
     uint32_t size;
-    uint32_t usable;         /* entries still free */
-    uint32_t nentries;       /* entries used */
-    uint32_t index_width;    /* 1, 2 or 4 bytes per index */
+    uint32_t usable;      /* entries still free */
+    uint32_t nentries;    /* entries used */
+    uint32_t index_width; /* 1, 2 or 4 bytes per index */
 };
 
-struct hc_dict {             /* the PyDictObject part */
+struct hc_dict { /* the PyDictObject part */
     size_t used;
     struct dict_keys *keys;
 };
 
 static uint32_t str_hash(const char *s)
 {
-    uint32_t h = 2166136261u;     /* FNV-1a */
+    uint32_t h = 2166136261u; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
@@ -46,8 +46,8 @@ static uint32_t str_hash(const char *s)
 
 static size_t keys_bytes(uint32_t size, uint32_t width)
 {
-    return sizeof(struct dict_keys) + (size_t)size * width
-           + (size_t)USABLE_FRACTION(size) * sizeof(struct dict_entry);
+    return sizeof(struct dict_keys) + (size_t)size * width +
+           (size_t)USABLE_FRACTION(size) * sizeof(struct dict_entry);
 }
 
 static struct dict_entry *entries(const struct dict_keys *k)
@@ -83,13 +83,14 @@ static struct dict_keys *keys_new(uint32_t size)
     k->usable = USABLE_FRACTION(size);
     k->nentries = 0;
     k->index_width = width;
-    memset(k + 1, 0xff, (size_t)size * width);   /* every index IX_EMPTY */
+    memset(k + 1, 0xff, (size_t)size * width); /* every index IX_EMPTY */
     return k;
 }
 
 /* Slot of the index table holding KEY's entry, or of the empty slot where
  * it would go. */
-static size_t lookup_slot(const struct dict_keys *k, const char *key, uint32_t hash, int32_t *ix_out)
+static size_t lookup_slot(const struct dict_keys *k, const char *key, uint32_t hash,
+                          int32_t *ix_out)
 {
     size_t mask = k->size - 1, i = hash & mask;
     size_t perturb = hash;
@@ -193,7 +194,8 @@ size_t hc_dict_storage_bytes(const struct hc_dict *d)
     return sizeof *d + keys_bytes(d->keys->size, d->keys->index_width);
 }
 
-void hc_dict_free(struct hc_dict *d, void (*release)(uint32_t kind, hc_slot v, void *ctx), void *ctx)
+void hc_dict_free(struct hc_dict *d, void (*release)(uint32_t kind, hc_slot v, void *ctx),
+                  void *ctx)
 {
     if (!d)
         return;

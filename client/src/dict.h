@@ -27,7 +27,8 @@ struct hc_dict;
 /* Allocations are attributed by the caller's heaptag scope. */
 struct hc_dict *hc_dict_new(void);
 /* RELEASE is called for every value before the table goes. */
-void hc_dict_free(struct hc_dict *d, void (*release)(uint32_t kind, hc_slot v, void *ctx), void *ctx);
+void hc_dict_free(struct hc_dict *d, void (*release)(uint32_t kind, hc_slot v, void *ctx),
+                  void *ctx);
 /* Insert or replace.  KEY must outlive the dict unless COPY_KEY, in which
  * case it is copied (and freed with the dict).  On replace, the previous
  * value and kind are stored in *OLD / *OLD_KIND and 1 is returned; 0 on

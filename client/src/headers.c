@@ -61,7 +61,8 @@ bool hc_header_name_valid(const char *name)
         return false;
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || strchr(tchar_extra, c)))
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              strchr(tchar_extra, c)))
             return false;
     }
     return true;
@@ -82,7 +83,8 @@ int hc_headers_add(hc_headers *h, const char *name, const char *value, hc_error 
         return -1;
     }
     if (!hc_header_value_valid(value)) {
-        hc_error_set(err, HC_ERR_INVALID_ARGUMENT, "invalid value for header '%s' (CR or LF)", name);
+        hc_error_set(err, HC_ERR_INVALID_ARGUMENT, "invalid value for header '%s' (CR or LF)",
+                     name);
         return -1;
     }
     hc_headers_add_n(h, name, strlen(name), value, strlen(value));
@@ -95,7 +97,7 @@ int hc_headers_set(hc_headers *h, const char *name, const char *value, hc_error 
     if (first < 0)
         return hc_headers_add(h, name, value, err);
     if (!hc_header_name_valid(name) || !hc_header_value_valid(value))
-        return hc_headers_add(h, name, value, err);   /* reports the error */
+        return hc_headers_add(h, name, value, err); /* reports the error */
     char **it = items(h);
     size_t nlen = strlen(name), vlen = strlen(value);
     char *item = hc_payload_alloc(T, nlen + vlen + 2);
@@ -172,7 +174,8 @@ hc_headers *hc_headers_copy(const hc_headers *src)
 bool hc_headers_has_token(const hc_headers *h, const char *name, const char *token)
 {
     size_t tlen = strlen(token);
-    for (long i = hc_headers_find(h, name, 0); i >= 0; i = hc_headers_find(h, name, (size_t)i + 1)) {
+    for (long i = hc_headers_find(h, name, 0); i >= 0;
+         i = hc_headers_find(h, name, (size_t)i + 1)) {
         const char *p = value_of(items(h)[i]);
         while (*p) {
             while (*p == ' ' || *p == '\t' || *p == ',')

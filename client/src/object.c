@@ -40,7 +40,7 @@ struct hc_object *ho_new(struct hc_type *t)
         /* Like an __init__ assigning every attribute: all declared keys
          * exist from the start, in declaration order. */
         for (unsigned i = 0; i < t->nattrs; i++) {
-            hc_slot zero = { .i = 0 }, old;
+            hc_slot zero = {.i = 0}, old;
             uint32_t old_kind;
             hc_dict_set(d->dict, t->attrs[i].name, 0, t->attrs[i].kind, zero, &old, &old_kind);
         }
@@ -58,18 +58,13 @@ static void release_value(uint32_t kind, hc_slot v, void *ctx)
     (void)ctx;
     switch (kind) {
     case HK_STR:
-    case HK_BYTES:
-        free(v.p);
-        break;
-    case HK_OBJ:
-        ho_free(v.p);
-        break;
+    case HK_BYTES: free(v.p); break;
+    case HK_OBJ: ho_free(v.p); break;
     case HK_JSON:
         if (v.p)
             json_decref(v.p);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -97,7 +92,7 @@ hc_slot ho_get(const struct hc_object *o, unsigned attr)
     const struct hc_type *t = o->type;
     if (t->slotted)
         return ((const struct slotted_object *)o)->slots[attr];
-    hc_slot v = { .i = 0 };
+    hc_slot v = {.i = 0};
     uint32_t kind;
     hc_dict_get(((const struct dict_object *)o)->dict, t->attrs[attr].name, &v, &kind);
     return v;
@@ -115,7 +110,8 @@ void ho_set(struct hc_object *o, unsigned attr, hc_slot v)
     } else {
         uint32_t old_kind;
         HEAPTAG_PUSH(t->name);
-        if (!hc_dict_set(((struct dict_object *)o)->dict, t->attrs[attr].name, 0, kind, v, &old, &old_kind))
+        if (!hc_dict_set(((struct dict_object *)o)->dict, t->attrs[attr].name, 0, kind, v, &old,
+                         &old_kind))
             old.p = NULL;
         HEAPTAG_POP();
     }
@@ -224,17 +220,19 @@ hc_error *hc_object_set_attr(void *obj, const char *name, hc_value value)
             return NULL;
         }
         if (kind == HK_STR && (value.kind == HC_VALUE_STR || value.kind == HC_VALUE_NONE)) {
-            ho_set_ptr(o, (unsigned)i, value.kind == HC_VALUE_STR ? hc_payload_strdup(t, value.u.s) : NULL);
+            ho_set_ptr(o, (unsigned)i,
+                       value.kind == HC_VALUE_STR ? hc_payload_strdup(t, value.u.s) : NULL);
             return NULL;
         }
         if (kind == HK_INT || kind == HK_STR)
-            return hc_error_new(HC_ERR_TYPE, "attribute '%s' of '%s' objects must be %s", name, t->name,
-                                kind == HK_INT ? "int" : "str or None");
-        return hc_error_new(HC_ERR_ATTRIBUTE, "attribute '%s' of '%s' objects is not writable", name, t->name);
+            return hc_error_new(HC_ERR_TYPE, "attribute '%s' of '%s' objects must be %s", name,
+                                t->name, kind == HK_INT ? "int" : "str or None");
+        return hc_error_new(HC_ERR_ATTRIBUTE, "attribute '%s' of '%s' objects is not writable",
+                            name, t->name);
     }
     if (t->slotted)
         return hc_error_new(HC_ERR_ATTRIBUTE, "'%s' object has no attribute '%s'", t->name, name);
-    hc_slot v = { .i = 0 }, old;
+    hc_slot v = {.i = 0}, old;
     uint32_t kind, old_kind;
     switch (value.kind) {
     case HC_VALUE_INT:
@@ -245,9 +243,7 @@ hc_error *hc_object_set_attr(void *obj, const char *name, hc_value value)
         kind = HK_STR;
         v.p = hc_payload_strdup(t, value.u.s);
         break;
-    case HC_VALUE_NONE:
-        kind = HK_STR;
-        break;
+    case HC_VALUE_NONE: kind = HK_STR; break;
     default:
         return hc_error_new(HC_ERR_TYPE, "attribute '%s': only int, str or None can be set", name);
     }
@@ -279,7 +275,10 @@ hc_error *hc_object_get_attr(const void *obj, const char *name, hc_value *out)
     return hc_error_new(HC_ERR_ATTRIBUTE, "'%s' object has no attribute '%s'", t->name, name);
 }
 
-const char *hc_object_type_name(const void *obj) { return ((const struct hc_object *)obj)->type->name; }
+const char *hc_object_type_name(const void *obj)
+{
+    return ((const struct hc_object *)obj)->type->name;
+}
 int hc_object_is_slotted(const void *obj) { return ((const struct hc_object *)obj)->type->slotted; }
 
 size_t hc_object_storage_bytes(const void *obj)
@@ -287,12 +286,13 @@ size_t hc_object_storage_bytes(const void *obj)
     const struct hc_object *o = obj;
     if (o->type->slotted)
         return slotted_size(o->type);
-    return sizeof(struct dict_object) + hc_dict_storage_bytes(((const struct dict_object *)o)->dict);
+    return sizeof(struct dict_object) +
+           hc_dict_storage_bytes(((const struct dict_object *)o)->dict);
 }
 
 static struct hc_type *const all_types[] = {
     &hc_type_response, &hc_type_request, &hc_type_connection, &hc_type_timeout,
-    &hc_type_headers, &hc_type_session, &hc_type_pool, &hc_type_error,
+    &hc_type_headers,  &hc_type_session, &hc_type_pool,       &hc_type_error,
 };
 
 long hc_live_instances(const char *type_name)

@@ -24,12 +24,12 @@
 #include "hc.h"
 
 enum hc_kind {
-    HK_INT = 1,   /* int64 */
-    HK_STR,       /* owned NUL-terminated string, payload */
-    HK_BYTES,     /* owned struct hc_bytes *, payload */
-    HK_OBJ,       /* owned hc object */
-    HK_JSON,      /* owned json_t reference */
-    HK_PTR        /* internal data released by the type's finalizer */
+    HK_INT = 1, /* int64 */
+    HK_STR,     /* owned NUL-terminated string, payload */
+    HK_BYTES,   /* owned struct hc_bytes *, payload */
+    HK_OBJ,     /* owned hc object */
+    HK_JSON,    /* owned json_t reference */
+    HK_PTR      /* internal data released by the type's finalizer */
 };
 
 struct hc_attr {
@@ -40,12 +40,12 @@ struct hc_attr {
 struct hc_object;
 
 struct hc_type {
-    const char *name;          /* heaptag type of the object's storage */
-    const char *payload_tag;   /* "<name>.payload" */
+    const char *name;        /* heaptag type of the object's storage */
+    const char *payload_tag; /* "<name>.payload" */
     const struct hc_attr *attrs;
     unsigned nattrs;
     bool slotted;
-    void (*finalize)(struct hc_object *o);   /* releases HK_PTR attributes */
+    void (*finalize)(struct hc_object *o); /* releases HK_PTR attributes */
     atomic_long live;
 };
 
@@ -60,8 +60,8 @@ struct hc_bytes {
 };
 
 /* The types (types.c). */
-extern struct hc_type hc_type_response, hc_type_request, hc_type_connection,
-    hc_type_timeout, hc_type_headers, hc_type_session, hc_type_pool, hc_type_error;
+extern struct hc_type hc_type_response, hc_type_request, hc_type_connection, hc_type_timeout,
+    hc_type_headers, hc_type_session, hc_type_pool, hc_type_error;
 
 /* A new object with every declared attribute present and zero. */
 struct hc_object *ho_new(struct hc_type *t);
@@ -74,8 +74,16 @@ void ho_set(struct hc_object *o, unsigned attr, hc_slot v);
 
 static inline int64_t ho_int(const void *o, unsigned attr) { return ho_get(o, attr).i; }
 static inline void *ho_ptr(const void *o, unsigned attr) { return ho_get(o, attr).p; }
-static inline void ho_set_int(void *o, unsigned attr, int64_t i) { hc_slot v = { .i = i }; ho_set(o, attr, v); }
-static inline void ho_set_ptr(void *o, unsigned attr, void *p) { hc_slot v = { .p = p }; ho_set(o, attr, v); }
+static inline void ho_set_int(void *o, unsigned attr, int64_t i)
+{
+    hc_slot v = {.i = i};
+    ho_set(o, attr, v);
+}
+static inline void ho_set_ptr(void *o, unsigned attr, void *p)
+{
+    hc_slot v = {.p = p};
+    ho_set(o, attr, v);
+}
 
 /* Payload allocations, tagged "<Type>.payload". */
 void *hc_payload_alloc(const struct hc_type *t, size_t n);

@@ -144,8 +144,8 @@ int hc_parse_response_head(const char *buf, size_t len, const struct hc_limits *
         return HC_PARSE_ERROR;
     }
     /* HTTP/1.x SP DDD [SP reason] */
-    if (n < 12 || buf[7] < '0' || buf[7] > '9' || buf[8] != ' ' ||
-        buf[9] < '1' || buf[9] > '9' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' || buf[11] > '9' ||
+    if (n < 12 || buf[7] < '0' || buf[7] > '9' || buf[8] != ' ' || buf[9] < '1' || buf[9] > '9' ||
+        buf[10] < '0' || buf[10] > '9' || buf[11] < '0' || buf[11] > '9' ||
         (n > 12 && buf[12] != ' ')) {
         *why = "malformed status line";
         return HC_PARSE_ERROR;
@@ -166,7 +166,8 @@ int hc_parse_response_head(const char *buf, size_t len, const struct hc_limits *
     size_t start = n + eol, used;
     struct hc_limits rest = *lim;
     rest.max_head = lim->max_head > start ? lim->max_head - start : 0;
-    int rc = hc_parse_fields(buf + start, len - start, &rest, out->fields, &out->nfields, &used, why);
+    int rc =
+        hc_parse_fields(buf + start, len - start, &rest, out->fields, &out->nfields, &used, why);
     if (rc != HC_PARSE_OK)
         return rc;
     for (size_t i = 0; i < out->nfields; i++) {

@@ -18,14 +18,14 @@
 #define HC_HEAD_MAX_FIELDS 256
 
 struct hc_limits {
-    size_t max_status_line;   /* bytes, line ending excluded */
-    size_t max_header_line;   /* one field line */
-    size_t max_head;          /* whole head (or trailer section) */
-    size_t max_fields;        /* <= HC_HEAD_MAX_FIELDS */
-    size_t max_chunk_line;    /* chunk-size line with extensions */
+    size_t max_status_line; /* bytes, line ending excluded */
+    size_t max_header_line; /* one field line */
+    size_t max_head;        /* whole head (or trailer section) */
+    size_t max_fields;      /* <= HC_HEAD_MAX_FIELDS */
+    size_t max_chunk_line;  /* chunk-size line with extensions */
     uint64_t max_chunk_size;
-    uint64_t max_body;        /* after decoding, for every framing */
-    size_t max_interim;       /* 1xx heads before the final one */
+    uint64_t max_body;  /* after decoding, for every framing */
+    size_t max_interim; /* 1xx heads before the final one */
 };
 
 extern const struct hc_limits hc_default_limits;
@@ -35,17 +35,17 @@ struct hc_span {
 };
 
 struct hc_field {
-    struct hc_span name, value;   /* value without surrounding whitespace */
+    struct hc_span name, value; /* value without surrounding whitespace */
 };
 
 struct hc_head {
-    int version_minor;            /* HTTP/1.<minor> */
-    int status;                   /* 100..999 */
-    struct hc_span status_line;   /* line ending excluded */
+    int version_minor;          /* HTTP/1.<minor> */
+    int status;                 /* 100..999 */
+    struct hc_span status_line; /* line ending excluded */
     struct hc_span reason;
     size_t nfields;
     struct hc_field fields[HC_HEAD_MAX_FIELDS];
-    size_t head_len;              /* bytes up to and including the blank line */
+    size_t head_len; /* bytes up to and including the blank line */
 };
 
 /* Parse a response head at the start of BUF.  HC_PARSE_OK with *OUT filled,

@@ -41,7 +41,8 @@ static void remove_at(hc_connection_pool *p, size_t i)
     ho_set_int(p, POOL_IDLE_COUNT, (int64_t)(n - 1));
 }
 
-hc_connection *hc_pool_take(hc_connection_pool *p, bool https, const char *host, size_t host_len, int port)
+hc_connection *hc_pool_take(hc_connection_pool *p, bool https, const char *host, size_t host_len,
+                            int port)
 {
     hc_connection **idle = ho_ptr(p, POOL_IDLE);
     for (size_t i = (size_t)ho_int(p, POOL_IDLE_COUNT); i-- > 0;) {
@@ -83,9 +84,15 @@ void hc_pool_put(hc_connection_pool *p, hc_connection *c)
     ho_set_int(p, POOL_IDLE_COUNT, (int64_t)(n + 1));
 }
 
-void hc_pool_note_opened(hc_connection_pool *p) { ho_set_int(p, POOL_OPENED, ho_int(p, POOL_OPENED) + 1); }
+void hc_pool_note_opened(hc_connection_pool *p)
+{
+    ho_set_int(p, POOL_OPENED, ho_int(p, POOL_OPENED) + 1);
+}
 
-size_t hc_pool_idle_count(const hc_connection_pool *p) { return (size_t)ho_int(p, POOL_IDLE_COUNT); }
+size_t hc_pool_idle_count(const hc_connection_pool *p)
+{
+    return (size_t)ho_int(p, POOL_IDLE_COUNT);
+}
 long hc_pool_opened(const hc_connection_pool *p) { return (long)ho_int(p, POOL_OPENED); }
 long hc_pool_reused(const hc_connection_pool *p) { return (long)ho_int(p, POOL_REUSED); }
 int hc_pool_maxsize(const hc_connection_pool *p) { return (int)ho_int(p, POOL_MAXSIZE); }

@@ -13,7 +13,7 @@ static const struct hc_type *T = &hc_type_request;
 
 bool hc_method_valid(const char *m)
 {
-    return hc_header_name_valid(m);   /* a method is a token, as a field name is */
+    return hc_header_name_valid(m); /* a method is a token, as a field name is */
 }
 
 hc_request *hc_request_new(const char *method, const char *url, hc_error **err)
@@ -21,11 +21,13 @@ hc_request *hc_request_new(const char *method, const char *url, hc_error **err)
     struct hc_url u;
     const char *why;
     if (!method || !hc_method_valid(method)) {
-        hc_error_set(err, HC_ERR_INVALID_ARGUMENT, "invalid method '%s'", method ? method : "(null)");
+        hc_error_set(err, HC_ERR_INVALID_ARGUMENT, "invalid method '%s'",
+                     method ? method : "(null)");
         return NULL;
     }
     if (!url || hc_url_parse(url, &u, &why) != 0) {
-        hc_error_set(err, HC_ERR_INVALID_URL, "Invalid URL '%s': %s", url ? url : "(null)", url ? why : "no URL");
+        hc_error_set(err, HC_ERR_INVALID_URL, "Invalid URL '%s': %s", url ? url : "(null)",
+                     url ? why : "no URL");
         return NULL;
     }
     struct hc_object *r = ho_new(&hc_type_request);
@@ -70,5 +72,8 @@ const void *hc_request_body(const hc_request *r, size_t *len)
 
 void hc_request_set_timeout(hc_request *r, hc_timeout *t) { ho_set_ptr(r, REQ_TIMEOUT, t); }
 void hc_request_set_url_owned(hc_request *r, char *url) { ho_set_ptr(r, REQ_URL, url); }
-void hc_request_set_method(hc_request *r, const char *m) { ho_set_ptr(r, REQ_METHOD, hc_payload_strdup(T, m)); }
+void hc_request_set_method(hc_request *r, const char *m)
+{
+    ho_set_ptr(r, REQ_METHOD, hc_payload_strdup(T, m));
+}
 void hc_request_drop_body(hc_request *r) { ho_set_ptr(r, REQ_BODY, NULL); }

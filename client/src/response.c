@@ -22,7 +22,8 @@ hc_response *hc_response_from_head(const char *buf, const struct hc_head *head)
 {
     struct hc_object *r = ho_new(&hc_type_response);
     ho_set_ptr(r, RESP_RAW, hc_bytes_new(T, buf, head->head_len));
-    ho_set_ptr(r, RESP_STATUS_LINE, hc_payload_strndup(T, buf + head->status_line.off, head->status_line.len));
+    ho_set_ptr(r, RESP_STATUS_LINE,
+               hc_payload_strndup(T, buf + head->status_line.off, head->status_line.len));
     ho_set_int(r, RESP_STATUS_CODE, head->status);
     hc_headers *h = hc_headers_new();
     for (size_t i = 0; i < head->nfields; i++) {
@@ -112,7 +113,8 @@ const struct json_t *hc_response_json(hc_response *r, hc_error **err)
         j = json_loadb(body, len, JSON_DECODE_ANY, &je);
     }
     if (!j) {
-        hc_error_set(err, HC_ERR_JSON, "invalid JSON body: %s at line %d column %d", je.text, je.line, je.column);
+        hc_error_set(err, HC_ERR_JSON, "invalid JSON body: %s at line %d column %d", je.text,
+                     je.line, je.column);
         return NULL;
     }
     ho_set_ptr(r, RESP_JSON, j);

@@ -111,9 +111,18 @@ void hc_session_free(hc_session *s) { ho_free((struct hc_object *)s); }
 hc_headers *hc_session_headers(hc_session *s) { return ho_ptr(s, SESS_HEADERS); }
 hc_connection_pool *hc_session_pool(hc_session *s) { return ho_ptr(s, SESS_POOL); }
 void hc_session_set_timeout(hc_session *s, hc_timeout *t) { ho_set_ptr(s, SESS_TIMEOUT, t); }
-void hc_session_set_follow_redirects(hc_session *s, int follow) { ho_set_int(s, SESS_FOLLOW_REDIRECTS, follow != 0); }
-void hc_session_set_max_redirects(hc_session *s, int max) { ho_set_int(s, SESS_MAX_REDIRECTS, max < 0 ? 0 : max); }
-void hc_session_set_decode_content(hc_session *s, int decode) { ho_set_int(s, SESS_DECODE_CONTENT, decode != 0); }
+void hc_session_set_follow_redirects(hc_session *s, int follow)
+{
+    ho_set_int(s, SESS_FOLLOW_REDIRECTS, follow != 0);
+}
+void hc_session_set_max_redirects(hc_session *s, int max)
+{
+    ho_set_int(s, SESS_MAX_REDIRECTS, max < 0 ? 0 : max);
+}
+void hc_session_set_decode_content(hc_session *s, int decode)
+{
+    ho_set_int(s, SESS_DECODE_CONTENT, decode != 0);
+}
 
 /* TLS settings changed: connections made under the old ones must go. */
 static void drop_tls_state(hc_session *s)
@@ -159,13 +168,15 @@ static SSL_CTX *session_ssl_ctx(hc_session *s, hc_error **err)
     if (ho_int(s, SESS_VERIFY)) {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
         const char *ca = ho_ptr(s, SESS_CA_FILE);
-        int ok = ca ? SSL_CTX_load_verify_locations(ctx, ca, NULL) : SSL_CTX_set_default_verify_paths(ctx);
+        int ok = ca ? SSL_CTX_load_verify_locations(ctx, ca, NULL)
+                    : SSL_CTX_set_default_verify_paths(ctx);
         if (ok != 1) {
             char buf[256] = "unknown error";
             unsigned long e = ERR_get_error();
             if (e)
                 ERR_error_string_n(e, buf, sizeof buf);
-            hc_error_set(err, HC_ERR_TLS, "cannot load CA certificates%s%s: %s", ca ? " from " : "", ca ? ca : "", buf);
+            hc_error_set(err, HC_ERR_TLS, "cannot load CA certificates%s%s: %s", ca ? " from " : "",
+                         ca ? ca : "", buf);
             SSL_CTX_free(ctx);
             return NULL;
         }
@@ -205,7 +216,8 @@ static void wb_field(struct wbuf *w, const char *name, const char *value)
     wb_add(w, "\r\n", 2);
 }
 
-static void build_request(hc_session *s, const hc_request *r, const struct hc_url *u, struct wbuf *w)
+static void build_request(hc_session *s, const hc_request *r, const struct hc_url *u,
+                          struct wbuf *w)
 {
     const char *method = hc_request_method(r);
     hc_headers *rh = hc_request_headers((hc_request *)r);
@@ -217,7 +229,8 @@ static void build_request(hc_session *s, const hc_request *r, const struct hc_ur
     wb_str(w, " HTTP/1.1\r\n");
     if (hc_headers_find(rh, "Host", 0) < 0) {
         char host[300];
-        snprintf(host, sizeof host, "%s%.*s%s", u->ipv6 ? "[" : "", (int)u->host_len, u->host, u->ipv6 ? "]" : "");
+        snprintf(host, sizeof host, "%s%.*s%s", u->ipv6 ? "[" : "", (int)u->host_len, u->host,
+                 u->ipv6 ? "]" : "");
         if (!u->default_port)
             snprintf(host + strlen(host), sizeof host - strlen(host), ":%d", u->port);
         wb_field(w, "Host", host);
@@ -262,7 +275,8 @@ static bool idempotent(const char *m)
 }
 
 /* One request/response exchange over a pooled or new connection. */
-static hc_response *send_once(hc_session *s, const hc_request *r, const struct hc_deadline *dl, hc_error **err)
+static hc_response *send_once(hc_session *s, const hc_request *r, const struct hc_deadline *dl,
+                              hc_error **err)
 {
     struct hc_url u;
     const char *why;
@@ -272,7 +286,7 @@ static hc_response *send_once(hc_session *s, const hc_request *r, const struct h
         return NULL;
     }
     hc_connection_pool *pool = hc_session_pool(s);
-    struct wbuf w = { 0 };
+    struct wbuf w = {0};
     build_request(s, r, &u, &w);
     const struct session_hooks *hooks = ho_ptr(s, SESS_HOOKS);
     struct hc_read_opts opts = {
@@ -299,7 +313,7 @@ static hc_response *send_once(hc_session *s, const hc_request *r, const struct h
             hc_pool_note_opened(pool);
         }
         hc_error *e = NULL;
-        struct hc_read_result res = { 0 };
+        struct hc_read_result res = {0};
         if (hc_connection_write_all(c, w.p, w.len, dl, &e) != 0) {
             res.nothing_received = true;
         } else {
@@ -348,7 +362,8 @@ static bool leaves_origin(const char *old_url, const char *new_url)
     return a.https != b.https || a.port != b.port;
 }
 
-static hc_request *next_request(const hc_request *cur, const hc_response *resp, const char *location)
+static hc_request *next_request(const hc_request *cur, const hc_response *resp,
+                                const char *location)
 {
     int status = hc_response_status_code(resp);
     char *url;
@@ -362,7 +377,8 @@ static hc_request *next_request(const hc_request *cur, const hc_response *resp, 
     bool strip_auth = leaves_origin(hc_request_url(cur), url);
     hc_request_set_url_owned(next, url);
     const char *m = hc_request_method(cur);
-    if ((status == 303 && strcmp(m, "HEAD") != 0) || ((status == 301 || status == 302) && strcmp(m, "POST") == 0)) {
+    if ((status == 303 && strcmp(m, "HEAD") != 0) ||
+        ((status == 301 || status == 302) && strcmp(m, "POST") == 0)) {
         hc_request_set_method(next, "GET");
         hc_request_drop_body(next);
         hc_headers *h = hc_request_headers(next);
@@ -396,7 +412,8 @@ hc_response *hc_session_send(hc_session *s, const hc_request *req, hc_error **er
         struct session_hooks *hooks = ho_ptr(s, SESS_HOOKS);
         if (resp && hooks && hooks->response)
             hooks->response(resp, hooks->ctx);
-        if (!resp || !ho_int(s, SESS_FOLLOW_REDIRECTS) || !is_redirect(hc_response_status_code(resp)))
+        if (!resp || !ho_int(s, SESS_FOLLOW_REDIRECTS) ||
+            !is_redirect(hc_response_status_code(resp)))
             break;
         const char *loc = hc_headers_get(hc_response_headers(resp), "Location");
         if (!loc)
@@ -425,8 +442,8 @@ hc_response *hc_session_send(hc_session *s, const hc_request *req, hc_error **er
     return resp;
 }
 
-hc_response *hc_session_request(hc_session *s, const char *method, const char *url, const void *body,
-                                size_t body_len, hc_error **err)
+hc_response *hc_session_request(hc_session *s, const char *method, const char *url,
+                                const void *body, size_t body_len, hc_error **err)
 {
     hc_request *r = hc_request_new(method, url, err);
     if (!r)

@@ -30,20 +30,23 @@ static const struct hc_type *T = &hc_type_response;
 
 /* Read into the connection's buffer until a full head is there. */
 static int read_head(hc_connection *c, const struct hc_read_opts *o, const struct hc_limits *lim,
-                     const struct hc_deadline *dl, struct hc_head *head, struct hc_read_result *res, hc_error **err)
+                     const struct hc_deadline *dl, struct hc_head *head, struct hc_read_result *res,
+                     hc_error **err)
 {
     struct hc_rbuf *rb = hc_connection_rbuf(c);
     size_t interim = 0;
     for (;;) {
         const char *why = NULL;
-        int rc = rb->len ? hc_parse_response_head(rb->data, rb->len, lim, head, &why) : HC_PARSE_INCOMPLETE;
+        int rc = rb->len ? hc_parse_response_head(rb->data, rb->len, lim, head, &why)
+                         : HC_PARSE_INCOMPLETE;
         if (rc == HC_PARSE_OK) {
             if (head->status >= 100 && head->status < 200 && head->status != 101) {
                 /* Interim response: show it, drop it, the final one
                  * follows; a server sending them forever is cut off. */
                 if (++interim > lim->max_interim) {
                     hc_error_set(err, HC_ERR_MALFORMED_RESPONSE,
-                                 "Weird server reply: more than %zu interim (1xx) responses", lim->max_interim);
+                                 "Weird server reply: more than %zu interim (1xx) responses",
+                                 lim->max_interim);
                     return -1;
                 }
                 if (o->head_hook) {
@@ -72,7 +75,8 @@ static int read_head(hc_connection *c, const struct hc_read_opts *o, const struc
             else if (rb->len == 0)
                 hc_error_set(err, HC_ERR_EMPTY_REPLY, "Empty reply from server");
             else
-                hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: connection closed inside the response head");
+                hc_error_set(err, HC_ERR_MALFORMED_RESPONSE,
+                             "Weird server reply: connection closed inside the response head");
             return -1;
         }
         rb->len += (size_t)n;
@@ -84,7 +88,8 @@ static int read_head(hc_connection *c, const struct hc_read_opts *o, const struc
 static int64_t content_length(const hc_headers *h)
 {
     int64_t found = -1;
-    for (long i = hc_headers_find(h, "Content-Length", 0); i >= 0; i = hc_headers_find(h, "Content-Length", (size_t)i + 1)) {
+    for (long i = hc_headers_find(h, "Content-Length", 0); i >= 0;
+         i = hc_headers_find(h, "Content-Length", (size_t)i + 1)) {
         const char *p = hc_headers_value_at(h, (size_t)i);
         for (;;) {
             while (*p == ' ' || *p == '\t')
@@ -117,7 +122,8 @@ static char *joined(const hc_headers *h, const char *name)
 {
     char *out = NULL;
     size_t len = 0;
-    for (long i = hc_headers_find(h, name, 0); i >= 0; i = hc_headers_find(h, name, (size_t)i + 1)) {
+    for (long i = hc_headers_find(h, name, 0); i >= 0;
+         i = hc_headers_find(h, name, (size_t)i + 1)) {
         const char *v = hc_headers_value_at(h, (size_t)i);
         size_t n = strlen(v);
         out = hc_payload_realloc(T, out, len + n + 3);
@@ -151,8 +157,8 @@ static long without_last_chunked(const char *te)
 
 /* Read more bytes into the (empty) connection buffer: >0, or 0 / -1 with
  * *ERR set (TRUNCATED_MSG on a close). */
-static ssize_t refill(hc_connection *c, size_t want, const struct hc_deadline *dl, const char *truncated_msg,
-                      hc_error **err)
+static ssize_t refill(hc_connection *c, size_t want, const struct hc_deadline *dl,
+                      const char *truncated_msg, hc_error **err)
 {
     hc_rbuf_reserve(c, READ_CHUNK);
     struct hc_rbuf *rb = hc_connection_rbuf(c);
@@ -177,11 +183,12 @@ static int pushed(struct hc_body *bd, const void *data, size_t len, hc_error **e
     return -1;
 }
 
-static int read_chunked(hc_connection *c, hc_headers *h, struct hc_body *bd, const struct hc_limits *lim,
-                        const struct hc_deadline *dl, bool *clean_end, hc_error **err)
+static int read_chunked(hc_connection *c, hc_headers *h, struct hc_body *bd,
+                        const struct hc_limits *lim, const struct hc_deadline *dl, bool *clean_end,
+                        hc_error **err)
 {
     struct hc_rbuf *rb = hc_connection_rbuf(c);
-    struct hc_chunked st = { 0 };
+    struct hc_chunked st = {0};
     struct hc_limits l = *lim;
     l.max_body = bd->max ? bd->max : UINT64_MAX;
     size_t rest = 0, n;
@@ -196,18 +203,21 @@ static int read_chunked(hc_connection *c, hc_headers *h, struct hc_body *bd, con
         if (rc != HC_PARSE_INCOMPLETE)
             break;
         rb->len = 0;
-        if (refill(c, READ_CHUNK, dl, "transfer closed with outstanding read data remaining", err) <= 0)
+        if (refill(c, READ_CHUNK, dl, "transfer closed with outstanding read data remaining",
+                   err) <= 0)
             return -1;
         rb = hc_connection_rbuf(c);
     }
     if (rc == HC_PARSE_ERROR) {
-        hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: bad chunked encoding: %s", why);
+        hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: bad chunked encoding: %s",
+                     why);
         return -1;
     }
     /* Trailer section: the REST bytes that followed the last chunk. */
     memmove(rb->data, rb->data + n, rest);
     rb->len = rest;
-    struct hc_field *fields = hc_payload_alloc(T, sizeof *fields * (lim->max_fields ? lim->max_fields : 1));
+    struct hc_field *fields =
+        hc_payload_alloc(T, sizeof *fields * (lim->max_fields ? lim->max_fields : 1));
     size_t nfields = 0, used = 0;
     for (;;) {
         rc = hc_parse_fields(rb->data, rb->len, lim, fields, &nfields, &used, &why);
@@ -233,16 +243,16 @@ static int read_chunked(hc_connection *c, hc_headers *h, struct hc_body *bd, con
         return -1;
     }
     for (size_t i = 0; i < nfields; i++)
-        hc_headers_add_n(h, rb->data + fields[i].name.off, fields[i].name.len, rb->data + fields[i].value.off,
-                         fields[i].value.len);
+        hc_headers_add_n(h, rb->data + fields[i].name.off, fields[i].name.len,
+                         rb->data + fields[i].value.off, fields[i].value.len);
     free(fields);
     *clean_end = rb->len == used;
     rb->len = 0;
     return 0;
 }
 
-static int read_length(hc_connection *c, struct hc_body *bd, uint64_t length, const struct hc_deadline *dl,
-                       bool *clean_end, hc_error **err)
+static int read_length(hc_connection *c, struct hc_body *bd, uint64_t length,
+                       const struct hc_deadline *dl, bool *clean_end, hc_error **err)
 {
     struct hc_rbuf *rb = hc_connection_rbuf(c);
     size_t have = rb->len < length ? rb->len : (size_t)length;
@@ -253,7 +263,8 @@ static int read_length(hc_connection *c, struct hc_body *bd, uint64_t length, co
     /* Trust a claimed length only as far as bytes arrive. */
     for (uint64_t left = length - have; left > 0;) {
         char msg[96];
-        snprintf(msg, sizeof msg, "transfer closed with %llu bytes remaining to read", (unsigned long long)left);
+        snprintf(msg, sizeof msg, "transfer closed with %llu bytes remaining to read",
+                 (unsigned long long)left);
         ssize_t n = refill(c, left < SIZE_MAX ? (size_t)left : SIZE_MAX, dl, msg, err);
         if (n <= 0)
             return -1;
@@ -266,7 +277,8 @@ static int read_length(hc_connection *c, struct hc_body *bd, uint64_t length, co
     return 0;
 }
 
-static int read_to_close(hc_connection *c, struct hc_body *bd, const struct hc_deadline *dl, hc_error **err)
+static int read_to_close(hc_connection *c, struct hc_body *bd, const struct hc_deadline *dl,
+                         hc_error **err)
 {
     struct hc_rbuf *rb = hc_connection_rbuf(c);
     size_t have = rb->len;
@@ -288,14 +300,15 @@ static int read_to_close(hc_connection *c, struct hc_body *bd, const struct hc_d
 
 static bool is_followed_redirect(const struct hc_read_opts *o, int status, const hc_headers *h)
 {
-    return o->follow && (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
+    return o->follow &&
+           (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
            hc_headers_get(h, "Location");
 }
 
 /* Frame and read the body per RFC 9112 6.3.  0, or -1 and *ERR. */
 static int read_body(hc_connection *c, const struct hc_read_opts *o, const struct hc_limits *lim,
-                     const struct hc_deadline *dl, hc_headers *h, int status, struct hc_body *bd, bool *keep,
-                     bool *clean_end, hc_error **err)
+                     const struct hc_deadline *dl, hc_headers *h, int status, struct hc_body *bd,
+                     bool *keep, bool *clean_end, hc_error **err)
 {
     char *ce = joined(h, "Content-Encoding");
     char *te = joined(h, "Transfer-Encoding");
@@ -306,7 +319,7 @@ static int read_body(hc_connection *c, const struct hc_read_opts *o, const struc
             *keep = false;
     } else if (te) {
         if (hc_headers_find(h, "Content-Length", 0) >= 0)
-            *keep = false;    /* RFC 9112 6.3: possible smuggling, close after */
+            *keep = false; /* RFC 9112 6.3: possible smuggling, close after */
         long prefix = without_last_chunked(te);
         if (prefix < 0)
             *keep = false;
@@ -326,10 +339,12 @@ static int read_body(hc_connection *c, const struct hc_read_opts *o, const struc
             hc_error_pass(err, bd->err);
             bd->err = NULL;
         } else if (len == -2) {
-            hc_error_set(err, HC_ERR_MALFORMED_RESPONSE, "Weird server reply: invalid Content-Length");
+            hc_error_set(err, HC_ERR_MALFORMED_RESPONSE,
+                         "Weird server reply: invalid Content-Length");
             rc = -1;
         } else if (len >= 0 && bd->max && (uint64_t)len > bd->max) {
-            hc_error_set(err, HC_ERR_TOO_LARGE, "Maximum body size exceeded: Content-Length %lld over %llu bytes",
+            hc_error_set(err, HC_ERR_TOO_LARGE,
+                         "Maximum body size exceeded: Content-Length %lld over %llu bytes",
                          (long long)len, (unsigned long long)bd->max);
             rc = -1;
         } else if (len >= 0) {
@@ -349,8 +364,9 @@ static int read_body(hc_connection *c, const struct hc_read_opts *o, const struc
     return rc;
 }
 
-hc_response *hc_read_response(hc_connection *c, const struct hc_read_opts *o, const struct hc_limits *lim,
-                              const struct hc_deadline *dl, struct hc_read_result *res, hc_error **err)
+hc_response *hc_read_response(hc_connection *c, const struct hc_read_opts *o,
+                              const struct hc_limits *lim, const struct hc_deadline *dl,
+                              struct hc_read_result *res, hc_error **err)
 {
     res->reusable = false;
     res->nothing_received = false;
@@ -373,7 +389,9 @@ hc_response *hc_read_response(hc_connection *c, const struct hc_read_opts *o, co
         o->head_hook(r, o->head_ctx);
     bool keep = minor >= 1 ? !hc_headers_has_token(h, "Connection", "close")
                            : hc_headers_has_token(h, "Connection", "keep-alive");
-    enum hc_body_mode mode = !o->sink ? HC_BODY_KEEP : is_followed_redirect(o, status, h) ? HC_BODY_DROP : HC_BODY_SINK;
+    enum hc_body_mode mode = !o->sink                             ? HC_BODY_KEEP
+                             : is_followed_redirect(o, status, h) ? HC_BODY_DROP
+                                                                  : HC_BODY_SINK;
     struct hc_body bd;
     hc_body_init(&bd, mode, o->max_body);
     bd.sink = o->sink;

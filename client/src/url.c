@@ -50,7 +50,8 @@ static int parse_ipv6(const char *h, const char *auth_end, struct hc_url *u,
         return -1;
     }
     for (const char *q = h + 1; q < close; q++)
-        if (!(is_digit(*q) || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == ':' || *q == '.')) {
+        if (!(is_digit(*q) || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == ':' ||
+              *q == '.')) {
             *why = "bad character in IPv6 address";
             return -1;
         }
@@ -258,7 +259,8 @@ char *hc_url_resolve(const char *base, const char *location)
         merged = xstrndup(location, loclen);
     } else if (location[0] == '?') {
         merged = xmalloc(bpath_len + loclen + 2);
-        sprintf(merged, "%.*s%.*s", (int)bpath_len, bpath_len ? btarget : "/", (int)loclen, location);
+        sprintf(merged, "%.*s%.*s", (int)bpath_len, bpath_len ? btarget : "/", (int)loclen,
+                location);
     } else {
         /* Relative path: replace the last segment of the base path. */
         size_t dir = bpath_len;

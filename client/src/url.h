@@ -9,15 +9,15 @@
 
 struct hc_url {
     bool https;
-    const char *userinfo;   /* "user:pass" before '@', or NULL */
+    const char *userinfo; /* "user:pass" before '@', or NULL */
     size_t userinfo_len;
-    const char *host;       /* without the brackets of an IPv6 literal */
+    const char *host; /* without the brackets of an IPv6 literal */
     size_t host_len;
     bool ipv6;
-    int port;               /* explicit or the scheme's default */
+    int port; /* explicit or the scheme's default */
     bool default_port;
-    const char *target;     /* path and query, fragment excluded; may be */
-    size_t target_len;      /* empty or start with '?': then prefix '/'  */
+    const char *target; /* path and query, fragment excluded; may be */
+    size_t target_len;  /* empty or start with '?': then prefix '/'  */
 };
 
 /* 0 on success; -1 with *WHY set to a static reason otherwise. */

@@ -69,8 +69,7 @@ void heaptag_block_alloc(void *p, size_t size, const char *pool) __attribute__((
 
 /* Block OLD is now NEW, of SIZE bytes (NEW may equal OLD).  It keeps its
  * type and pool.  NEW NULL means the resize failed and OLD stands. */
-void heaptag_block_realloc(void *old_block, void *new_block, size_t size)
-    __attribute__((weak));
+void heaptag_block_realloc(void *old_block, void *new_block, size_t size) __attribute__((weak));
 
 /* Block P was given back to the program's allocator (its bytes return to
  * its pool, if it had one). */
@@ -95,22 +94,46 @@ void heaptag_block_free(void *p) __attribute__((weak));
 #else
 /* True when libheaptag.so is loaded into this process. */
 #define HEAPTAG_ACTIVE() (heaptag_push != 0)
-#define HEAPTAG_PUSH(type) \
-    do { if (heaptag_push) heaptag_push(type); } while (0)
-#define HEAPTAG_POP() \
-    do { if (heaptag_pop) heaptag_pop(); } while (0)
-#define HEAPTAG_RETAG(block, type) \
-    do { if (heaptag_retag) (void)heaptag_retag((block), (type)); } while (0)
-#define HEAPTAG_INSTANCE_NEW(type) \
-    do { if (heaptag_instance_new) heaptag_instance_new(type); } while (0)
-#define HEAPTAG_INSTANCE_FREE(type) \
-    do { if (heaptag_instance_free) heaptag_instance_free(type); } while (0)
-#define HEAPTAG_BLOCK_ALLOC(p, size, pool) \
-    do { if (heaptag_block_alloc) heaptag_block_alloc((p), (size), (pool)); } while (0)
-#define HEAPTAG_BLOCK_REALLOC(old, p, size) \
-    do { if (heaptag_block_realloc) heaptag_block_realloc((old), (p), (size)); } while (0)
-#define HEAPTAG_BLOCK_FREE(p) \
-    do { if (heaptag_block_free) heaptag_block_free(p); } while (0)
+#define HEAPTAG_PUSH(type)      \
+    do {                        \
+        if (heaptag_push)       \
+            heaptag_push(type); \
+    } while (0)
+#define HEAPTAG_POP()      \
+    do {                   \
+        if (heaptag_pop)   \
+            heaptag_pop(); \
+    } while (0)
+#define HEAPTAG_RETAG(block, type)                \
+    do {                                          \
+        if (heaptag_retag)                        \
+            (void)heaptag_retag((block), (type)); \
+    } while (0)
+#define HEAPTAG_INSTANCE_NEW(type)      \
+    do {                                \
+        if (heaptag_instance_new)       \
+            heaptag_instance_new(type); \
+    } while (0)
+#define HEAPTAG_INSTANCE_FREE(type)      \
+    do {                                 \
+        if (heaptag_instance_free)       \
+            heaptag_instance_free(type); \
+    } while (0)
+#define HEAPTAG_BLOCK_ALLOC(p, size, pool)            \
+    do {                                              \
+        if (heaptag_block_alloc)                      \
+            heaptag_block_alloc((p), (size), (pool)); \
+    } while (0)
+#define HEAPTAG_BLOCK_REALLOC(old, p, size)            \
+    do {                                               \
+        if (heaptag_block_realloc)                     \
+            heaptag_block_realloc((old), (p), (size)); \
+    } while (0)
+#define HEAPTAG_BLOCK_FREE(p)      \
+    do {                           \
+        if (heaptag_block_free)    \
+            heaptag_block_free(p); \
+    } while (0)
 #endif
 
 /* HEAPTAG_SCOPE(type): a scope that closes itself when the enclosing C block
@@ -118,22 +141,32 @@ void heaptag_block_free(void *p) __attribute__((weak));
 #define HEAPTAG_CAT2_(a, b) a##b
 #define HEAPTAG_CAT_(a, b) HEAPTAG_CAT2_(a, b)
 #ifndef __cplusplus
-static inline void heaptag_scope_end_(int *unused) { (void)unused; HEAPTAG_POP(); }
-static inline int heaptag_scope_begin_(const char *type) { HEAPTAG_PUSH(type); return 0; }
-#define HEAPTAG_SCOPE(type)                                                   \
-    __attribute__((cleanup(heaptag_scope_end_), unused)) int                 \
-    HEAPTAG_CAT_(heaptag_scope_, __LINE__) = heaptag_scope_begin_(type)
+static inline void heaptag_scope_end_(int *unused)
+{
+    (void)unused;
+    HEAPTAG_POP();
+}
+static inline int heaptag_scope_begin_(const char *type)
+{
+    HEAPTAG_PUSH(type);
+    return 0;
+}
+#define HEAPTAG_SCOPE(type)                                                \
+    __attribute__((cleanup(heaptag_scope_end_), unused)) int HEAPTAG_CAT_( \
+        heaptag_scope_, __LINE__) = heaptag_scope_begin_(type)
 #else
-namespace heaptag {
+namespace heaptag
+{
 /* RAII scope for C++: `heaptag::Scope s("Response");` */
-class Scope {
-public:
+class Scope
+{
+  public:
     explicit Scope(const char *type) { HEAPTAG_PUSH(type); }
     ~Scope() { HEAPTAG_POP(); }
     Scope(const Scope &) = delete;
     Scope &operator=(const Scope &) = delete;
 };
-}
+} // namespace heaptag
 #define HEAPTAG_SCOPE(type) ::heaptag::Scope HEAPTAG_CAT_(heaptag_scope_, __LINE__)(type)
 #endif
 

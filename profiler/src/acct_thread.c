@@ -13,10 +13,7 @@ static ht_spinlock lock;
 /* Past this many records, a new thread first looks for an exited one. */
 #define REUSE_FROM 64
 
-uint32_t acct_count(void)
-{
-    return __atomic_load_n(&count, __ATOMIC_ACQUIRE);
-}
+uint32_t acct_count(void) { return __atomic_load_n(&count, __ATOMIC_ACQUIRE); }
 
 /* Whether the thread that owned t has exited.  A tid the kernel no longer
  * knows, or our own (reused after the owner exited), means it has; a tid

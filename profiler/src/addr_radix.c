@@ -16,8 +16,7 @@ static void *install(void **slot, size_t bytes)
     if (!fresh)
         return NULL;
     void *expected = NULL;
-    if (__atomic_compare_exchange_n(slot, &expected, fresh, 0, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE))
+    if (__atomic_compare_exchange_n(slot, &expected, fresh, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return fresh;
     os_mem_unmap(fresh, bytes);
     return expected;
@@ -29,9 +28,10 @@ void *addr_radix_make(struct addr_radix *r, uintptr_t a)
     char **mid = __atomic_load_n((char ***)mid_slot, __ATOMIC_ACQUIRE);
     if (!mid && !(mid = install(mid_slot, MID_BYTES)))
         return NULL;
-    void **leaf_slot =
-        (void **)&mid[(a >> (RADIX_GRANULE_SHIFT + RADIX_LEAF_BITS)) & ((1u << RADIX_MID_BITS) - 1)];
-    if (!__atomic_load_n((char **)leaf_slot, __ATOMIC_ACQUIRE) && !install(leaf_slot, leaf_bytes(r)))
+    void **leaf_slot = (void **)&mid[(a >> (RADIX_GRANULE_SHIFT + RADIX_LEAF_BITS)) &
+                                     ((1u << RADIX_MID_BITS) - 1)];
+    if (!__atomic_load_n((char **)leaf_slot, __ATOMIC_ACQUIRE) &&
+        !install(leaf_slot, leaf_bytes(r)))
         return NULL;
     return addr_radix_find(r, a, r->cell_shift);
 }

@@ -68,8 +68,8 @@ static inline void *addr_radix_find(struct addr_radix *r, uintptr_t a, unsigned 
     char *flat = HT_LOAD(&r->flat);
     if (__builtin_expect(flat != NULL, 1))
         return flat + ((a >> FLAT_GRANULE_SHIFT) << shift);
-    char **mid = __atomic_load_n(&r->top[a >> (RADIX_ADDR_BITS - RADIX_TOP_BITS)],
-                                 __ATOMIC_ACQUIRE);
+    char **mid =
+        __atomic_load_n(&r->top[a >> (RADIX_ADDR_BITS - RADIX_TOP_BITS)], __ATOMIC_ACQUIRE);
     if (!mid)
         return NULL;
     char *leaf = __atomic_load_n(
@@ -77,8 +77,7 @@ static inline void *addr_radix_find(struct addr_radix *r, uintptr_t a, unsigned 
         __ATOMIC_ACQUIRE);
     if (!leaf)
         return NULL;
-    return leaf + ((((a >> RADIX_GRANULE_SHIFT) & ((1u << RADIX_LEAF_BITS) - 1)))
-                   << shift);
+    return leaf + ((((a >> RADIX_GRANULE_SHIFT) & ((1u << RADIX_LEAF_BITS) - 1))) << shift);
 }
 
 /* The cell of a covered address, mapping tables as needed; NULL if the

@@ -73,8 +73,7 @@ static inline __attribute__((always_inline)) void track_new(void *p, size_t requ
 
 /* Count a block the map has just forgotten (freed; realloc counts its
  * moves itself). */
-static inline __attribute__((always_inline)) void block_gone(void *p,
-                                                             const struct block_record *r,
+static inline __attribute__((always_inline)) void block_gone(void *p, const struct block_record *r,
                                                              size_t usable)
 {
     int mt = stats_mt();
@@ -240,10 +239,7 @@ HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)
     return do_realloc(p, total);
 }
 
-static int power_of_two(size_t x)
-{
-    return x && !(x & (x - 1));
-}
+static int power_of_two(size_t x) { return x && !(x & (x - 1)); }
 
 static inline __attribute__((always_inline)) int posix_memalign_body(void **out, size_t align,
                                                                      size_t size)
@@ -387,4 +383,3 @@ HT_EXPORT void *pvalloc(size_t size)
     rounded &= ~(page - 1);
     return track_result(aligned_from_posix(page, rounded ? rounded : page), size);
 }
-

@@ -41,11 +41,26 @@ static void *attach_dlopen(const char *file, int mode);
  * scopes count from the attach on once they point at us.  A scope opened
  * before the attach and closed after is a pop without a push: ignored. */
 static const char *const hooked[] = {
-    "malloc", "free", "calloc", "realloc", "reallocarray", "posix_memalign",
-    "aligned_alloc", "memalign", "valloc", "pvalloc", "dlopen",
-    "heaptag_push", "heaptag_pop", "heaptag_retag", "heaptag_instance_new",
-    "heaptag_instance_free", "heaptag_dump", "heaptag_block_alloc",
-    "heaptag_block_realloc", "heaptag_block_free",
+    "malloc",
+    "free",
+    "calloc",
+    "realloc",
+    "reallocarray",
+    "posix_memalign",
+    "aligned_alloc",
+    "memalign",
+    "valloc",
+    "pvalloc",
+    "dlopen",
+    "heaptag_push",
+    "heaptag_pop",
+    "heaptag_retag",
+    "heaptag_instance_new",
+    "heaptag_instance_free",
+    "heaptag_dump",
+    "heaptag_block_alloc",
+    "heaptag_block_realloc",
+    "heaptag_block_free",
 };
 #define NHOOKED (sizeof hooked / sizeof *hooked)
 static void *replacement[NHOOKED];
@@ -70,8 +85,8 @@ static int find_replacements(void)
     if (!self)
         return -1;
     for (unsigned i = 0; i < NHOOKED; i++)
-        replacement[i] = strcmp(hooked[i], "dlopen") == 0 ? (void *)attach_dlopen
-                                                          : dlsym(self, hooked[i]);
+        replacement[i] =
+            strcmp(hooked[i], "dlopen") == 0 ? (void *)attach_dlopen : dlsym(self, hooked[i]);
     real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
     dlclose(self);
     for (unsigned i = 0; i < NHOOKED; i++)
@@ -84,7 +99,7 @@ struct module {
     uintptr_t base;
     uintptr_t relro_ro_end; /* pages below it (from relro_start) are read-only */
     uintptr_t relro_start;
-    const ElfW(Sym) *symtab;
+    const ElfW(Sym) * symtab;
     const char *strtab;
 };
 
@@ -110,7 +125,7 @@ static void patch_slot(const struct module *m, uintptr_t slot, void *fn)
         mprotect((void *)pg, (size_t)page, PROT_READ);
 }
 
-static void patch_relocs(const struct module *m, const ElfW(Rela) *r, size_t bytes)
+static void patch_relocs(const struct module *m, const ElfW(Rela) * r, size_t bytes)
 {
     for (size_t i = 0; i < bytes / sizeof *r; i++) {
         unsigned type = ELF64_R_TYPE(r[i].r_info);
@@ -131,8 +146,8 @@ static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
     (void)data;
     struct module m = {.base = info->dlpi_addr};
     const ElfW(Dyn) *dyn = NULL;
-    if (m.base == self_base || !info->dlpi_name ||
-        strstr(info->dlpi_name, "linux-vdso") || strstr(info->dlpi_name, "ld-linux"))
+    if (m.base == self_base || !info->dlpi_name || strstr(info->dlpi_name, "linux-vdso") ||
+        strstr(info->dlpi_name, "ld-linux"))
         return 0;
     long page = sysconf(_SC_PAGESIZE);
     for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -186,7 +201,7 @@ static int caller_search(void *caller, const char *file, char *full, size_t cap)
     for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
         if (d->d_tag == DT_STRTAB)
             strtab = (const char *)(d->d_un.d_ptr < lm->l_addr ? d->d_un.d_ptr + lm->l_addr
-                                                                : d->d_un.d_ptr);
+                                                               : d->d_un.d_ptr);
         else if (d->d_tag == DT_RUNPATH || (d->d_tag == DT_RPATH && !have_path)) {
             path_off = d->d_un.d_val;
             have_path = 1;
@@ -214,7 +229,8 @@ static int caller_search(void *caller, const char *file, char *full, size_t cap)
         size_t len = strcspn(p, ":"), j = 0;
         for (size_t i = 0; i < len && j + 1 < cap; i++) {
             const char *tok = !strncmp(p + i, "${ORIGIN}", 9) ? "${ORIGIN}"
-                              : !strncmp(p + i, "$ORIGIN", 7) ? "$ORIGIN" : NULL;
+                              : !strncmp(p + i, "$ORIGIN", 7) ? "$ORIGIN"
+                                                              : NULL;
             if (tok && i + strlen(tok) <= len) {
                 size_t o = strlen(origin);
                 if (j + o + 1 >= cap)
@@ -244,8 +260,8 @@ static void *attach_dlopen(const char *file, int mode)
 {
     char full[HT_PATH_MAX];
     void *h = NULL;
-    if (file && !strchr(file, '/') && caller_search(__builtin_return_address(0), file, full,
-                                                    sizeof full))
+    if (file && !strchr(file, '/') &&
+        caller_search(__builtin_return_address(0), file, full, sizeof full))
         h = real_dlopen(full, mode);
     if (!h)
         h = real_dlopen(file, mode);

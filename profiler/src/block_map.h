@@ -37,10 +37,7 @@ extern HT_HIDDEN struct addr_radix block_cells;
 /* Resident bytes of the map and the overflow table (for the report). */
 uint64_t block_map_resident_bytes(void);
 
-HT_INLINE uint16_t *block_cell(uintptr_t a)
-{
-    return addr_radix_find(&block_cells, a, 1);
-}
+HT_INLINE uint16_t *block_cell(uintptr_t a) { return addr_radix_find(&block_cells, a, 1); }
 
 HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t usable)
 {

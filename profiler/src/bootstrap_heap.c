@@ -31,12 +31,6 @@ void *bootstrap_alloc(size_t size, size_t align)
     }
 }
 
-size_t bootstrap_size(const void *p)
-{
-    return *(const size_t *)((const char *)p - 16);
-}
+size_t bootstrap_size(const void *p) { return *(const size_t *)((const char *)p - 16); }
 
-size_t bootstrap_used(void)
-{
-    return __atomic_load_n(&used, __ATOMIC_RELAXED);
-}
+size_t bootstrap_used(void) { return __atomic_load_n(&used, __ATOMIC_RELAXED); }

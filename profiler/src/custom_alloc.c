@@ -151,10 +151,7 @@ HT_EXPORT void heaptag_block_free(void *p)
 
 /* The map's stripe locks are held across fork, like the tracker's other
  * locks (lifecycle.c), so a child never inherits one held. */
-static void unlock_after_fork(void)
-{
-    custom_map_unlock_after_fork();
-}
+static void unlock_after_fork(void) { custom_map_unlock_after_fork(); }
 
 __attribute__((constructor)) static void custom_alloc_start(void)
 {

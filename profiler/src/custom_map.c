@@ -22,7 +22,7 @@ static uint64_t side_count;
 
 struct stripe {
     ht_spinlock lock;
-    uint32_t mask;  /* slots - 1; 0 before the first table */
+    uint32_t mask; /* slots - 1; 0 before the first table */
     uint32_t count;
     struct custom_record *slots;
 } __attribute__((aligned(64)));
@@ -40,10 +40,7 @@ static inline struct stripe *stripe_of(uint64_t h)
     return &stripes[h >> 58]; /* the top 6 bits; the slot uses the low ones */
 }
 
-static size_t table_bytes(uint32_t slots)
-{
-    return (size_t)slots * sizeof(struct custom_record);
-}
+static size_t table_bytes(uint32_t slots) { return (size_t)slots * sizeof(struct custom_record); }
 
 static void insert_fresh(struct custom_record *slots, uint32_t mask, const struct custom_record *r)
 {

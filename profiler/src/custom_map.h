@@ -19,11 +19,11 @@
 #include "ht_common.h"
 
 struct custom_record {
-    uintptr_t addr;   /* 0: empty slot */
+    uintptr_t addr; /* 0: empty slot */
     uint64_t size;
     uint16_t type;
-    uint16_t pool;    /* type the bytes were carved from, 0 if none */
-    uint32_t site;    /* call site with stacks on, 0 if none */
+    uint16_t pool; /* type the bytes were carved from, 0 if none */
+    uint32_t site; /* call site with stacks on, 0 if none */
 };
 
 /* Record R (keyed by R->addr).  Returns 1 and fills *old if the address

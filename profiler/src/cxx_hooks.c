@@ -26,20 +26,50 @@ void ht_op_delete(void *p);
 void *ht_op_adopt(void *p, size_t size);
 
 enum op {
-    NEW, NEW_NT, NEW_AL, NEW_AL_NT, NEWA, NEWA_NT, NEWA_AL, NEWA_AL_NT,
-    DEL, DEL_NT, DEL_AL, DEL_AL_NT, DEL_SZ, DEL_SZ_AL,
-    DELA, DELA_NT, DELA_AL, DELA_AL_NT, DELA_SZ, DELA_SZ_AL, NOPS
+    NEW,
+    NEW_NT,
+    NEW_AL,
+    NEW_AL_NT,
+    NEWA,
+    NEWA_NT,
+    NEWA_AL,
+    NEWA_AL_NT,
+    DEL,
+    DEL_NT,
+    DEL_AL,
+    DEL_AL_NT,
+    DEL_SZ,
+    DEL_SZ_AL,
+    DELA,
+    DELA_NT,
+    DELA_AL,
+    DELA_AL_NT,
+    DELA_SZ,
+    DELA_SZ_AL,
+    NOPS
 };
 
 static const char *const op_names[NOPS] = {
-    "_Znwm", "_ZnwmRKSt9nothrow_t", "_ZnwmSt11align_val_t",
+    "_Znwm",
+    "_ZnwmRKSt9nothrow_t",
+    "_ZnwmSt11align_val_t",
     "_ZnwmSt11align_val_tRKSt9nothrow_t",
-    "_Znam", "_ZnamRKSt9nothrow_t", "_ZnamSt11align_val_t",
+    "_Znam",
+    "_ZnamRKSt9nothrow_t",
+    "_ZnamSt11align_val_t",
     "_ZnamSt11align_val_tRKSt9nothrow_t",
-    "_ZdlPv", "_ZdlPvRKSt9nothrow_t", "_ZdlPvSt11align_val_t",
-    "_ZdlPvSt11align_val_tRKSt9nothrow_t", "_ZdlPvm", "_ZdlPvmSt11align_val_t",
-    "_ZdaPv", "_ZdaPvRKSt9nothrow_t", "_ZdaPvSt11align_val_t",
-    "_ZdaPvSt11align_val_tRKSt9nothrow_t", "_ZdaPvm", "_ZdaPvmSt11align_val_t",
+    "_ZdlPv",
+    "_ZdlPvRKSt9nothrow_t",
+    "_ZdlPvSt11align_val_t",
+    "_ZdlPvSt11align_val_tRKSt9nothrow_t",
+    "_ZdlPvm",
+    "_ZdlPvmSt11align_val_t",
+    "_ZdaPv",
+    "_ZdaPvRKSt9nothrow_t",
+    "_ZdaPvSt11align_val_t",
+    "_ZdaPvSt11align_val_tRKSt9nothrow_t",
+    "_ZdaPvm",
+    "_ZdaPvmSt11align_val_t",
 };
 
 /* Per operator: the next definition, and whether it belongs to the next
@@ -97,60 +127,51 @@ typedef void (*del_sz_al_fn)(void *, size_t, size_t);
 
 /* new: our hooks first; the allocator's own operator only on failure
  * (a nothrow new without one returns NULL). */
-#define NEW_BODY(i, size, align, call, nothrow)                               \
-    void *fn = op(i);                                                         \
-    if (!OWNED(i))                                                            \
-        return call;                                                          \
-    void *p = ht_op_new(size, align);                                         \
-    if (HT_LIKELY(p) || (nothrow && fn == (void *)no_runtime))                \
-        return p;                                                             \
-    if (fn == (void *)no_runtime)                                             \
-        no_runtime();                                                         \
+#define NEW_BODY(i, size, align, call, nothrow)                \
+    void *fn = op(i);                                          \
+    if (!OWNED(i))                                             \
+        return call;                                           \
+    void *p = ht_op_new(size, align);                          \
+    if (HT_LIKELY(p) || (nothrow && fn == (void *)no_runtime)) \
+        return p;                                              \
+    if (fn == (void *)no_runtime)                              \
+        no_runtime();                                          \
     return ht_op_adopt(call, size);
 
-#define NEW_HOOK(sym, i)                                                      \
+#define NEW_HOOK(sym, i) \
     HT_EXPORT void *sym(size_t n) { NEW_BODY(i, n, 0, ((new_fn)fn)(n), 0) }
-#define NEW_NT_HOOK(sym, i)                                                   \
-    HT_EXPORT void *sym(size_t n, const void *nt)                             \
-    {                                                                         \
-        NEW_BODY(i, n, 0, ((new2_fn)fn)(n, nt), 1)                             \
-    }
-#define NEW_AL_HOOK(sym, i)                                                   \
-    HT_EXPORT void *sym(size_t n, size_t al)                                  \
-    {                                                                         \
-        NEW_BODY(i, n, al, ((new_al_fn)fn)(n, al), 0)                          \
-    }
-#define NEW_AL_NT_HOOK(sym, i)                                                \
-    HT_EXPORT void *sym(size_t n, size_t al, const void *nt)                  \
-    {                                                                         \
-        NEW_BODY(i, n, al, ((new_al2_fn)fn)(n, al, nt), 1)                     \
+#define NEW_NT_HOOK(sym, i) \
+    HT_EXPORT void *sym(size_t n, const void *nt) { NEW_BODY(i, n, 0, ((new2_fn)fn)(n, nt), 1) }
+#define NEW_AL_HOOK(sym, i) \
+    HT_EXPORT void *sym(size_t n, size_t al) { NEW_BODY(i, n, al, ((new_al_fn)fn)(n, al), 0) }
+#define NEW_AL_NT_HOOK(sym, i)                               \
+    HT_EXPORT void *sym(size_t n, size_t al, const void *nt) \
+    {                                                        \
+        NEW_BODY(i, n, al, ((new_al2_fn)fn)(n, al, nt), 1)   \
     }
 
 /* delete: every block an owned operator new made came from our hooks, so
  * our free gives it back (sized and aligned forms included). */
-#define DEL_BODY(i, call)                                                     \
-    void *fn = op(i);                                                         \
-    if (OWNED(i))                                                             \
-        ht_op_delete(p);                                                      \
-    else                                                                      \
+#define DEL_BODY(i, call) \
+    void *fn = op(i);     \
+    if (OWNED(i))         \
+        ht_op_delete(p);  \
+    else                  \
         call;
 
-#define DEL_HOOK(sym, i)                                                      \
+#define DEL_HOOK(sym, i) \
     HT_EXPORT void sym(void *p) { DEL_BODY(i, ((del_fn)fn)(p)) }
-#define DEL_NT_HOOK(sym, i)                                                   \
+#define DEL_NT_HOOK(sym, i) \
     HT_EXPORT void sym(void *p, const void *nt) { DEL_BODY(i, ((del2_fn)fn)(p, nt)) }
-#define DEL_W_HOOK(sym, i)                                                    \
+#define DEL_W_HOOK(sym, i) \
     HT_EXPORT void sym(void *p, size_t w) { DEL_BODY(i, ((del_al_fn)fn)(p, w)) }
-#define DEL_AL_NT_HOOK(sym, i)                                                \
-    HT_EXPORT void sym(void *p, size_t al, const void *nt)                    \
-    {                                                                         \
-        DEL_BODY(i, ((del_al2_fn)fn)(p, al, nt))                              \
+#define DEL_AL_NT_HOOK(sym, i)                             \
+    HT_EXPORT void sym(void *p, size_t al, const void *nt) \
+    {                                                      \
+        DEL_BODY(i, ((del_al2_fn)fn)(p, al, nt))           \
     }
-#define DEL_SZ_AL_HOOK(sym, i)                                                \
-    HT_EXPORT void sym(void *p, size_t n, size_t al)                          \
-    {                                                                         \
-        DEL_BODY(i, ((del_sz_al_fn)fn)(p, n, al))                             \
-    }
+#define DEL_SZ_AL_HOOK(sym, i) \
+    HT_EXPORT void sym(void *p, size_t n, size_t al) { DEL_BODY(i, ((del_sz_al_fn)fn)(p, n, al)) }
 
 NEW_HOOK(_Znwm, NEW)
 NEW_NT_HOOK(_ZnwmRKSt9nothrow_t, NEW_NT)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 struct dyn_tables {
-    const ElfW(Sym) *symtab;
+    const ElfW(Sym) * symtab;
     const char *strtab;
     const uint32_t *gnu_hash;
     const uint32_t *sysv_hash;

@@ -19,9 +19,9 @@ struct func {
 };
 
 struct module {
-    const void *base;     /* dli_fbase: the key */
-    int state;            /* 0 empty, 1 indexed, -1 no symbols */
-    uintptr_t bias;       /* run-time address - link-time address */
+    const void *base; /* dli_fbase: the key */
+    int state;        /* 0 empty, 1 indexed, -1 no symbols */
+    uintptr_t bias;   /* run-time address - link-time address */
     struct func *funcs;
     size_t nfuncs;
     char path[512];
@@ -51,8 +51,8 @@ static int map_file(const char *path, struct elf_file *f)
         return -1;
     const Elf64_Ehdr *eh = p;
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-        eh->e_shoff == 0 || eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) >
-                                (uint64_t)st.st_size) {
+        eh->e_shoff == 0 ||
+        eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > (uint64_t)st.st_size) {
         munmap(p, (size_t)st.st_size);
         return -1;
     }
@@ -144,10 +144,7 @@ static int open_debug_by_link(const struct elf_file *f, const char *path, struct
     return b.truncated ? -1 : map_file(buf, dbg);
 }
 
-static int func_before(const struct func *a, const struct func *b)
-{
-    return a->start < b->start;
-}
+static int func_before(const struct func *a, const struct func *b) { return a->start < b->start; }
 
 /* Heap sort: qsort may allocate. */
 static void sift(struct func *v, size_t root, size_t n)

@@ -44,10 +44,7 @@ static struct gate_local *local_of(struct acct_thread *t, enum gate_kind kind, u
 }
 
 /* Open windows have span >= 1 for figure 0 (they contain d = 0). */
-static int window_open(const struct gate_local *l)
-{
-    return HT_LOAD(&l->span[0]) > 0;
-}
+static int window_open(const struct gate_local *l) { return HT_LOAD(&l->span[0]) > 0; }
 
 static void close_window(struct gate_local *l)
 {
@@ -132,7 +129,7 @@ static void grant_locked(struct gate_shared *s, struct gate_local *l, enum gate_
     for (int f = 0; f < GATE_NF; f++)
         room[f] = s->peak[f] - s->live[f] - s->granted[f];
     if (room[0] < GATE_MIN_ROOM || room[1] < GATE_MIN_ROOM)
-        return; /* near the peak: stay exact */
+        return;                     /* near the peak: stay exact */
     int64_t share = s->holders + 2; /* the open windows, this one, one to spare */
     for (int f = 0; f < GATE_NF; f++) {
         int64_t hi = room[f] > 0 ? room[f] / share : 0;

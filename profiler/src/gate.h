@@ -31,7 +31,7 @@ struct gate_shared {
     int64_t granted[GATE_NF];
     int32_t holders; /* threads whose window is not empty */
     ht_spinlock lock;
-    unsigned seq;    /* odd while the slow path moves figures (readers retry) */
+    unsigned seq; /* odd while the slow path moves figures (readers retry) */
 };
 
 /* Written by its owner thread on the fast path, by anyone holding the
@@ -89,9 +89,8 @@ int64_t gate_slow(struct gate_shared *s, struct gate_local *l, const int64_t x[G
 
 /* Single-threaded form: no windows exist, so live is exact.  Returns the
  * new peak of figure 0 if it rose, else -1. */
-static inline __attribute__((always_inline)) int64_t gate_apply_st(struct gate_shared *s,
-                                                                   int64_t x0, int64_t x1,
-                                                                   int64_t x2)
+static inline __attribute__((always_inline)) int64_t
+gate_apply_st(struct gate_shared *s, int64_t x0, int64_t x1, int64_t x2)
 {
     int64_t r = -1;
     /* Usable before bytes: a report never sees bytes' peak above usable's. */

@@ -48,7 +48,9 @@ struct block_record {
  * table).  Not a pthread mutex: it must be usable before libpthread state is
  * set up and must never allocate.  Contention is rare (slow paths only), so
  * a yield after a short spin is enough; sched_yield is a plain syscall. */
-typedef struct { int locked; } ht_spinlock;
+typedef struct {
+    int locked;
+} ht_spinlock;
 
 static inline void ht_spin_lock(ht_spinlock *l)
 {

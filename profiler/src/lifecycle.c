@@ -159,8 +159,7 @@ static void handle_bypass(char **argv, char **envp)
 {
     const char *why = preload_put_first(argv, envp);
     Dl_info info;
-    const char *who = dladdr((void *)next.malloc, &info) && info.dli_fname
-                          ? info.dli_fname : NULL;
+    const char *who = dladdr((void *)next.malloc, &info) && info.dli_fname ? info.dli_fname : NULL;
     if (who)
         ht_warn("malloc is served by ", who, ", not through libheaptag.so (", why,
                 "): allocations are not counted; put libheaptag.so first in LD_PRELOAD", NULL);
@@ -212,15 +211,9 @@ static _Noreturn void exit_now(int status)
         syscall(SYS_exit, status);
 }
 
-HT_EXPORT void _exit(int status)
-{
-    exit_now(status);
-}
+HT_EXPORT void _exit(int status) { exit_now(status); }
 
-HT_EXPORT void _Exit(int status)
-{
-    exit_now(status);
-}
+HT_EXPORT void _Exit(int status) { exit_now(status); }
 
 __attribute__((destructor)) static void heaptag_finish(void)
 {

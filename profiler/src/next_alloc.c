@@ -24,10 +24,7 @@ int next_alloc_bypassed;
 static __thread int resolving_here;
 static char provider[512] = "unknown";
 
-static void *lookup(const char *name)
-{
-    return dlsym(RTLD_NEXT, name);
-}
+static void *lookup(const char *name) { return dlsym(RTLD_NEXT, name); }
 
 /* A function counts as the next allocator's own only if it lives in the
  * same object as its malloc: dlsym(RTLD_NEXT, "pvalloc") on top of jemalloc
@@ -86,7 +83,7 @@ static int resolve_bypassed(struct next_alloc *n)
     if ((f = dyn_lookup(lm, "posix_memalign")))
         n->posix_memalign = (int (*)(void **, size_t, size_t))f;
     if ((f = dyn_lookup(lm, "malloc_usable_size")))
-        n->usable_size = (size_t (*)(void *))f;
+        n->usable_size = (size_t(*)(void *))f;
     n->aligned_alloc = (void *(*)(size_t, size_t))dyn_lookup(lm, "aligned_alloc");
     n->memalign = (void *(*)(size_t, size_t))dyn_lookup(lm, "memalign");
     n->valloc = (void *(*)(size_t))dyn_lookup(lm, "valloc");
@@ -101,8 +98,7 @@ static int check_glibc(const struct next_alloc *n)
 {
     static const size_t sizes[] = {0, 1, 24, 25, 100, 1000, 70000, 300000, 5000000};
     Dl_info info;
-    if (!dladdr((void *)n->malloc, &info) || !info.dli_fname ||
-        !strstr(info.dli_fname, "/libc.so"))
+    if (!dladdr((void *)n->malloc, &info) || !info.dli_fname || !strstr(info.dli_fname, "/libc.so"))
         return 0;
     int agree = 1;
     for (unsigned i = 0; i < sizeof sizes / sizeof *sizes && agree; i++) {
@@ -125,8 +121,8 @@ int next_alloc_resolve(void)
     if (resolving_here)
         return 0;
     int expected = 0;
-    if (!__atomic_compare_exchange_n(&next_alloc_state, &expected, 1, 0,
-                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    if (!__atomic_compare_exchange_n(&next_alloc_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
         while (__atomic_load_n(&next_alloc_state, __ATOMIC_ACQUIRE) != 2)
             sched_yield();
         return 1;
@@ -140,7 +136,7 @@ int next_alloc_resolve(void)
     n.calloc = (void *(*)(size_t, size_t))lookup("calloc");
     n.realloc = (void *(*)(void *, size_t))lookup("realloc");
     n.posix_memalign = (int (*)(void **, size_t, size_t))lookup("posix_memalign");
-    n.usable_size = (size_t (*)(void *))lookup("malloc_usable_size");
+    n.usable_size = (size_t(*)(void *))lookup("malloc_usable_size");
     if (n.malloc) {
         void *m = (void *)n.malloc;
         n.aligned_alloc = (void *(*)(size_t, size_t))lookup_sibling("aligned_alloc", m);
@@ -151,8 +147,7 @@ int next_alloc_resolve(void)
     int bypassed = resolve_bypassed(&n);
     resolving_here = 0;
     errno = saved;
-    if (!n.malloc || !n.free || !n.calloc || !n.realloc || !n.posix_memalign ||
-        !n.usable_size) {
+    if (!n.malloc || !n.free || !n.calloc || !n.realloc || !n.posix_memalign || !n.usable_size) {
         /* Without a complete allocator below us nothing can work; say why
          * with a raw write (no stdio here) and stop like a failed exec. */
         static const char msg[] = "heaptag: cannot find the next malloc/free "
@@ -186,7 +181,4 @@ void next_alloc_describe(void)
     }
 }
 
-const char *next_alloc_provider(void)
-{
-    return provider;
-}
+const char *next_alloc_provider(void) { return provider; }

@@ -17,8 +17,8 @@ static uint64_t mapped_bytes;
 void *os_mem_map(size_t bytes)
 {
     int saved = errno;
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
     errno = saved;
     if (p == MAP_FAILED)
         return NULL;
@@ -51,10 +51,7 @@ void os_mem_unmap(void *p, size_t bytes)
     errno = saved;
 }
 
-uint64_t os_mem_mapped_bytes(void)
-{
-    return HT_LOAD(&mapped_bytes);
-}
+uint64_t os_mem_mapped_bytes(void) { return HT_LOAD(&mapped_bytes); }
 
 uint64_t os_mem_resident(const void *p, size_t bytes)
 {

@@ -71,10 +71,7 @@ static int grow(void)
     return 0;
 }
 
-size_t overflow_count(void)
-{
-    return __atomic_load_n(&count, __ATOMIC_RELAXED);
-}
+size_t overflow_count(void) { return __atomic_load_n(&count, __ATOMIC_RELAXED); }
 
 void overflow_reserve(void)
 {
@@ -137,8 +134,7 @@ int overflow_erase(uintptr_t key)
     size_t mask = capacity - 1, hole = (size_t)(s - slots);
     for (size_t i = (hole + 1) & mask; slots[i].key; i = (i + 1) & mask) {
         size_t home = hash(slots[i].key) & mask;
-        int movable = (i > hole) ? (home <= hole || home > i)
-                                 : (home <= hole && home > i);
+        int movable = (i > hole) ? (home <= hole || home > i) : (home <= hole && home > i);
         if (movable) {
             slots[hole] = slots[i];
             hole = i;

@@ -16,10 +16,7 @@
 #include <unistd.h>
 
 /* glibc splits LD_PRELOAD at spaces and colons. */
-static int is_sep(char c)
-{
-    return c == ' ' || c == ':';
-}
+static int is_sep(char c) { return c == ' ' || c == ':'; }
 
 /* The entry of LD_PRELOAD at or after *pos: its length (0 at the end),
  * its start in *start; *pos moves past it. */
@@ -134,7 +131,7 @@ int preload_loaded_late(void)
     Dl_info self, libc;
     if (!dladdr((void *)preload_loaded_late, &self) || !dladdr((void *)getpid, &libc))
         return 0;
-    struct link_order o = { (uintptr_t)self.dli_fbase, (uintptr_t)libc.dli_fbase, -1, -1, 0 };
+    struct link_order o = {(uintptr_t)self.dli_fbase, (uintptr_t)libc.dli_fbase, -1, -1, 0};
     /* dlpi_addr is the load bias; for a shared object it equals the base. */
     dl_iterate_phdr(note_order, &o);
     return o.self_at >= 0 && o.libc_at >= 0 && o.self_at > o.libc_at;

@@ -33,10 +33,10 @@ static void before_switch(uid_t new_euid)
     errno = saved;
 }
 
-#define NOSYS_IF_MISSING(fn)                                                  \
-    if (!(fn)) {                                                              \
-        errno = ENOSYS;                                                       \
-        return -1;                                                            \
+#define NOSYS_IF_MISSING(fn) \
+    if (!(fn)) {             \
+        errno = ENOSYS;      \
+        return -1;           \
     }
 
 HT_EXPORT int setuid(uid_t uid)

@@ -42,27 +42,17 @@ static struct timespec started;
 static unsigned write_seq;
 static int forked_from_threads;
 
-void report_note_fork_child(int parent_had_threads)
-{
-    forked_from_threads |= parent_had_threads;
-}
+void report_note_fork_child(int parent_had_threads) { forked_from_threads |= parent_had_threads; }
 
-static int report_concurrent(void)
-{
-    return !__libc_single_threaded || forked_from_threads;
-}
+static int report_concurrent(void) { return !__libc_single_threaded || forked_from_threads; }
 
-void report_mark_start(void)
-{
-    clock_gettime(CLOCK_MONOTONIC, &started);
-}
+void report_mark_start(void) { clock_gettime(CLOCK_MONOTONIC, &started); }
 
 static uint64_t elapsed_ms(void)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t ms = (now.tv_sec - started.tv_sec) * 1000 +
-                 (now.tv_nsec - started.tv_nsec) / 1000000;
+    int64_t ms = (now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
     return ms > 0 ? (uint64_t)ms : 0;
 }
 
@@ -114,8 +104,7 @@ int report_expand_path(const char *tmpl, char *out, size_t cap)
             for (const char *n = program_name(); *n; n++) {
                 char c = *n;
                 int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-                           c == '_' || c == '+';
+                           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '+';
                 tb_char(&b, safe ? c : '_');
             }
         } else {
@@ -263,7 +252,8 @@ static void emit_totals(struct text_buf *b, const struct type_stats *sum, const 
     key(b, "overhead_bytes",
         (int64_t)(block_map_resident_bytes() + site_map_resident_bytes() +
                   site_table_resident_bytes() + timeline_resident_bytes() +
-                  custom_map_resident_bytes() + acct_resident_bytes()), 1);
+                  custom_map_resident_bytes() + acct_resident_bytes()),
+        1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
     tb_str(b, "}");
@@ -439,8 +429,7 @@ static int write_in_place(const char *path, const char *reason, struct report_sc
 
 /* Stream the report into a new temporary file (a fresh unpredictable
  * name, O_EXCL, retried if taken), then rename it over PATH. */
-static int write_and_rename(const char *path, const char *reason,
-                            struct report_scratch *scratch)
+static int write_and_rename(const char *path, const char *reason, struct report_scratch *scratch)
 {
     char tmp[HT_PATH_MAX + 64];
     int fd = -1;
@@ -524,12 +513,9 @@ static int save(const char *path, const char *reason, struct report_scratch *scr
                 const char **why)
 {
     switch (classify(path, why)) {
-    case TARGET_IN_PLACE:
-        return write_in_place(path, reason, scratch);
-    case TARGET_REFUSED:
-        return -1;
-    default:
-        break;
+    case TARGET_IN_PLACE: return write_in_place(path, reason, scratch);
+    case TARGET_REFUSED: return -1;
+    default: break;
     }
     int rc = write_and_rename(path, reason, scratch);
     if (rc != 0 && (errno == EACCES || errno == EPERM || errno == EROFS) && held_fd >= 0 &&

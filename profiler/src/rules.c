@@ -42,8 +42,8 @@ void rules_load(const char *path)
         return;
     }
     if (!S_ISREG(st.st_mode)) {
-        ht_warn("ignoring HEAPTAG_RULES='", path, "': ",
-                S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file", NULL);
+        ht_warn("ignoring HEAPTAG_RULES='", path,
+                "': ", S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file", NULL);
         close(fd);
         return;
     }

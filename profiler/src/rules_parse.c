@@ -3,8 +3,8 @@
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-int rules_parse(char *text, size_t len, struct type_rule *rules, int max,
-                unsigned *bad_line, const char **why)
+int rules_parse(char *text, size_t len, struct type_rule *rules, int max, unsigned *bad_line,
+                const char **why)
 {
     int n = 0;
     unsigned line = 0;
@@ -44,8 +44,9 @@ int rules_parse(char *text, size_t len, struct type_rule *rules, int max,
             continue;
         if (nf < 2 || nf > 3) {
             *bad_line = line;
-            *why = nf < 2 ? "expected TYPE FUNCTION-GLOB [MODULE-GLOB], found one field"
-                          : "expected TYPE FUNCTION-GLOB [MODULE-GLOB], found more than three fields";
+            *why = nf < 2
+                       ? "expected TYPE FUNCTION-GLOB [MODULE-GLOB], found one field"
+                       : "expected TYPE FUNCTION-GLOB [MODULE-GLOB], found more than three fields";
             return -1;
         }
         if (n == max) {

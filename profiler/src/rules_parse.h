@@ -27,6 +27,6 @@ struct type_rule {
 /* Parse TEXT (modified in place) into at most MAX rules.  Returns the
  * number of rules, or -1 with *bad_line and *why describing the first
  * error. */
-int rules_parse(char *text, size_t len, struct type_rule *rules, int max,
-                unsigned *bad_line, const char **why);
+int rules_parse(char *text, size_t len, struct type_rule *rules, int max, unsigned *bad_line,
+                const char **why);
 #endif

@@ -14,15 +14,9 @@
 #include "stack_capture.h"
 #include "type_registry.h"
 
-static int64_t R(double x)
-{
-    return x <= 0 ? 0 : (int64_t)(x + 0.5);
-}
+static int64_t R(double x) { return x <= 0 ? 0 : (int64_t)(x + 0.5); }
 
-static int64_t max64(int64_t a, int64_t b)
-{
-    return a > b ? a : b;
-}
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
 /* Square root by Newton's method (no libm in the preloaded library). */
 static double root(double x)
@@ -40,10 +34,7 @@ static double root(double x)
 }
 
 /* Half-width of the 95% interval of an estimate with variance V. */
-static int64_t bound(double v)
-{
-    return (int64_t)(1.959963984540054 * root(v) + 0.999);
-}
+static int64_t bound(double v) { return (int64_t)(1.959963984540054 * root(v) + 0.999); }
 
 struct figures {
     int64_t alloc, free, bytes, live, peak, usable, upeak, blocks, at_peak;

@@ -106,17 +106,8 @@ int sample_table_take(uintptr_t a, struct sample_rec *out)
     return 1;
 }
 
-uint64_t sample_table_live(void)
-{
-    return HT_LOAD(&used);
-}
+uint64_t sample_table_live(void) { return HT_LOAD(&used); }
 
-uint64_t sample_table_bytes(void)
-{
-    return slots ? (sizeof *slots << bits) : 0;
-}
+uint64_t sample_table_bytes(void) { return slots ? (sizeof *slots << bits) : 0; }
 
-void sample_filter_pin(uintptr_t a)
-{
-    filter_add(a, 1);
-}
+void sample_filter_pin(uintptr_t a) { filter_add(a, 1); }

@@ -65,8 +65,8 @@ struct sample_est *sample_est_type(uint32_t t)
 
 struct sample_est *sample_est_site(uint32_t id)
 {
-    struct sample_est *c = __atomic_load_n(&site_est[(id >> SITE_CHUNK_BITS) % SITE_CHUNKS],
-                                           __ATOMIC_ACQUIRE);
+    struct sample_est *c =
+        __atomic_load_n(&site_est[(id >> SITE_CHUNK_BITS) % SITE_CHUNKS], __ATOMIC_ACQUIRE);
     return c ? &c[id & ((1u << SITE_CHUNK_BITS) - 1)] : NULL;
 }
 
@@ -99,11 +99,15 @@ static uint64_t rng_next(void)
  * (relative error below 1e-7, far under the sampling noise). */
 static double ln_unit(double x)
 {
-    union { double d; uint64_t u; } v = {.d = x};
+    union {
+        double d;
+        uint64_t u;
+    } v = {.d = x};
     int e = (int)((v.u >> 52) & 0x7ff) - 1023;
     v.u = (v.u & ((1ull << 52) - 1)) | (1023ull << 52);
     double m = v.d, s = (m - 1) / (m + 1), s2 = s * s;
-    double series = s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9 + s2 * 2.0 / 11)))));
+    double series =
+        s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9 + s2 * 2.0 / 11)))));
     return e * 0.69314718055994530942 + series;
 }
 
@@ -148,9 +152,12 @@ static int parse_bytes(const char *s, int64_t *out)
     if (*s < '0' || *s > '9')
         return -1;
     unsigned long long v = strtoull(s, &end, 10);
-    static const struct { const char *suffix; int shift; } units[] = {
-        {"", 0}, {"B", 0}, {"K", 10}, {"KB", 10}, {"KiB", 10}, {"k", 10}, {"M", 20},
-        {"MB", 20}, {"MiB", 20}, {"G", 30}, {"GB", 30}, {"GiB", 30},
+    static const struct {
+        const char *suffix;
+        int shift;
+    } units[] = {
+        {"", 0},   {"B", 0},   {"K", 10},   {"KB", 10}, {"KiB", 10}, {"k", 10},
+        {"M", 20}, {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},  {"GiB", 30},
     };
     for (unsigned i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(end, units[i].suffix) == 0) {
@@ -171,7 +178,8 @@ void sample_init(void)
     if (parse_bytes(v, &mean) != 0) {
         ht_warn("ignoring HEAPTAG_SAMPLE='", v,
                 "' (it takes a mean in bytes from 1 to 1TiB, e.g. 512KiB); sampling with the "
-                "default 512KiB", NULL);
+                "default 512KiB",
+                NULL);
         mean = DEFAULT_MEAN;
     }
     type_est = os_mem_map(sizeof *type_est * HT_MAX_TYPES);
@@ -222,8 +230,10 @@ static void note_peak(void)
 static void record(void *p, size_t requested, uint32_t inherited)
 {
     double prob = sample_prob((double)requested / (double)sample_mean);
-    struct sample_rec r = {.addr = (uintptr_t)p, .requested = requested,
-                           .usable = next_usable_size(p), .weight = 1 / prob};
+    struct sample_rec r = {.addr = (uintptr_t)p,
+                           .requested = requested,
+                           .usable = next_usable_size(p),
+                           .weight = 1 / prob};
     uint32_t type = inherited ? inherited : scope_current_type();
     if (stack_depth) {
         uintptr_t frames[STACK_MAX_DEPTH];
@@ -367,15 +377,9 @@ int sample_retag(void *p, uint32_t type)
     return r ? 0 : -1;
 }
 
-void sample_lock_for_fork(void)
-{
-    ht_spin_lock(&lock);
-}
+void sample_lock_for_fork(void) { ht_spin_lock(&lock); }
 
-void sample_unlock_after_fork(void)
-{
-    ht_spin_unlock(&lock);
-}
+void sample_unlock_after_fork(void) { ht_spin_unlock(&lock); }
 
 void *sample_malloc_slow(size_t size)
 {

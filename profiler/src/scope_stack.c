@@ -19,7 +19,10 @@ __thread uint16_t scope_stack[SCOPE_STACK_DEPTH];
 __thread uint32_t scope_depth;
 
 #define NAME_CACHE 16
-static __thread struct { const char *name; uint32_t id; } name_cache[NAME_CACHE];
+static __thread struct {
+    const char *name;
+    uint32_t id;
+} name_cache[NAME_CACHE];
 
 static uint32_t id_of(const char *name)
 {
@@ -51,25 +54,13 @@ void scope_pop(void)
         scope_depth--;
 }
 
-HT_EXPORT void heaptag_push(const char *type)
-{
-    scope_push_id(id_of(type));
-}
+HT_EXPORT void heaptag_push(const char *type) { scope_push_id(id_of(type)); }
 
-HT_EXPORT void heaptag_pop(void)
-{
-    scope_pop();
-}
+HT_EXPORT void heaptag_pop(void) { scope_pop(); }
 
-HT_EXPORT void heaptag_instance_new(const char *type)
-{
-    stats_instance(id_of(type), 1);
-}
+HT_EXPORT void heaptag_instance_new(const char *type) { stats_instance(id_of(type), 1); }
 
-HT_EXPORT void heaptag_instance_free(const char *type)
-{
-    stats_instance(id_of(type), -1);
-}
+HT_EXPORT void heaptag_instance_free(const char *type) { stats_instance(id_of(type), -1); }
 
 HT_EXPORT int heaptag_retag(void *block, const char *type)
 {
@@ -77,8 +68,7 @@ HT_EXPORT int heaptag_retag(void *block, const char *type)
     size_t usable;
     if (block && HT_UNLIKELY(sample_mean))
         return sample_retag(block, id_of(type));
-    if (!block || next_alloc_state != 2 ||
-        !block_map_lookup(block, &usable, &r))
+    if (!block || next_alloc_state != 2 || !block_map_lookup(block, &usable, &r))
         return -1;
     uint32_t to = id_of(type);
     if (to == r.type)
@@ -89,7 +79,4 @@ HT_EXPORT int heaptag_retag(void *block, const char *type)
     return 0;
 }
 
-HT_EXPORT int heaptag_dump(const char *path)
-{
-    return report_write(path, "dump");
-}
+HT_EXPORT int heaptag_dump(const char *path) { return report_write(path, "dump"); }

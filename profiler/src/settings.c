@@ -23,8 +23,7 @@ static int stderr_known;
 static int stderr_is_original(void)
 {
     struct stat st;
-    return stderr_known && fstat(2, &st) == 0 && st.st_dev == stderr_dev &&
-           st.st_ino == stderr_ino;
+    return stderr_known && fstat(2, &st) == 0 && st.st_dev == stderr_dev && st.st_ino == stderr_ino;
 }
 
 void ht_warn(const char *first, ...)

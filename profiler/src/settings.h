@@ -10,16 +10,16 @@ struct settings {
     char out_template[HT_PATH_MAX]; /* HEAPTAG_OUT */
     char start_dir[HT_PATH_MAX];    /* where relative report paths go */
     int have_start_dir;
-    int dump_on_signal;             /* HEAPTAG_DUMP_ON_SIGNAL */
-    int sigusr2;                    /* HEAPTAG_SIGUSR2: SIGUSR2_* */
-    int quiet;                      /* HEAPTAG_QUIET */
-    int stack_depth;                /* HEAPTAG_STACKS: 0 (off) .. 128 */
-    int timeline_ms;                /* HEAPTAG_TIMELINE=ms (default bytes) */
-    const char *rules_path;         /* HEAPTAG_RULES, or NULL */
+    int dump_on_signal;     /* HEAPTAG_DUMP_ON_SIGNAL */
+    int sigusr2;            /* HEAPTAG_SIGUSR2: SIGUSR2_* */
+    int quiet;              /* HEAPTAG_QUIET */
+    int stack_depth;        /* HEAPTAG_STACKS: 0 (off) .. 128 */
+    int timeline_ms;        /* HEAPTAG_TIMELINE=ms (default bytes) */
+    const char *rules_path; /* HEAPTAG_RULES, or NULL */
     /* Set by `heaptag run -o`: the pid of its child, and the template
      * every other process of the run writes to. */
-    long run_pid;                   /* HEAPTAG_RUN_PID */
-    char run_others[HT_PATH_MAX];   /* HEAPTAG_RUN_OTHERS */
+    long run_pid;                 /* HEAPTAG_RUN_PID */
+    char run_others[HT_PATH_MAX]; /* HEAPTAG_RUN_OTHERS */
 };
 
 /* HEAPTAG_SIGUSR2: 0 leaves SIGUSR2 alone; 1 (the default) writes a report

@@ -4,10 +4,7 @@
 
 static struct addr_radix sites = {.cell_shift = 2};
 
-void site_map_reserve_flat(void)
-{
-    addr_radix_reserve_flat(&sites, FLAT_AT_SITES);
-}
+void site_map_reserve_flat(void) { addr_radix_reserve_flat(&sites, FLAT_AT_SITES); }
 
 int site_map_set(void *p, uint32_t site)
 {
@@ -31,7 +28,4 @@ uint32_t site_map_take(void *p)
     return site;
 }
 
-uint64_t site_map_resident_bytes(void)
-{
-    return addr_radix_resident(&sites);
-}
+uint64_t site_map_resident_bytes(void) { return addr_radix_resident(&sites); }

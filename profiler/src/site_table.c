@@ -42,20 +42,14 @@ static uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t 
     return h | 1; /* never 0 */
 }
 
-const struct site *site_get(uint32_t id)
-{
-    return site_chunks[id >> CHUNK_BITS][id & (CHUNK - 1)];
-}
+const struct site *site_get(uint32_t id) { return site_chunks[id >> CHUNK_BITS][id & (CHUNK - 1)]; }
 
 struct site_stats *site_stats_of(uint32_t id)
 {
     return &stats_chunks[id >> CHUNK_BITS][id & (CHUNK - 1)];
 }
 
-uint32_t site_count(void)
-{
-    return __atomic_load_n(&next_id, __ATOMIC_ACQUIRE);
-}
+uint32_t site_count(void) { return __atomic_load_n(&next_id, __ATOMIC_ACQUIRE); }
 
 static int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t *frames,
                      uint32_t depth)
@@ -65,8 +59,8 @@ static int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t
            memcmp(s->frames, frames, depth * sizeof *frames) == 0;
 }
 
-static uint32_t find(const struct index *ix, uint64_t h, uint32_t key_type,
-                     const uintptr_t *frames, uint32_t depth, uint32_t *empty)
+static uint32_t find(const struct index *ix, uint64_t h, uint32_t key_type, const uintptr_t *frames,
+                     uint32_t depth, uint32_t *empty)
 {
     if (!ix)
         return 0;
@@ -119,8 +113,8 @@ static struct site *new_record_locked(size_t bytes)
 uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 {
     uint64_t h = hash_stack(key_type, frames, depth);
-    uint32_t id = find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames,
-                       depth, NULL);
+    uint32_t id =
+        find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames, depth, NULL);
     if (HT_LIKELY(id))
         return id;
     /* Decide the type before taking the lock: rule matching resolves

@@ -27,7 +27,7 @@ struct site_stats {
     int64_t free_calls;
     int64_t bytes_requested;
     int64_t temporary_calls;
-    int64_t live_at_peak;       /* live_bytes when the process last reached its peak */
+    int64_t live_at_peak; /* live_bytes when the process last reached its peak */
     int64_t size_hist[SIZE_HIST_BUCKETS];
 };
 

@@ -30,9 +30,9 @@ static long interval; /* seconds; 0: off */
 static long keep = DEFAULT_KEEP;
 static const char *dir_template = "heaptag.%e.%p.snapshots";
 static char dir[HT_PATH_MAX];
-static int running;      /* the thread exists in this process */
-static int writing;      /* a snapshot is being written */
-static int stopping;     /* exit has begun: no new snapshot */
+static int running;  /* the thread exists in this process */
+static int writing;  /* a snapshot is being written */
+static int stopping; /* exit has begun: no new snapshot */
 
 static long read_count(const char *name, long lo, long hi, long fallback, const char *what)
 {
@@ -53,8 +53,8 @@ static long read_count(const char *name, long lo, long hi, long fallback, const 
 
 void snapshot_settings(void)
 {
-    long i = read_count("HEAPTAG_INTERVAL", 1, 86400, DEFAULT_INTERVAL,
-                        "whole seconds from 1 to 86400");
+    long i =
+        read_count("HEAPTAG_INTERVAL", 1, 86400, DEFAULT_INTERVAL, "whole seconds from 1 to 86400");
     long k = read_count("HEAPTAG_KEEP", 1, 1000000, DEFAULT_KEEP, "a count from 1 to 1000000");
     if (k > 0)
         keep = k;

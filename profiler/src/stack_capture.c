@@ -36,8 +36,8 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
             self_end = start + ph->p_memsz;
             for (int j = 0; j < info->dlpi_phnum; j++)
                 if (info->dlpi_phdr[j].p_type == PT_LOAD) {
-                    uintptr_t e = info->dlpi_addr + info->dlpi_phdr[j].p_vaddr +
-                                  info->dlpi_phdr[j].p_memsz;
+                    uintptr_t e =
+                        info->dlpi_addr + info->dlpi_phdr[j].p_vaddr + info->dlpi_phdr[j].p_memsz;
                     if (e > self_end)
                         self_end = e;
                 }
@@ -66,8 +66,8 @@ int stack_capture(uintptr_t *frames, int max)
         return 0;
     capturing = 1;
     void *raw[STACK_MAX_DEPTH + 16];
-    int want = max + 16 < (int)(sizeof raw / sizeof *raw) ? max + 16
-                                                         : (int)(sizeof raw / sizeof *raw);
+    int want =
+        max + 16 < (int)(sizeof raw / sizeof *raw) ? max + 16 : (int)(sizeof raw / sizeof *raw);
     int got = unw_backtrace(raw, want);
     int n = 0;
     for (int i = 0; i < got && n < max; i++) {

@@ -132,10 +132,7 @@ void stats_block_moved(uint32_t from, uint32_t to, size_t requested, size_t usab
     type_update(from, -(int64_t)requested, -(int64_t)usable, 0, -1, 0);
 }
 
-void stats_instance(uint32_t t, int delta)
-{
-    type_update(t, 0, 0, delta, 0, delta > 0);
-}
+void stats_instance(uint32_t t, int delta) { type_update(t, 0, 0, delta, 0, delta > 0); }
 
 static void add_tallies(struct type_stats *c, const int64_t *free_calls,
                         const int64_t *bytes_requested, const int64_t *temporary_calls,
@@ -161,8 +158,8 @@ void stats_snapshot(uint32_t t, struct type_stats *c)
     uint32_t n = acct_count();
     for (uint32_t i = 0; i < n; i++) {
         const struct acct_type *a = &acct_threads[i]->types[t];
-        add_tallies(c, &a->free_calls, &a->bytes_requested, &a->temporary_calls,
-                    &a->moved_blocks, &a->instances, a->size_hist);
+        add_tallies(c, &a->free_calls, &a->bytes_requested, &a->temporary_calls, &a->moved_blocks,
+                    &a->instances, a->size_hist);
     }
     int64_t live[GATE_NF];
     gate_read(g, GATE_TYPE, t, live);
@@ -185,7 +182,4 @@ void stats_snapshot(uint32_t t, struct type_stats *c)
     c->peak_live_instances = p > c->live_instances ? p : c->live_instances;
 }
 
-void stats_total_live(int64_t out[GATE_NF])
-{
-    gate_read(&totals.g, GATE_TOTAL, 0, out);
-}
+void stats_total_live(int64_t out[GATE_NF]) { gate_read(&totals.g, GATE_TOTAL, 0, out); }

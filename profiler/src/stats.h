@@ -49,7 +49,7 @@ struct type_counts {
     int64_t free_calls;
     int64_t bytes_requested;
     int64_t temporary_calls;
-    int64_t moved_blocks;   /* retagged in minus retagged out */
+    int64_t moved_blocks; /* retagged in minus retagged out */
     int64_t instances;
     int64_t size_hist[SIZE_HIST_BUCKETS];
 } __attribute__((aligned(64)));
@@ -78,10 +78,7 @@ void stats_total_live(int64_t out[GATE_NF]);
 
 /* mt: whether other threads may exist (read once per hook from
  * __libc_single_threaded, which the compiler cannot hoist itself). */
-static inline int stats_mt(void)
-{
-    return !__libc_single_threaded;
-}
+static inline int stats_mt(void) { return !__libc_single_threaded; }
 
 static inline int64_t add_mt(int mt, int64_t *c, int64_t d)
 {
@@ -97,10 +94,7 @@ static inline int64_t add_mt(int mt, int64_t *c, int64_t d)
 static inline int64_t counter_add(int64_t *c, int64_t d) { return add_mt(stats_mt(), c, d); }
 
 /* A tally only its owner thread writes. */
-static inline void own_add(int64_t *c, int64_t d)
-{
-    HT_STORE(c, HT_LOAD(c) + d);
-}
+static inline void own_add(int64_t *c, int64_t d) { HT_STORE(c, HT_LOAD(c) + d); }
 
 /* Out of line: the same accounting for a thread without a record. */
 int64_t stats_born_shared(uint32_t t, uint32_t site, int64_t req, int64_t use);
@@ -178,10 +172,8 @@ void stats_died_site(uint32_t t, uint32_t site, int64_t req, int64_t use, int te
 /* A block of type t (and call site `site`, 0 if none) comes to life.
  * Returns the process's new peak of live bytes if this block raised it,
  * else -1 (for the timeline's peak snapshot). */
-static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, uint32_t t,
-                                                                      uint32_t site,
-                                                                      size_t requested,
-                                                                      size_t usable)
+static inline __attribute__((always_inline)) int64_t
+stats_block_born(int mt, uint32_t t, uint32_t site, size_t requested, size_t usable)
 {
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {
@@ -207,10 +199,8 @@ static inline __attribute__((always_inline)) int64_t stats_block_born(int mt, ui
 
 /* A block of type t (and site `site`, 0 if none) is freed; `temporary`
  * if no allocation happened on this thread since it was allocated. */
-static inline __attribute__((always_inline)) void stats_block_died(int mt, uint32_t t,
-                                                                   uint32_t site,
-                                                                   size_t requested,
-                                                                   size_t usable, int temporary)
+static inline __attribute__((always_inline)) void
+stats_block_died(int mt, uint32_t t, uint32_t site, size_t requested, size_t usable, int temporary)
 {
     int64_t req = (int64_t)requested, use = (int64_t)usable;
     if (!mt) {

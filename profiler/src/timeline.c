@@ -12,8 +12,8 @@
 #include <time.h>
 
 #define MAX_SAMPLES TIMELINE_MAX_SAMPLES
-#define DETAIL_EVERY 10                  /* every 10th sample is detailed, like massif */
-#define DETAIL_LOG_BYTES (64u << 20)     /* the log's cap; past it, no more details */
+#define DETAIL_EVERY 10              /* every 10th sample is detailed, like massif */
+#define DETAIL_LOG_BYTES (64u << 20) /* the log's cap; past it, no more details */
 #define FIRST_INTERVAL 4096
 
 int64_t timeline_allocated;

@@ -14,16 +14,16 @@
 #include "stats.h"
 
 struct timeline_sample {
-    int64_t t_bytes;     /* bytes allocated (cumulative) when taken */
-    int64_t t_ms;        /* milliseconds since start */
+    int64_t t_bytes; /* bytes allocated (cumulative) when taken */
+    int64_t t_ms;    /* milliseconds since start */
     int64_t live_bytes;
     int64_t live_usable;
     int64_t live_blocks;
-    int64_t detail;      /* offset of its detailed snapshot in the log, or -1 */
+    int64_t detail; /* offset of its detailed snapshot in the log, or -1 */
 };
 
 extern HT_HIDDEN int64_t timeline_allocated;
-extern HT_HIDDEN int64_t timeline_next;  /* t_bytes (or ms check point) of the next sample */
+extern HT_HIDDEN int64_t timeline_next;      /* t_bytes (or ms check point) of the next sample */
 extern HT_HIDDEN int64_t peak_snapshot_next; /* total live bytes that trigger a peak copy */
 
 void timeline_init(int unit_ms);

@@ -9,14 +9,14 @@
 #include "text_buf.h"
 #include <string.h>
 
-#define INDEX_SLOTS (2 * HT_MAX_TYPES)   /* power of two, load <= 1/2 */
+#define INDEX_SLOTS (2 * HT_MAX_TYPES) /* power of two, load <= 1/2 */
 #define NAME_CHUNK (64 * 1024)
 #define MAX_NAME 255
 
 static const char *names[HT_MAX_TYPES];
 static uint32_t hashes[HT_MAX_TYPES];
 static uint16_t index_slots[INDEX_SLOTS]; /* 0: empty, else an id */
-static uint32_t next_id = 2;             /* id 1 is reserved for untagged */
+static uint32_t next_id = 2;              /* id 1 is reserved for untagged */
 static uint32_t other_id;
 static ht_spinlock lock;
 static char *name_chunk;

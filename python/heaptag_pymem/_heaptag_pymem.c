@@ -21,10 +21,7 @@ static int installed;
 
 /* pymalloc passes a request of 0 bytes to malloc as 1 byte: report the
  * size the block has, so the tracker recognises it. */
-static inline size_t at_least_1(size_t n)
-{
-    return n ? n : 1;
-}
+static inline size_t at_least_1(size_t n) { return n ? n : 1; }
 
 static void *hook_malloc(void *ctx, size_t n)
 {
@@ -103,12 +100,15 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_heaptag_pymem",
-    "CPython's allocator domains reported to heaptag (docs/python.md).", -1, methods,
-    NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "_heaptag_pymem",
+    "CPython's allocator domains reported to heaptag (docs/python.md).",
+    -1,
+    methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
-PyMODINIT_FUNC PyInit__heaptag_pymem(void)
-{
-    return PyModule_Create(&module);
-}
+PyMODINIT_FUNC PyInit__heaptag_pymem(void) { return PyModule_Create(&module); }

@@ -21,7 +21,7 @@
 #define MAX_CONNS 64
 
 struct cs_server {
-    pthread_mutex_t lock;      /* guards next and nconn_threads */
+    pthread_mutex_t lock; /* guards next and nconn_threads */
     pthread_t conn_threads[MAX_CONNS];
     int nconn_threads;
     const struct cs_step *steps;
@@ -39,7 +39,7 @@ struct cs_server {
 static void nap(struct cs_server *s, int ms)
 {
     while (ms > 0 && !atomic_load(&s->stop)) {
-        struct timespec ts = { 0, (ms < 10 ? ms : 10) * 1000000L };
+        struct timespec ts = {0, (ms < 10 ? ms : 10) * 1000000L};
         nanosleep(&ts, NULL);
         ms -= 10;
     }
@@ -73,7 +73,7 @@ static int read_request(struct cs_server *s, int fd)
                 free(buf);
             return 1;
         }
-        struct pollfd p = { .fd = fd, .events = POLLIN };
+        struct pollfd p = {.fd = fd, .events = POLLIN};
         if (poll(&p, 1, 50) <= 0)
             continue;
         ssize_t n = recv(fd, buf + len, REQ_MAX - len, 0);
@@ -111,7 +111,7 @@ static void serve_connection(struct cs_server *s, int fd)
         if (st->action == CS_KEEP)
             continue;
         if (st->action == CS_RESET) {
-            struct linger lg = { 1, 0 };
+            struct linger lg = {1, 0};
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
         } else if (st->action == CS_SILENT) {
             nap(s, 60000);
@@ -140,7 +140,7 @@ static void *server_main(void *arg)
 {
     struct cs_server *s = arg;
     while (!atomic_load(&s->stop)) {
-        struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+        struct pollfd p = {.fd = s->lfd, .events = POLLIN};
         if (poll(&p, 1, 50) <= 0)
             continue;
         int fd = accept(s->lfd, NULL, NULL);
@@ -168,10 +168,10 @@ struct cs_server *cs_start(const struct cs_step *steps, size_t nsteps)
     s->nsteps = nsteps;
     pthread_mutex_init(&s->lock, NULL);
     s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
-    if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->lfd, 16) != 0 ||
-        getsockname(s->lfd, (struct sockaddr *)&a, &al) != 0) {
+    if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(s->lfd, 16) != 0 || getsockname(s->lfd, (struct sockaddr *)&a, &al) != 0) {
         perror("canned_server");
         exit(1);
     }
@@ -201,8 +201,14 @@ void cs_stop(struct cs_server *s)
     free(s);
 }
 
-int cs_connections(const struct cs_server *s) { return atomic_load(&((struct cs_server *)s)->connections); }
-int cs_requests(const struct cs_server *s) { return atomic_load(&((struct cs_server *)s)->nrequests); }
+int cs_connections(const struct cs_server *s)
+{
+    return atomic_load(&((struct cs_server *)s)->connections);
+}
+int cs_requests(const struct cs_server *s)
+{
+    return atomic_load(&((struct cs_server *)s)->nrequests);
+}
 
 const char *cs_request(const struct cs_server *s, int i)
 {

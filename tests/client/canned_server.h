@@ -10,17 +10,17 @@
 #include <stddef.h>
 
 enum cs_action {
-    CS_KEEP,    /* keep the connection for the next request */
-    CS_CLOSE,   /* close after sending */
-    CS_RESET,   /* send, then close with RST (SO_LINGER 0) */
-    CS_SILENT   /* send, then say nothing more until the server stops */
+    CS_KEEP,  /* keep the connection for the next request */
+    CS_CLOSE, /* close after sending */
+    CS_RESET, /* send, then close with RST (SO_LINGER 0) */
+    CS_SILENT /* send, then say nothing more until the server stops */
 };
 
 struct cs_step {
-    const char *bytes;      /* what to send (NUL-terminated unless len) */
-    size_t len;             /* 0: strlen(bytes) */
+    const char *bytes; /* what to send (NUL-terminated unless len) */
+    size_t len;        /* 0: strlen(bytes) */
     enum cs_action action;
-    int delay_ms;           /* wait this long before sending */
+    int delay_ms; /* wait this long before sending */
 };
 
 struct cs_server;

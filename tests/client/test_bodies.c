@@ -24,8 +24,8 @@
 static int no_leaks(void **state)
 {
     (void)state;
-    const char *types[] = { "Response", "Request", "Connection", "Timeout", "Headers", "Session",
-                            "ConnectionPool", "Error" };
+    const char *types[] = {"Response", "Request", "Connection",     "Timeout",
+                           "Headers",  "Session", "ConnectionPool", "Error"};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (hc_live_instances(types[i]) != 0) {
             fprintf(stderr, "live %s: %ld\n", types[i], hc_live_instances(types[i]));
@@ -56,7 +56,8 @@ static unsigned char *squeeze(const void *in, size_t n, int gzip, size_t *outlen
 static char *reply(const char *fields, const void *body, size_t n, size_t *len)
 {
     char head[512];
-    int h = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n%sContent-Length: %zu\r\n\r\n", fields, n);
+    int h =
+        snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n%sContent-Length: %zu\r\n\r\n", fields, n);
     char *r = malloc((size_t)h + n);
     memcpy(r, head, (size_t)h);
     memcpy(r + h, body, n);
@@ -67,7 +68,7 @@ static char *reply(const char *fields, const void *body, size_t n, size_t *len)
 /* One exchange with a server sending BYTES[0..LEN) and closing. */
 static hc_response *exchange(hc_session *s, const char *bytes, size_t len, hc_error **e)
 {
-    struct cs_step step = { bytes, len, CS_CLOSE, 0 };
+    struct cs_step step = {bytes, len, CS_CLOSE, 0};
     struct cs_server *srv = cs_start(&step, 1);
     *e = NULL;
     hc_response *r = hc_session_request(s, "GET", cs_url(srv, "/"), NULL, 0, e);
@@ -75,7 +76,8 @@ static hc_response *exchange(hc_session *s, const char *bytes, size_t len, hc_er
     return r;
 }
 
-static void expect_error(hc_session *s, const char *bytes, size_t len, hc_error_kind kind, const char *needle)
+static void expect_error(hc_session *s, const char *bytes, size_t len, hc_error_kind kind,
+                         const char *needle)
 {
     hc_error *e;
     hc_response *r = exchange(s, bytes, len, &e);
@@ -87,12 +89,13 @@ static void expect_error(hc_session *s, const char *bytes, size_t len, hc_error_
     }
     assert_non_null(e);
     if (hc_error_get_kind(e) != kind || !strstr(hc_error_message(e), needle))
-        fail_msg("got %s: %s; want %s with '%s'", hc_error_kind_name(hc_error_get_kind(e)), hc_error_message(e),
-                 hc_error_kind_name(kind), needle);
+        fail_msg("got %s: %s; want %s with '%s'", hc_error_kind_name(hc_error_get_kind(e)),
+                 hc_error_message(e), hc_error_kind_name(kind), needle);
     hc_error_free(e);
 }
 
-static void expect_body(hc_session *s, const char *bytes, size_t len, const void *want, size_t want_len)
+static void expect_body(hc_session *s, const char *bytes, size_t len, const void *want,
+                        size_t want_len)
 {
     hc_error *e;
     hc_response *r = exchange(s, bytes, len, &e);
@@ -115,7 +118,8 @@ static void test_transfer_codings(void **state)
     unsigned char *gz = squeeze(text, sizeof text - 1, 1, &gz_len);
     /* Transfer-Encoding: gzip, chunked — gzip undone after the chunks. */
     char buf[4096];
-    int h = snprintf(buf, sizeof buf, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n%zx\r\n", gz_len);
+    int h = snprintf(buf, sizeof buf,
+                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n%zx\r\n", gz_len);
     memcpy(buf + h, gz, gz_len);
     size_t len = (size_t)h + gz_len;
     len += (size_t)sprintf(buf + len, "\r\n0\r\n\r\n");
@@ -132,7 +136,8 @@ static void test_transfer_codings(void **state)
     /* Unknown codings are errors that name them. */
     static const char foo[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: foo\r\n\r\nbody";
     expect_error(s, foo, sizeof foo - 1, HC_ERR_DECODE, "foo");
-    static const char foo_chunked[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n";
+    static const char foo_chunked[] =
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n";
     expect_error(s, foo_chunked, sizeof foo_chunked - 1, HC_ERR_DECODE, "foo");
     free(gz);
     hc_session_free(s);
@@ -179,7 +184,7 @@ static void test_content_codings(void **state)
     hc_session_free(s);
 }
 
-#define BOMB (64u << 20)   /* 64 MiB of zeros: about 64 KiB gzipped */
+#define BOMB (64u << 20) /* 64 MiB of zeros: about 64 KiB gzipped */
 
 static char *bomb(size_t *len)
 {
@@ -255,19 +260,19 @@ static void test_sink_streams(void **state)
     size_t len;
     char *r = bomb(&len);
     hc_session *s = hc_session_new();
-    struct sink_log log = { 0 };
+    struct sink_log log = {0};
     hc_session_set_body_sink(s, count_sink, &log);
-    hc_session_set_max_body(s, 0);    /* no limit: streaming keeps memory bounded */
+    hc_session_set_max_body(s, 0); /* no limit: streaming keeps memory bounded */
     hc_error *e;
     hc_response *resp = exchange(s, r, len, &e);
     assert_non_null(resp);
     size_t n;
     hc_response_body(resp, &n);
-    assert_int_equal(n, 0);               /* nothing kept */
-    assert_int_equal(log.bytes, BOMB);    /* everything delivered */
+    assert_int_equal(n, 0);            /* nothing kept */
+    assert_int_equal(log.bytes, BOMB); /* everything delivered */
     assert_int_equal(log.nonzero, 0);
     assert_true(log.calls >= BOMB / 16384);
-    assert_true(log.biggest <= 16384);    /* in windows, never whole */
+    assert_true(log.biggest <= 16384); /* in windows, never whole */
     hc_response_free(resp);
     /* The limit applies to streamed bytes as well. */
     hc_session_set_max_body(s, 1 << 20);
@@ -290,12 +295,13 @@ static void test_sink_refuses_and_redirects(void **state)
     static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody";
     expect_error(s, ok, sizeof ok - 1, HC_ERR_WRITE, "writing");
     /* A followed redirect's body is dropped, the final one streamed. */
-    struct sink_log log = { 0 };
+    struct sink_log log = {0};
     hc_session_set_body_sink(s, count_sink, &log);
     hc_session_set_head_hook(s, log_head, &log);
     static const struct cs_step steps[] = {
-        { "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 9\r\n\r\nredirect!", 0, CS_KEEP, 0 },
-        { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal", 0, CS_CLOSE, 0 },
+        {"HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 9\r\n\r\nredirect!", 0, CS_KEEP,
+         0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal", 0, CS_CLOSE, 0},
     };
     struct cs_server *srv = cs_start(steps, 2);
     hc_error *e = NULL;
@@ -314,7 +320,7 @@ static void test_interim_heads(void **state)
 {
     (void)state;
     hc_session *s = hc_session_new();
-    struct sink_log log = { 0 };
+    struct sink_log log = {0};
     hc_session_set_head_hook(s, log_head, &log);
     static const char three[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
                                 "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
@@ -350,7 +356,7 @@ static void test_out_of_memory(void **state)
 #endif
     size_t len;
     char *r = bomb(&len);
-    struct cs_step step = { r, len, CS_CLOSE, 0 };
+    struct cs_step step = {r, len, CS_CLOSE, 0};
     struct cs_server *srv = cs_start(&step, 1);
     const char *url = cs_url(srv, "/");
     pid_t pid = fork();
@@ -361,7 +367,7 @@ static void test_out_of_memory(void **state)
             _exit(3);
         fclose(f);
         rlim_t as = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (32u << 20);
-        struct rlimit rl = { as, as };
+        struct rlimit rl = {as, as};
         if (setrlimit(RLIMIT_AS, &rl) != 0)
             _exit(3);
         hc_session *s = hc_session_new();

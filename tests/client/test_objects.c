@@ -19,7 +19,8 @@ static int mode_is(const char *m) { return strcmp(hc_build_mode(), m) == 0; }
 
 static hc_response *make_response(void)
 {
-    static const char raw[] = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-A: 1\r\nx-a: 2\r\n\r\n";
+    static const char raw[] =
+        "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-A: 1\r\nx-a: 2\r\n\r\n";
     struct hc_head *h = malloc(sizeof *h);
     const char *why;
     assert_int_equal(hc_parse_response_head(raw, sizeof raw - 1, &hc_default_limits, h, &why), 0);
@@ -54,19 +55,22 @@ static void test_layout_per_mode(void **state)
     e = hc_response_raise_for_status(r);
     assert_non_null(e);
 
-    struct { const void *obj; const char *name; int slotted; unsigned nattrs; } want[] = {
-        { r, "Response", hot, 7 },
-        { rq, "Request", hot, 5 },
-        { t, "Timeout", hot, 3 },
-        { h, "Headers", hot, 3 },
-        { s, "Session", cold, 10 },
-        { hc_session_pool(s), "ConnectionPool", cold, 6 },
-        { e, "Error", cold, 3 },
+    struct {
+        const void *obj;
+        const char *name;
+        int slotted;
+        unsigned nattrs;
+    } want[] = {
+        {r, "Response", hot, 7},  {rq, "Request", hot, 5},
+        {t, "Timeout", hot, 3},   {h, "Headers", hot, 3},
+        {s, "Session", cold, 10}, {hc_session_pool(s), "ConnectionPool", cold, 6},
+        {e, "Error", cold, 3},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_string_equal(hc_object_type_name(want[i].obj), want[i].name);
         assert_int_equal(hc_object_is_slotted(want[i].obj), want[i].slotted);
-        assert_int_equal(hc_object_storage_bytes(want[i].obj), expected_size(want[i].slotted, want[i].nattrs));
+        assert_int_equal(hc_object_storage_bytes(want[i].obj),
+                         expected_size(want[i].slotted, want[i].nattrs));
     }
     /* The headline numbers, spelled out. */
     assert_int_equal(hc_object_storage_bytes(r), mode_is("dict") ? 304 : 64);
@@ -99,11 +103,13 @@ static void test_set_attr(void **state)
 
     e = hc_object_set_attr(r, "status_code", hc_value_str("x"));
     assert_int_equal(hc_error_get_kind(e), HC_ERR_TYPE);
-    assert_string_equal(hc_error_message(e), "attribute 'status_code' of 'Response' objects must be int");
+    assert_string_equal(hc_error_message(e),
+                        "attribute 'status_code' of 'Response' objects must be int");
     hc_error_free(e);
     e = hc_object_set_attr(r, "headers", hc_value_none());
     assert_int_equal(hc_error_get_kind(e), HC_ERR_ATTRIBUTE);
-    assert_string_equal(hc_error_message(e), "attribute 'headers' of 'Response' objects is not writable");
+    assert_string_equal(hc_error_message(e),
+                        "attribute 'headers' of 'Response' objects is not writable");
     hc_error_free(e);
 
     /* Unknown attributes: AttributeError on a slotted object only. */
@@ -112,7 +118,7 @@ static void test_set_attr(void **state)
         assert_null(e);
         assert_null(hc_object_get_attr(r, "cache_hint", &v));
         assert_string_equal(v.u.s, "warm");
-        assert_null(hc_object_set_attr(r, "cache_hint", hc_value_int(7)));   /* replace, new kind */
+        assert_null(hc_object_set_attr(r, "cache_hint", hc_value_int(7))); /* replace, new kind */
         assert_null(hc_object_get_attr(r, "cache_hint", &v));
         assert_int_equal(v.u.i, 7);
     } else {
@@ -149,7 +155,7 @@ static void test_dict_growth(void **state)
     /* 6th entry: grows to 3 * 5 -> 16 slots (10 usable). */
     assert_null(hc_object_set_attr(t, "c", hc_value_int(3)));
     assert_int_equal(hc_object_storage_bytes(t), 304);
-    const char *names[] = { "d", "e", "f", "g" };
+    const char *names[] = {"d", "e", "f", "g"};
     for (int i = 0; i < 4; i++)
         assert_null(hc_object_set_attr(t, names[i], hc_value_int(i)));
     assert_int_equal(hc_object_storage_bytes(t), 304);
@@ -178,7 +184,7 @@ static void test_headers(void **state)
     assert_int_equal(hc_headers_find(h, "Set-Cookie", 1), 2);
     assert_int_equal(hc_headers_find(h, "Missing", 0), -1);
     assert_null(hc_headers_get(h, "Missing"));
-    assert_string_equal(hc_headers_name_at(h, 2), "set-cookie");   /* spelling kept */
+    assert_string_equal(hc_headers_name_at(h, 2), "set-cookie"); /* spelling kept */
 
     assert_int_equal(hc_headers_add(h, "Bad Name", "x", &e), -1);
     assert_int_equal(hc_error_get_kind(e), HC_ERR_INVALID_ARGUMENT);
@@ -244,12 +250,9 @@ static void test_errors_and_timeouts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout_per_mode),
-        cmocka_unit_test(test_set_attr),
-        cmocka_unit_test(test_dict_growth),
-        cmocka_unit_test(test_headers),
-        cmocka_unit_test(test_live_counts),
-        cmocka_unit_test(test_errors_and_timeouts),
+        cmocka_unit_test(test_layout_per_mode), cmocka_unit_test(test_set_attr),
+        cmocka_unit_test(test_dict_growth),     cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_live_counts),     cmocka_unit_test(test_errors_and_timeouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

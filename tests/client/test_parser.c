@@ -27,7 +27,8 @@ static void test_head_ok(void **state)
 {
     (void)state;
     const char *why = NULL;
-    const char *r = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Empty:\r\nX-Pad: \t v  \r\n\r\nBODY";
+    const char *r =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Empty:\r\nX-Pad: \t v  \r\n\r\nBODY";
     assert_int_equal(parse(r, &why), HC_PARSE_OK);
     assert_int_equal(head.status, 200);
     assert_int_equal(head.version_minor, 1);
@@ -55,7 +56,8 @@ static void test_head_incomplete(void **state)
     const char *why = NULL;
     const char *full = "HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
     for (size_t n = 0; n < strlen(full); n++)
-        assert_int_equal(hc_parse_response_head(full, n, &hc_default_limits, &head, &why), HC_PARSE_INCOMPLETE);
+        assert_int_equal(hc_parse_response_head(full, n, &hc_default_limits, &head, &why),
+                         HC_PARSE_INCOMPLETE);
 }
 
 static void bad(const char *s, const char *reason)
@@ -110,7 +112,7 @@ static void test_head_limits(void **state)
 
     lim = hc_default_limits;
     lim.max_head = 30;
-    s = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n";   /* 31 bytes */
+    s = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n"; /* 31 bytes */
     assert_int_equal(hc_parse_response_head(s, strlen(s), &lim, &head, &why), HC_PARSE_ERROR);
     assert_string_equal(why, "response head too large");
 }
@@ -118,7 +120,7 @@ static void test_head_limits(void **state)
 /* Decode S (fed in pieces of STEP bytes) and compare. */
 static void chunked_ok(const char *s, size_t step, const char *want, const char *want_rest)
 {
-    struct hc_chunked d = { 0 };
+    struct hc_chunked d = {0};
     size_t n = strlen(s);
     char *buf = malloc(n + 1), *out = malloc(n + 1);
     size_t outlen = 0, rest = 0;
@@ -160,7 +162,7 @@ static void test_chunked(void **state)
 
 static void chunked_bad(const char *s, const struct hc_limits *lim, const char *reason)
 {
-    struct hc_chunked d = { 0 };
+    struct hc_chunked d = {0};
     char buf[256];
     size_t len = strlen(s), rest;
     memcpy(buf, s, len);
@@ -197,26 +199,26 @@ static void test_trailer_fields(void **state)
     size_t n, used;
     const char *why;
     const char *t = "Checksum: abc\r\nX: y\r\n\r\nNEXT";
-    assert_int_equal(hc_parse_fields(t, strlen(t), &hc_default_limits, f, &n, &used, &why), HC_PARSE_OK);
+    assert_int_equal(hc_parse_fields(t, strlen(t), &hc_default_limits, f, &n, &used, &why),
+                     HC_PARSE_OK);
     assert_int_equal(n, 2);
     assert_int_equal(used, strlen(t) - 4);
     span_is(t, f[0].name, "Checksum");
     span_is(t, f[1].value, "y");
-    assert_int_equal(hc_parse_fields("\r\n", 2, &hc_default_limits, f, &n, &used, &why), HC_PARSE_OK);
+    assert_int_equal(hc_parse_fields("\r\n", 2, &hc_default_limits, f, &n, &used, &why),
+                     HC_PARSE_OK);
     assert_int_equal(n, 0);
     assert_int_equal(used, 2);
-    assert_int_equal(hc_parse_fields("A: b\r\n", 6, &hc_default_limits, f, &n, &used, &why), HC_PARSE_INCOMPLETE);
+    assert_int_equal(hc_parse_fields("A: b\r\n", 6, &hc_default_limits, f, &n, &used, &why),
+                     HC_PARSE_INCOMPLETE);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_head_ok),
-        cmocka_unit_test(test_head_incomplete),
-        cmocka_unit_test(test_head_malformed),
-        cmocka_unit_test(test_head_limits),
-        cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_chunked_malformed),
+        cmocka_unit_test(test_head_ok),        cmocka_unit_test(test_head_incomplete),
+        cmocka_unit_test(test_head_malformed), cmocka_unit_test(test_head_limits),
+        cmocka_unit_test(test_chunked),        cmocka_unit_test(test_chunked_malformed),
         cmocka_unit_test(test_trailer_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

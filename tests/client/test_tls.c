@@ -41,13 +41,13 @@ static void *tls_main(void *arg)
 {
     (void)arg;
     while (!atomic_load(&srv.stop)) {
-        struct pollfd p = { .fd = srv.lfd, .events = POLLIN };
+        struct pollfd p = {.fd = srv.lfd, .events = POLLIN};
         if (poll(&p, 1, 50) <= 0)
             continue;
         int fd = accept(srv.lfd, NULL, NULL);
         if (fd < 0)
             continue;
-        struct timeval tv = { 2, 0 };
+        struct timeval tv = {2, 0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         SSL *ssl = SSL_new(srv.ctx);
         SSL_set_fd(ssl, fd);
@@ -65,7 +65,8 @@ static void *tls_main(void *arg)
                 if (strstr(buf, "\r\n\r\n"))
                     break;
             }
-            const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure";
+            const char *resp =
+                "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure";
             SSL_write(ssl, resp, (int)strlen(resp));
             SSL_shutdown(ssl);
         }
@@ -90,12 +91,15 @@ static int setup(void **state)
         return -1;
     const char *ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "openssl req -x509 %s -keyout ca.key -out ca.pem -days 2 -subj /CN=hc-test-ca", ec);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 %s -keyout ca.key -out ca.pem -days 2 -subj /CN=hc-test-ca", ec);
     if (run(cmd) != 0)
         return -1;
-    snprintf(cmd, sizeof cmd, "openssl req %s -keyout srv.key -out srv.csr -subj /CN=localhost", ec);
+    snprintf(cmd, sizeof cmd, "openssl req %s -keyout srv.key -out srv.csr -subj /CN=localhost",
+             ec);
     if (run(cmd) != 0 || run("printf 'subjectAltName=DNS:localhost\\n' > ext.cnf") != 0 ||
-        run("openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 "
+        run("openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem "
+            "-days 2 "
             "-extfile ext.cnf") != 0)
         return -1;
     snprintf(ca_path, sizeof ca_path, "%s/ca.pem", dir);
@@ -107,7 +111,7 @@ static int setup(void **state)
         SSL_CTX_use_PrivateKey_file(srv.ctx, key, SSL_FILETYPE_PEM) != 1)
         return -1;
     srv.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
     if (bind(srv.lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(srv.lfd, 8) != 0 ||
         getsockname(srv.lfd, (struct sockaddr *)&a, &al) != 0)
@@ -165,15 +169,16 @@ static void test_system_store_rejects(void **state)
     hc_error *e;
     assert_null(fetch(s, "localhost", &e));
     assert_int_equal(hc_error_get_kind(e), HC_ERR_TLS_VERIFY);
-    assert_string_equal(hc_error_message(e),
-                        "SSL certificate problem for localhost: unable to get local issuer certificate");
+    assert_string_equal(
+        hc_error_message(e),
+        "SSL certificate problem for localhost: unable to get local issuer certificate");
     hc_error_free(e);
     /* asked not to verify: fine, even by IP */
     hc_session_set_verify(s, 0);
     hc_response *r = fetch(s, "127.0.0.1", &e);
     assert_non_null(r);
     assert_int_equal(hc_response_status_code(r), 200);
-    assert_string_equal(srv.sni, "");   /* no SNI for an IP literal */
+    assert_string_equal(srv.sni, ""); /* no SNI for an IP literal */
     hc_response_free(r);
     hc_session_free(s);
 }
@@ -182,10 +187,11 @@ static void test_system_store_rejects(void **state)
 static void *plain_main(void *arg)
 {
     int lfd = *(int *)arg;
-    struct pollfd p = { .fd = lfd, .events = POLLIN };
+    struct pollfd p = {.fd = lfd, .events = POLLIN};
     if (poll(&p, 1, 5000) == 1) {
         int fd = accept(lfd, NULL, NULL);
-        const char *resp = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        const char *resp =
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         send(fd, resp, strlen(resp), MSG_NOSIGNAL);
         usleep(200000);
         close(fd);
@@ -197,7 +203,7 @@ static void test_not_tls_peer(void **state)
 {
     (void)state;
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
     assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
     listen(lfd, 1);

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const char *buf = (const char *)data;
     int rc = hc_parse_response_head(buf, size, &hc_default_limits, &head, &why);
     if (rc == HC_PARSE_OK) {
-        if (head.head_len > size || head.nfields > HC_HEAD_MAX_FIELDS ||
-            head.status < 100 || head.status > 999)
+        if (head.head_len > size || head.nfields > HC_HEAD_MAX_FIELDS || head.status < 100 ||
+            head.status > 999)
             abort();
         check_span(head.status_line, size);
         check_span(head.reason, size);

@@ -20,10 +20,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         int n = massif_peak_functions(&p, &fns, &heap);
         for (int i = 1; i < n; i++)
             if (fns[i].bytes > fns[i - 1].bytes)
-                abort();   /* documented order: largest first */
+                abort(); /* documented order: largest first */
         free(fns);
     } else if (err[0] == '\0' || strchr(err, '\n')) {
-        abort();   /* one-line reason */
+        abort(); /* one-line reason */
     }
     massif_profile_free(&p);
     free(buf);

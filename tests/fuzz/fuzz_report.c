@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             (void)ht_type_bytes_per_instance(&r->types[i]);
         ht_report_free(r);
     } else if (err[0] == '\0') {
-        abort();   /* a rejection always says why */
+        abort(); /* a rejection always says why */
     }
     return 0;
 }

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     char *buf = malloc(size + 1);
     memcpy(buf, data, size);
-    buf[size] = '\n';   /* the spare byte the parser may overwrite */
+    buf[size] = '\n'; /* the spare byte the parser may overwrite */
     struct type_rule rules[32];
     unsigned bad_line = 0;
     const char *why = NULL;

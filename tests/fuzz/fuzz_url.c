@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     struct hc_url u;
     const char *why = NULL;
     if (hc_url_parse(s, &u, &why) == 0) {
-        if (!u.host || u.host < s || u.host + u.host_len > s + len ||
-            u.port < 0 || u.port > 65535 || !u.target || u.target + u.target_len > s + len + 1 ||
+        if (!u.host || u.host < s || u.host + u.host_len > s + len || u.port < 0 ||
+            u.port > 65535 || !u.target || u.target + u.target_len > s + len + 1 ||
             (u.userinfo && u.userinfo + u.userinfo_len > s + len))
             abort();
     } else if (!why) {

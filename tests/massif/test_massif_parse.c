@@ -64,7 +64,8 @@ static void test_peak_prog(void **state)
     char *buf = load_fixture("peak_prog.massif.out", &len);
     struct massif_profile p;
     parse_ok(buf, len, &p);
-    assert_string_equal(p.desc, "--massif-out-file=peak_prog.massif.out --peak-inaccuracy=0 --threshold=0.1");
+    assert_string_equal(
+        p.desc, "--massif-out-file=peak_prog.massif.out --peak-inaccuracy=0 --threshold=0.1");
     assert_string_equal(p.cmd, "./massif_peak_prog 1000");
     assert_string_equal(p.time_unit, "i");
     assert_int_equal(p.nsnapshots, 97);
@@ -118,10 +119,12 @@ static void test_cxx_names(void **state)
     assert_string_equal(fns[0].fn, "???");
     assert_string_equal(fns[0].where, "in /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30");
     assert_int_equal(fns[0].bytes, 72704);
-    assert_string_equal(fns[1].fn, "std::__new_allocator<int>::allocate(unsigned long, void const*)");
+    assert_string_equal(fns[1].fn,
+                        "std::__new_allocator<int>::allocate(unsigned long, void const*)");
     assert_string_equal(fns[1].where, "new_allocator.h:137");
     assert_int_equal(fns[1].bytes, 9772);
-    assert_string_equal(fns[2].fn,
+    assert_string_equal(
+        fns[2].fn,
         "std::__new_allocator<std::_Rb_tree_node<std::pair<std::__cxx11::basic_string<char, "
         "std::char_traits<char>, std::allocator<char> > const, std::vector<int, "
         "std::allocator<int> > > > >::allocate(unsigned long, void const*)");
@@ -225,21 +228,23 @@ static void test_random_damage(void **state)
 }
 
 #define HEAD "desc: --x\ncmd: ./p\ntime_unit: i\n"
-#define SNAP0 "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=0\n" \
-              "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=empty\n"
-#define SNAP1_HDR(heap) "#-----------\nsnapshot=1\n#-----------\ntime=5\nmem_heap_B=" heap "\n" \
-              "mem_heap_extra_B=8\nmem_stacks_B=0\n"
+#define SNAP0                                                        \
+    "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=0\n" \
+    "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=empty\n"
+#define SNAP1_HDR(heap)                                                     \
+    "#-----------\nsnapshot=1\n#-----------\ntime=5\nmem_heap_B=" heap "\n" \
+    "mem_heap_extra_B=8\nmem_stacks_B=0\n"
 
 static void test_labels(void **state)
 {
     (void)state;
-    static const char text[] =
-        HEAD SNAP0 SNAP1_HDR("300") "heap_tree=detailed\n"
-        "n3: 300 (heap allocation functions) malloc/new/new[], --alloc-fns, etc.\n"
-        " n1: 200 0x4000AB: foo(int (*)(void)) (a.c:12)\n"
-        "  n0: 200 0x4000CD: main (a.c:30)\n"
-        " n0: 60 0x12: ??? (in /lib/x.so)\n"
-        " n0: 40 in 2 places, below massif's threshold (1.00%)\n";
+    static const char text[] = HEAD SNAP0 SNAP1_HDR(
+        "300") "heap_tree=detailed\n"
+               "n3: 300 (heap allocation functions) malloc/new/new[], --alloc-fns, etc.\n"
+               " n1: 200 0x4000AB: foo(int (*)(void)) (a.c:12)\n"
+               "  n0: 200 0x4000CD: main (a.c:30)\n"
+               " n0: 60 0x12: ??? (in /lib/x.so)\n"
+               " n0: 40 in 2 places, below massif's threshold (1.00%)\n";
     struct massif_profile p;
     parse_ok(text, sizeof text - 1, &p);
     assert_int_equal(p.nsnapshots, 2);
@@ -293,32 +298,37 @@ static void test_corrupt(void **state)
     parse_bad(HEAD, "no snapshots");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=12x\n",
               "bad number");
-    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=-1\n",
-              "bad number");
+    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=-1\n", "bad number");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\n"
-              "mem_heap_B=99999999999999999999\n", "bad number");
-    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=\n",
+                   "mem_heap_B=99999999999999999999\n",
               "bad number");
-    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=1",
-              "truncated");
+    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=\n", "bad number");
+    parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=1", "truncated");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\n", "truncated");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_extra_B=0\n",
               "expected \"mem_heap_B=\"");
     parse_bad(HEAD "#-----------\nsnapshot=2\n", "out of order");
     parse_bad(HEAD SNAP0 SNAP0, "out of order");
     parse_bad(HEAD "#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=0\n"
-              "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=bushy\n", "heap_tree=");
+                   "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=bushy\n",
+              "heap_tree=");
     parse_bad(HEAD SNAP0 "garbage\n", "expected \"#-----------\"");
     parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\n",
               "declares a heap tree but has none");
-    parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn2: 10 (heap)\n n0: 10 0x1: f (a.c:1)\n",
-              "truncated heap tree");
-    parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn1: 10 (heap)\n n0: 6 0x1: f (a.c:1)\n"
-              " n0: 4 0x2: g (a.c:2)\n", "more children than it declares");
-    parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn2: 10 (heap)\n n0: 6 0x1: f (a.c:1)\n"
-              " n0: 5 0x2: g (a.c:2)\n", "add up to more than their parent");
-    parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn1: 10 (heap)\n   n0: 10 0x1: f (a.c:1)\n",
-              "wrong depth");
+    parse_bad(
+        HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn2: 10 (heap)\n n0: 10 0x1: f (a.c:1)\n",
+        "truncated heap tree");
+    parse_bad(
+        HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn1: 10 (heap)\n n0: 6 0x1: f (a.c:1)\n"
+                                   " n0: 4 0x2: g (a.c:2)\n",
+        "more children than it declares");
+    parse_bad(
+        HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn2: 10 (heap)\n n0: 6 0x1: f (a.c:1)\n"
+                                   " n0: 5 0x2: g (a.c:2)\n",
+        "add up to more than their parent");
+    parse_bad(
+        HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn1: 10 (heap)\n   n0: 10 0x1: f (a.c:1)\n",
+        "wrong depth");
     parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\n n1: 10 (heap)\n",
               "does not start at its root");
     parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn0: 11 (heap)\n",
@@ -327,9 +337,10 @@ static void test_corrupt(void **state)
               "malformed heap tree line");
     parse_bad(HEAD SNAP0 SNAP1_HDR("10") "heap_tree=detailed\nn1: 10 (heap)\n n0: 10 0xZZ: f\n",
               "malformed heap tree line");
-    parse_bad(HEAD SNAP0 SNAP1_HDR("0") "heap_tree=peak\nn0: 0 (heap)\n"
-              "#-----------\nsnapshot=2\n#-----------\ntime=9\nmem_heap_B=0\n"
-              "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=peak\nn0: 0 (heap)\n",
+    parse_bad(HEAD SNAP0 SNAP1_HDR(
+                  "0") "heap_tree=peak\nn0: 0 (heap)\n"
+                       "#-----------\nsnapshot=2\n#-----------\ntime=9\nmem_heap_B=0\n"
+                       "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=peak\nn0: 0 (heap)\n",
               "second peak snapshot");
     static const char nul[] = "desc: a\0b\ncmd: c\n";
     struct massif_profile p;
@@ -343,14 +354,10 @@ static void test_corrupt(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_peak_prog),
-        cmocka_unit_test(test_cxx_names),
-        cmocka_unit_test(test_perl),
-        cmocka_unit_test(test_every_truncation),
-        cmocka_unit_test(test_random_damage),
-        cmocka_unit_test(test_labels),
-        cmocka_unit_test(test_multiline_cmd),
-        cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_peak_prog),     cmocka_unit_test(test_cxx_names),
+        cmocka_unit_test(test_perl),          cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_random_damage), cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_multiline_cmd), cmocka_unit_test(test_corrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

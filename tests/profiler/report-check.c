@@ -38,8 +38,9 @@ void rc_fail(const char *file, const char *fmt, ...)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: report-check [--expect KEY=VALUE] [--expect-file FILE] "
-                    "[--baseline FILE] [--absent-type NAME] [--pid-from-name] [--in-flight N] REPORT...\n");
+    fprintf(stderr,
+            "usage: report-check [--expect KEY=VALUE] [--expect-file FILE] "
+            "[--baseline FILE] [--absent-type NAME] [--pid-from-name] [--in-flight N] REPORT...\n");
     exit(2);
 }
 

@@ -7,8 +7,7 @@
 #include <stdbool.h>
 
 /* Print one failure line for FILE and remember that the run failed. */
-void rc_fail(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void rc_fail(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern int rc_failures;
 /* Reports taken while other threads allocate (docs/report-format.md): the
  * alloc-free == live_blocks and usable >= requested invariants may be off
@@ -33,11 +32,9 @@ struct rc_expect *rc_expect_new(void);
 /* "KEY=VALUE" (integer or string) or "KEY~SUBSTRING". */
 bool rc_expect_add_cli(struct rc_expect *e, const char *arg);
 /* One line of an expected-values file (syntax in report-check.c). */
-bool rc_expect_add_line(struct rc_expect *e, const char *line,
-                        const char *where);
+bool rc_expect_add_line(struct rc_expect *e, const char *line, const char *where);
 bool rc_expect_add_absent_type(struct rc_expect *e, const char *name);
 /* Check all expectations against REPORT (BASELINE may be NULL). */
-void rc_expect_check(const struct rc_expect *e, const char *file,
-                     json_t *report, json_t *baseline);
+void rc_expect_check(const struct rc_expect *e, const char *file, json_t *report, json_t *baseline);
 
 #endif

@@ -27,10 +27,10 @@ enum kind { EXACT_INT, EXACT_STR, SUBSTR, DELTA, PEAK, RANGE, ABSENT, TYPES };
 
 struct item {
     enum kind kind;
-    char *key;      /* or the type name for ABSENT */
-    char *str;      /* EXACT_STR/SUBSTR text, PEAK live key, TYPES names */
+    char *key; /* or the type name for ABSENT */
+    char *str; /* EXACT_STR/SUBSTR text, PEAK live key, TYPES names */
     long long a, b;
-    char *where;    /* origin, for messages */
+    char *where; /* origin, for messages */
 };
 
 struct rc_expect {
@@ -48,8 +48,7 @@ struct rc_expect *rc_expect_new(void)
     return e;
 }
 
-static struct item *push(struct rc_expect *e, enum kind kind, const char *key,
-                         const char *where)
+static struct item *push(struct rc_expect *e, enum kind kind, const char *key, const char *where)
 {
     if (e->n == e->cap) {
         e->cap = e->cap ? 2 * e->cap : 64;
@@ -166,8 +165,7 @@ bool rc_expect_add_line(struct rc_expect *e, const char *line, const char *where
         it->a = a;
         return true;
     }
-    if (n == 4 && strcmp(tok[1], "range") == 0 && parse_ll(tok[2], &a) &&
-        parse_ll(tok[3], &b)) {
+    if (n == 4 && strcmp(tok[1], "range") == 0 && parse_ll(tok[2], &a) && parse_ll(tok[3], &b)) {
         it = push(e, RANGE, tok[0], where);
         it->a = a;
         it->b = b;
@@ -180,7 +178,8 @@ static json_t *find_type(json_t *report, const char *name)
 {
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(report, "types"), i, t) {
+    json_array_foreach(json_object_get(report, "types"), i, t)
+    {
         json_t *n = json_object_get(t, "name");
         if (json_is_string(n) && strcmp(json_string_value(n), name) == 0)
             return t;
@@ -212,12 +211,13 @@ long long rc_baseline_int(json_t *baseline, const char *key)
 }
 
 /* Is every type of the report in the expected set and vice versa? */
-static void check_type_set(const struct item *it, const char *file,
-                           json_t *report, json_t *baseline)
+static void check_type_set(const struct item *it, const char *file, json_t *report,
+                           json_t *baseline)
 {
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(report, "types"), i, t) {
+    json_array_foreach(json_object_get(report, "types"), i, t)
+    {
         const char *name = json_string_value(json_object_get(t, "name"));
         if (!name)
             continue;
@@ -230,7 +230,8 @@ static void check_type_set(const struct item *it, const char *file,
     for (char *n = strtok_r(names, "\n", &save); n; n = strtok_r(NULL, "\n", &save))
         if (!find_type(report, n))
             rc_fail(file, "types: expected type %s missing (%s)", n, it->where);
-    json_array_foreach(json_object_get(baseline, "types"), i, t) {
+    json_array_foreach(json_object_get(baseline, "types"), i, t)
+    {
         const char *name = json_string_value(json_object_get(t, "name"));
         if (name && !find_type(report, name))
             rc_fail(file, "types: baseline type %s missing (%s)", name, it->where);
@@ -238,15 +239,13 @@ static void check_type_set(const struct item *it, const char *file,
     free(names);
 }
 
-void rc_expect_check(const struct rc_expect *e, const char *file,
-                     json_t *report, json_t *baseline)
+void rc_expect_check(const struct rc_expect *e, const char *file, json_t *report, json_t *baseline)
 {
     for (size_t i = 0; i < e->n; i++) {
         const struct item *it = &e->items[i];
         if (it->kind == ABSENT) {
             if (find_type(report, it->key))
-                rc_fail(file, "types: type %s present, expected absent (%s)",
-                        it->key, it->where);
+                rc_fail(file, "types: type %s present, expected absent (%s)", it->key, it->where);
             continue;
         }
         if (it->kind == TYPES) {
@@ -259,11 +258,11 @@ void rc_expect_check(const struct rc_expect *e, const char *file,
             if (!s)
                 rc_fail(file, "%s: missing or not a string (%s)", it->key, it->where);
             else if (it->kind == EXACT_STR && strcmp(s, it->str) != 0)
-                rc_fail(file, "%s: expected \"%s\", got \"%s\" (%s)", it->key,
-                        it->str, s, it->where);
+                rc_fail(file, "%s: expected \"%s\", got \"%s\" (%s)", it->key, it->str, s,
+                        it->where);
             else if (it->kind == SUBSTR && !strstr(s, it->str))
-                rc_fail(file, "%s: expected to contain \"%s\", got \"%s\" (%s)",
-                        it->key, it->str, s, it->where);
+                rc_fail(file, "%s: expected to contain \"%s\", got \"%s\" (%s)", it->key, it->str,
+                        s, it->where);
             continue;
         }
         if (!json_is_integer(v)) {
@@ -272,12 +271,8 @@ void rc_expect_check(const struct rc_expect *e, const char *file,
         }
         long long got = json_integer_value(v), want = 0;
         switch (it->kind) {
-        case EXACT_INT:
-            want = it->a;
-            break;
-        case DELTA:
-            want = rc_baseline_int(baseline, it->key) + it->a;
-            break;
+        case EXACT_INT: want = it->a; break;
+        case DELTA: want = rc_baseline_int(baseline, it->key) + it->a; break;
         case PEAK: {
             long long old_peak = rc_baseline_int(baseline, it->key);
             long long rise = rc_baseline_int(baseline, it->str) + it->a;
@@ -286,14 +281,12 @@ void rc_expect_check(const struct rc_expect *e, const char *file,
         }
         case RANGE:
             if (got < it->a || got > it->b)
-                rc_fail(file, "%s: expected in [%lld, %lld], got %lld (%s)",
-                        it->key, it->a, it->b, got, it->where);
+                rc_fail(file, "%s: expected in [%lld, %lld], got %lld (%s)", it->key, it->a, it->b,
+                        got, it->where);
             continue;
-        default:
-            continue;
+        default: continue;
         }
         if (got != want)
-            rc_fail(file, "%s: expected %lld, got %lld (%s)", it->key, want, got,
-                    it->where);
+            rc_fail(file, "%s: expected %lld, got %lld (%s)", it->key, want, got, it->where);
     }
 }

@@ -8,20 +8,22 @@
 #include <string.h>
 
 static const char *const count_keys[] = {
-    "alloc_calls", "free_calls", "bytes_requested", "live_bytes",
-    "peak_live_bytes", "live_usable_bytes", "peak_live_usable_bytes",
-    "live_blocks",
+    "alloc_calls",     "free_calls",        "bytes_requested",        "live_bytes",
+    "peak_live_bytes", "live_usable_bytes", "peak_live_usable_bytes", "live_blocks",
 };
 #define N_COUNT_KEYS (sizeof count_keys / sizeof count_keys[0])
 
 static const char *const totals_only_keys[] = {
-    "peak_live_blocks", "realloc_calls", "failed_calls", "foreign_free_calls",
+    "peak_live_blocks",
+    "realloc_calls",
+    "failed_calls",
+    "foreign_free_calls",
 };
 
 /* Keys whose per-type values must add up to the total. */
 static const char *const summed_keys[] = {
-    "alloc_calls", "free_calls", "bytes_requested", "live_bytes",
-    "live_usable_bytes", "live_blocks",
+    "alloc_calls", "free_calls",        "bytes_requested",
+    "live_bytes",  "live_usable_bytes", "live_blocks",
 };
 
 static const char *const reasons[] = {
@@ -29,8 +31,7 @@ static const char *const reasons[] = {
 };
 
 /* A non-negative integer member, or -1 after reporting why it is not. */
-static long long get_count(const char *file, json_t *obj, const char *where,
-                           const char *key)
+static long long get_count(const char *file, json_t *obj, const char *where, const char *key)
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_integer(v)) {
@@ -45,8 +46,8 @@ static long long get_count(const char *file, json_t *obj, const char *where,
     return n;
 }
 
-static void check_le(const char *file, const char *where, const char *a,
-                     long long av, const char *b, long long bv)
+static void check_le(const char *file, const char *where, const char *a, long long av,
+                     const char *b, long long bv)
 {
     if (av >= 0 && bv >= 0 && av > bv)
         rc_fail(file, "%s: %s (%lld) > %s (%lld)", where, a, av, b, bv);
@@ -57,8 +58,7 @@ static void check_le(const char *file, const char *where, const char *a,
  * the totals. */
 long long rc_in_flight;
 
-static void check_counts(const char *file, json_t *obj, const char *where,
-                         bool is_totals)
+static void check_counts(const char *file, json_t *obj, const char *where, bool is_totals)
 {
     long long v[N_COUNT_KEYS];
     for (size_t i = 0; i < N_COUNT_KEYS; i++)
@@ -112,8 +112,7 @@ static void check_tracker(const char *file, json_t *r)
      * ones present and that nothing there is negative or non-integer. */
     const char *key;
     json_t *val;
-    json_object_foreach(t, key, val)
-        (void)get_count(file, t, "tracker", key);
+    json_object_foreach(t, key, val)(void) get_count(file, t, "tracker", key);
     if (json_object_get(t, "peak_overhead_bytes"))
         check_le(file, "tracker", "overhead_bytes", now, "peak_overhead_bytes",
                  json_integer_value(json_object_get(t, "peak_overhead_bytes")));
@@ -130,8 +129,8 @@ static void check_totals(const char *file, json_t *totals)
     long long blocks = json_integer_value(json_object_get(totals, "live_blocks"));
     long long off = alloc - freed - blocks;
     if (off < -rc_in_flight || off > rc_in_flight)
-        rc_fail(file, "totals: alloc_calls - free_calls (%lld - %lld) != live_blocks (%lld)",
-                alloc, freed, blocks);
+        rc_fail(file, "totals: alloc_calls - free_calls (%lld - %lld) != live_blocks (%lld)", alloc,
+                freed, blocks);
     check_le(file, "totals", "live_blocks", blocks, "peak_live_blocks", extra[0]);
 }
 
@@ -144,7 +143,8 @@ static void check_types(const char *file, json_t *types, json_t *totals)
     size_t i;
     json_t *t;
 
-    json_array_foreach(types, i, t) {
+    json_array_foreach(types, i, t)
+    {
         char where[300];
         json_t *name = json_object_get(t, "name");
         if (!json_is_string(name) || json_string_length(name) == 0) {
@@ -154,7 +154,8 @@ static void check_types(const char *file, json_t *types, json_t *totals)
         const char *n = json_string_value(name);
         snprintf(where, sizeof where, "types.%s", n);
         for (size_t j = 0; j < i; j++)
-            if (strcmp(json_string_value(json_object_get(json_array_get(types, j), "name")) ?: "", n) == 0)
+            if (strcmp(json_string_value(json_object_get(json_array_get(types, j), "name")) ?: "",
+                       n) == 0)
                 rc_fail(file, "%s: listed twice", where);
         check_counts(file, t, where, false);
         long long inst = get_count(file, t, where, "instances");
@@ -170,26 +171,25 @@ static void check_types(const char *file, json_t *types, json_t *totals)
             max_peak = peak;
         sum_peak += peak;
         /* Sorted by descending peak_live_bytes, ties by name. */
-        if (prev_name && (peak > prev_peak ||
-                          (peak == prev_peak && strcmp(prev_name, n) > 0)))
-            rc_fail(file, "types: %s (peak %lld) listed after %s (peak %lld): not sorted",
-                    n, peak, prev_name, prev_peak);
+        if (prev_name && (peak > prev_peak || (peak == prev_peak && strcmp(prev_name, n) > 0)))
+            rc_fail(file, "types: %s (peak %lld) listed after %s (peak %lld): not sorted", n, peak,
+                    prev_name, prev_peak);
         prev_name = n;
         prev_peak = peak;
     }
     for (size_t k = 0; k < sizeof summed_keys / sizeof summed_keys[0]; k++) {
         long long total = json_integer_value(json_object_get(totals, summed_keys[k]));
         if (sums[k] != total)
-            rc_fail(file, "types: sum of %s (%lld) != totals.%s (%lld)",
-                    summed_keys[k], sums[k], summed_keys[k], total);
+            rc_fail(file, "types: sum of %s (%lld) != totals.%s (%lld)", summed_keys[k], sums[k],
+                    summed_keys[k], total);
     }
     /* At the moment a type peaked the total was at least that high, and the
      * total can never exceed every type at its own peak at once. */
     long long total_peak = json_integer_value(json_object_get(totals, "peak_live_bytes"));
-    check_le(file, "totals", "largest type peak_live_bytes", max_peak,
-             "peak_live_bytes", total_peak);
-    check_le(file, "totals", "peak_live_bytes", total_peak,
-             "sum of type peak_live_bytes", sum_peak);
+    check_le(file, "totals", "largest type peak_live_bytes", max_peak, "peak_live_bytes",
+             total_peak);
+    check_le(file, "totals", "peak_live_bytes", total_peak, "sum of type peak_live_bytes",
+             sum_peak);
 }
 
 bool rc_validate(const char *file, json_t *r)

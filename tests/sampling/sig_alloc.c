@@ -19,36 +19,36 @@ static void *block;
 
 static void on_alarm(int sig)
 {
-	(void)sig;
-	heaptag_retag(block, (handled & 1) ? "SigA" : "SigB");
-	handled++;
+    (void)sig;
+    heaptag_retag(block, (handled & 1) ? "SigA" : "SigB");
+    handled++;
 }
 
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;
-	block = malloc(100);
-	heaptag_retag(block, "SigA"); /* both names registered before the timer */
-	heaptag_retag(block, "SigB");
-	sigaction(SIGALRM, &sa, NULL);
-	struct itimerval it = { { 0, 50 }, { 0, 50 } };
-	setitimer(ITIMER_REAL, &it, NULL);
-	void *ring[256] = { 0 };
-	for (long i = 0; i < 3000000; i++) {
-		unsigned k = (unsigned)i & 255;
-		free(ring[k]);
-		ring[k] = malloc(16 + (i & 127));
-		if (i % 1000 == 0)
-			ring[k] = realloc(ring[k], 300);
-	}
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	setitimer(ITIMER_REAL, &off, NULL);
-	for (int k = 0; k < 256; k++)
-		free(ring[k]);
-	free(block);
-	printf("done %d\n", handled > 0);
-	return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    block = malloc(100);
+    heaptag_retag(block, "SigA"); /* both names registered before the timer */
+    heaptag_retag(block, "SigB");
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 50}, {0, 50}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    void *ring[256] = {0};
+    for (long i = 0; i < 3000000; i++) {
+        unsigned k = (unsigned)i & 255;
+        free(ring[k]);
+        ring[k] = malloc(16 + (i & 127));
+        if (i % 1000 == 0)
+            ring[k] = realloc(ring[k], 300);
+    }
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    for (int k = 0; k < 256; k++)
+        free(ring[k]);
+    free(block);
+    printf("done %d\n", handled > 0);
+    return 0;
 }

@@ -10,41 +10,41 @@
 #include <string.h>
 
 struct kind {
-	const char *name;
-	size_t size, count, live;
+    const char *name;
+    size_t size, count, live;
 };
 
 static const struct kind kinds[] = {
-	{ "Small", 64, 2000000, 500000 },        /* 128 MB allocated, 32 MB live */
-	{ "Medium", 1000, 200000, 32000 },       /* 200 MB, 32 MB */
-	{ "Large", 100000, 1000, 300 },          /* 100 MB, 30 MB */
-	{ "Huge", 600000, 170, 34 },             /* 102 MB, 20.4 MB */
+    {"Small", 64, 2000000, 500000},  /* 128 MB allocated, 32 MB live */
+    {"Medium", 1000, 200000, 32000}, /* 200 MB, 32 MB */
+    {"Large", 100000, 1000, 300},    /* 100 MB, 30 MB */
+    {"Huge", 600000, 170, 34},       /* 102 MB, 20.4 MB */
 };
 
 int main(void)
 {
-	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-		const struct kind *t = &kinds[k];
-		void **keep = calloc(t->live, sizeof *keep);
-		size_t kept = 0;
-		/* Keep one block in every count/live, free the rest at once. */
-		size_t every = t->count / t->live;
-		for (size_t i = 0; i < t->count; i++) {
-			heaptag_push(t->name);
-			char *p = malloc(t->size);
-			heaptag_pop();
-			if (!p || !keep)
-				return 1;
-			p[0] = (char)i;
-			if (i % every == 0 && kept < t->live)
-				keep[kept++] = p;
-			else
-				free(p);
-		}
-		if (kept != t->live)
-			return 2;
-		/* still live at exit: leaked on purpose */
-		printf("%s %zu %zu %zu\n", t->name, t->count, t->count * t->size, t->live * t->size);
-	}
-	return 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        const struct kind *t = &kinds[k];
+        void **keep = calloc(t->live, sizeof *keep);
+        size_t kept = 0;
+        /* Keep one block in every count/live, free the rest at once. */
+        size_t every = t->count / t->live;
+        for (size_t i = 0; i < t->count; i++) {
+            heaptag_push(t->name);
+            char *p = malloc(t->size);
+            heaptag_pop();
+            if (!p || !keep)
+                return 1;
+            p[0] = (char)i;
+            if (i % every == 0 && kept < t->live)
+                keep[kept++] = p;
+            else
+                free(p);
+        }
+        if (kept != t->live)
+            return 2;
+        /* still live at exit: leaked on purpose */
+        printf("%s %zu %zu %zu\n", t->name, t->count, t->count * t->size, t->live * t->size);
+    }
+    return 0;
 }

@@ -20,68 +20,69 @@
 static uintptr_t addrs[N];
 static int live[N];
 
-static int filter_bit(uintptr_t a)
-{
-	return sample_maybe((const void *)a);
-}
+static int filter_bit(uintptr_t a) { return sample_maybe((const void *)a); }
 
 static void check_all(int n)
 {
-	uint64_t count = 0;
-	for (int i = 0; i < n; i++) {
-		struct sample_rec *r = sample_table_find(addrs[i]);
-		if (live[i]) {
-			count++;
-			assert_non_null(r);
-			assert_int_equal(r->requested, (uint64_t)i);
-			assert_int_equal(r->site, (uint32_t)i * 7);
-			assert_true(filter_bit(addrs[i]));
-		} else {
-			assert_null(r);
-		}
-	}
-	assert_int_equal(sample_table_live(), count);
+    uint64_t count = 0;
+    for (int i = 0; i < n; i++) {
+        struct sample_rec *r = sample_table_find(addrs[i]);
+        if (live[i]) {
+            count++;
+            assert_non_null(r);
+            assert_int_equal(r->requested, (uint64_t)i);
+            assert_int_equal(r->site, (uint32_t)i * 7);
+            assert_true(filter_bit(addrs[i]));
+        } else {
+            assert_null(r);
+        }
+    }
+    assert_int_equal(sample_table_live(), count);
 }
 
 static void random_churn(void **state)
 {
-	(void)state;
-	srand(12345);
-	for (int i = 0; i < N; i++)
-		/* Clustered: 16-byte neighbours hash to nearby slots. */
-		addrs[i] = 0x7f0000000000u + (uintptr_t)(i % 97) * 0x100000u + (uintptr_t)(i / 97) * 16;
-	for (int round = 0; round < 200000; round++) {
-		int i = rand() % N;
-		struct sample_rec r = { .addr = addrs[i], .requested = (uint64_t)i, .usable = (uint64_t)i + 8,
-					.weight = 1.5, .type = 3, .site = (uint32_t)i * 7 };
-		if (!live[i]) {
-			assert_int_equal(sample_table_insert(&r), 0);
-			live[i] = 1;
-		} else {
-			struct sample_rec out;
-			assert_int_equal(sample_table_take(addrs[i], &out), 1);
-			assert_int_equal(out.requested, (uint64_t)i);
-			assert_int_equal(sample_table_take(addrs[i], &out), 0);
-			live[i] = 0;
-		}
-		if (round % 20000 == 0)
-			check_all(N);
-	}
-	check_all(N);
-	/* Empty it: every filter bit clears. */
-	for (int i = 0; i < N; i++) {
-		struct sample_rec out;
-		if (live[i])
-			assert_int_equal(sample_table_take(addrs[i], &out), 1);
-		live[i] = 0;
-	}
-	check_all(N);
-	for (unsigned w = 0; w < (1u << SAMPLE_FILTER_BITS) / 64; w++)
-		assert_int_equal(sample_filter[w], 0);
+    (void)state;
+    srand(12345);
+    for (int i = 0; i < N; i++)
+        /* Clustered: 16-byte neighbours hash to nearby slots. */
+        addrs[i] = 0x7f0000000000u + (uintptr_t)(i % 97) * 0x100000u + (uintptr_t)(i / 97) * 16;
+    for (int round = 0; round < 200000; round++) {
+        int i = rand() % N;
+        struct sample_rec r = {.addr = addrs[i],
+                               .requested = (uint64_t)i,
+                               .usable = (uint64_t)i + 8,
+                               .weight = 1.5,
+                               .type = 3,
+                               .site = (uint32_t)i * 7};
+        if (!live[i]) {
+            assert_int_equal(sample_table_insert(&r), 0);
+            live[i] = 1;
+        } else {
+            struct sample_rec out;
+            assert_int_equal(sample_table_take(addrs[i], &out), 1);
+            assert_int_equal(out.requested, (uint64_t)i);
+            assert_int_equal(sample_table_take(addrs[i], &out), 0);
+            live[i] = 0;
+        }
+        if (round % 20000 == 0)
+            check_all(N);
+    }
+    check_all(N);
+    /* Empty it: every filter bit clears. */
+    for (int i = 0; i < N; i++) {
+        struct sample_rec out;
+        if (live[i])
+            assert_int_equal(sample_table_take(addrs[i], &out), 1);
+        live[i] = 0;
+    }
+    check_all(N);
+    for (unsigned w = 0; w < (1u << SAMPLE_FILTER_BITS) / 64; w++)
+        assert_int_equal(sample_filter[w], 0);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(random_churn) };
-	return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest tests[] = {cmocka_unit_test(random_churn)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,58 +22,58 @@ static volatile sig_atomic_t got_usr1;
 
 static void on_usr1(int sig)
 {
-	(void)sig;
-	got_usr1 = 1;
+    (void)sig;
+    got_usr1 = 1;
 }
 
 int main(int argc, char **argv)
 {
-	const char *mode = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? atoi(argv[2]) : 0;
-	if (!strcmp(mode, "exit") || !strcmp(mode, "_exit")) {
-		puts("out");
-		fputs("err\n", stderr);
-		fflush(NULL);
-		if (mode[0] == '_')
-			_exit(n);
-		exit(n);
-	}
-	if (!strcmp(mode, "raise")) {
-		puts("out");
-		fflush(NULL);
-		signal(n, SIG_DFL);
-		raise(n);
-		return 99;
-	}
-	if (!strcmp(mode, "wait-usr1")) {
-		sigset_t block, old;
-		sigemptyset(&block);
-		sigaddset(&block, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &block, &old);
-		signal(SIGUSR1, on_usr1);
-		puts("ready");
-		fflush(stdout);
-		alarm(20); /* never hang a test run */
-		while (!got_usr1)
-			sigsuspend(&old);
-		puts("got USR1");
-		return 5;
-	}
-	if (!strcmp(mode, "cat")) {
-		int c;
-		while ((c = getchar()) != EOF)
-			putchar(c);
-		return 0;
-	}
-	if (!strcmp(mode, "fork")) {
-		pid_t pid = fork();
-		if (pid == 0)
-			exit(0);
-		int status;
-		waitpid(pid, &status, 0);
-		printf("%d\n", (int)pid);
-		return 0;
-	}
-	fprintf(stderr, "run_child: unknown mode '%s'\n", mode);
-	return 64;
+    const char *mode = argc > 1 ? argv[1] : "";
+    int n = argc > 2 ? atoi(argv[2]) : 0;
+    if (!strcmp(mode, "exit") || !strcmp(mode, "_exit")) {
+        puts("out");
+        fputs("err\n", stderr);
+        fflush(NULL);
+        if (mode[0] == '_')
+            _exit(n);
+        exit(n);
+    }
+    if (!strcmp(mode, "raise")) {
+        puts("out");
+        fflush(NULL);
+        signal(n, SIG_DFL);
+        raise(n);
+        return 99;
+    }
+    if (!strcmp(mode, "wait-usr1")) {
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &block, &old);
+        signal(SIGUSR1, on_usr1);
+        puts("ready");
+        fflush(stdout);
+        alarm(20); /* never hang a test run */
+        while (!got_usr1)
+            sigsuspend(&old);
+        puts("got USR1");
+        return 5;
+    }
+    if (!strcmp(mode, "cat")) {
+        int c;
+        while ((c = getchar()) != EOF)
+            putchar(c);
+        return 0;
+    }
+    if (!strcmp(mode, "fork")) {
+        pid_t pid = fork();
+        if (pid == 0)
+            exit(0);
+        int status;
+        waitpid(pid, &status, 0);
+        printf("%d\n", (int)pid);
+        return 0;
+    }
+    fprintf(stderr, "run_child: unknown mode '%s'\n", mode);
+    return 64;
 }

@@ -13,55 +13,55 @@
 #include "report/report.h"
 
 struct diff_input {
-	char *label;
-	const char *path;
-	struct ht_report *r;
+    char *label;
+    const char *path;
+    struct ht_report *r;
 };
 
 /* One type in one report.  Bytes per instance are < 0 when the type has no
  * instances there (or is absent). */
 struct diff_cell {
-	int present;
-	int has_payload;
-	int64_t instances, peak_live_instances;
-	int64_t live_bytes, peak_live_bytes, peak_live_usable_bytes;
-	int64_t payload_peak_live_bytes, payload_peak_live_usable_bytes;
-	double bpi_object, bpi_object_usable;
-	double bpi_payload, bpi_payload_usable;
+    int present;
+    int has_payload;
+    int64_t instances, peak_live_instances;
+    int64_t live_bytes, peak_live_bytes, peak_live_usable_bytes;
+    int64_t payload_peak_live_bytes, payload_peak_live_usable_bytes;
+    double bpi_object, bpi_object_usable;
+    double bpi_payload, bpi_payload_usable;
 };
 
 struct diff_row {
-	const char *name;
-	struct diff_cell *cells; /* one per input */
+    const char *name;
+    struct diff_cell *cells; /* one per input */
 };
 
 enum claim_basis { CLAIM_REQUESTED, CLAIM_USABLE };
 
 struct diff_claim {
-	char *spec;             /* as given, for messages */
-	const char *type;       /* NULL: the whole program's peak */
-	int with_payload;       /* TYPE+payload */
-	int about;              /* TYPE=~PCT: holds only inside PCT +- tolerance */
-	double claimed_pct;
-	size_t against;         /* input index compared with the baseline */
-	/* results */
-	double before, after;   /* bytes (per instance for a type) */
-	double measured_pct;    /* saving, baseline -> against */
-	double margin_pp;       /* measured - claimed */
-	double factor;          /* measured / claimed; 0 when the claim is 0 */
-	int side;               /* -1 below the band, 0 inside, +1 above */
-	int holds;
+    char *spec;       /* as given, for messages */
+    const char *type; /* NULL: the whole program's peak */
+    int with_payload; /* TYPE+payload */
+    int about;        /* TYPE=~PCT: holds only inside PCT +- tolerance */
+    double claimed_pct;
+    size_t against; /* input index compared with the baseline */
+    /* results */
+    double before, after; /* bytes (per instance for a type) */
+    double measured_pct;  /* saving, baseline -> against */
+    double margin_pp;     /* measured - claimed */
+    double factor;        /* measured / claimed; 0 when the claim is 0 */
+    int side;             /* -1 below the band, 0 inside, +1 above */
+    int holds;
 };
 
 struct diff_model {
-	size_t ninputs;
-	struct diff_input *inputs;
-	size_t nrows;
-	struct diff_row *rows;
-	double tolerance_pp;
-	enum claim_basis basis;
-	size_t nclaims;
-	struct diff_claim *claims;
+    size_t ninputs;
+    struct diff_input *inputs;
+    size_t nrows;
+    struct diff_row *rows;
+    double tolerance_pp;
+    enum claim_basis basis;
+    size_t nclaims;
+    struct diff_claim *claims;
 };
 
 /* Build the rows from loaded inputs (inputs[0] is the baseline). */

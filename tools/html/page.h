@@ -23,32 +23,32 @@
 #include "stacks/symbolize.h"
 
 struct ht_page_opts {
-	char *const *argv; /* the command line that ran, or NULL (then the
+    char *const *argv; /* the command line that ran, or NULL (then the
 			    * report's own "argv"/"cmdline", if any) */
-	size_t max_nodes;  /* flame graph budget (call-tree nodes); 0: default */
-	const char *type;  /* the type selected when the page opens, or NULL */
+    size_t max_nodes;  /* flame graph budget (call-tree nodes); 0: default */
+    const char *type;  /* the type selected when the page opens, or NULL */
 };
 
 /* Write the page.  0, or -1 with a one-line reason in ERR (out of
  * memory); the caller discards what was written. */
 int ht_page_write(FILE *out, const struct ht_report *r, const struct ht_stacks *s,
-		  struct ht_symbolizer *z, const struct ht_page_opts *o, char *err, size_t errlen);
+                  struct ht_symbolizer *z, const struct ht_page_opts *o, char *err, size_t errlen);
 
 /* The whole of `run --html PATH`: loads the stacks parts of R,
  * symbolizes, writes PATH atomically.  0, or -1 with a one-line reason
  * in ERR and no file left at PATH. */
 int ht_page_write_file(const char *path, const struct ht_report *r, const struct ht_page_opts *o,
-		       char *err, size_t errlen);
+                       char *err, size_t errlen);
 
 /* What the sections share (page_*.c). */
 #define HT_PAGE_TOP_TYPES 8 /* the types the timeline stacks; the rest is "other" */
 struct ht_page {
-	const struct ht_report *r;
-	const struct ht_stacks *s; /* s->depth 0: no call sites */
-	struct ht_symbolizer *z;
-	size_t *rank;      /* per report type: its place by descending peak */
-	size_t *by_peak;   /* the report's type indices by descending peak */
-	size_t *site_type; /* per site: the report type index, or SIZE_MAX */
+    const struct ht_report *r;
+    const struct ht_stacks *s; /* s->depth 0: no call sites */
+    struct ht_symbolizer *z;
+    size_t *rank;      /* per report type: its place by descending peak */
+    size_t *by_peak;   /* the report's type indices by descending peak */
+    size_t *site_type; /* per site: the report type index, or SIZE_MAX */
 };
 /* The timeline series of report type T: its rank among the largest
  * types, or HT_PAGE_TOP_TYPES for "other". */

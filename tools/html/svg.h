@@ -41,45 +41,45 @@ const char *ht_axis_label(double v, enum ht_axis_unit u, char *buf, size_t len);
 /* A plot area: pixels [X, X+W] x [Y, Y+H], values [0, XMAX] x [0, YMAX]
  * (Y grows upwards in value, downwards on screen). */
 struct ht_plot {
-	double x, y, w, h;
-	double xmax, ymax;
+    double x, y, w, h;
+    double xmax, ymax;
 };
 static inline double ht_plot_x(const struct ht_plot *p, double v)
 {
-	return p->x + (p->xmax > 0 ? p->w * v / p->xmax : 0);
+    return p->x + (p->xmax > 0 ? p->w * v / p->xmax : 0);
 }
 static inline double ht_plot_y(const struct ht_plot *p, double v)
 {
-	return p->y + p->h - (p->ymax > 0 ? p->h * v / p->ymax : 0);
+    return p->y + p->h - (p->ymax > 0 ? p->h * v / p->ymax : 0);
 }
 /* Grid lines and tick labels: Y on the left, X below, each with a title. */
 void ht_svg_axes(FILE *out, const struct ht_plot *p, enum ht_axis_unit xu, enum ht_axis_unit yu,
-		 const char *xtitle, const char *ytitle);
+                 const char *xtitle, const char *ytitle);
 
 /* Horizontal bar charts.  A group is a row label (left) and one or more
  * bars below each other; a bar is a solid part, an optional light part
  * after it (solid..light), and a value label after the bar.  The scale
  * leaves room for the longest label, so labels never leave the chart. */
 struct ht_bar {
-	double solid;       /* < 0: no bar; NOTE is written instead */
-	double light;       /* <= solid: no light part */
-	const char *colour;
-	const char *label;  /* text right of the bar */
-	const char *note;   /* text where a missing bar would be */
+    double solid; /* < 0: no bar; NOTE is written instead */
+    double light; /* <= solid: no light part */
+    const char *colour;
+    const char *label; /* text right of the bar */
+    const char *note;  /* text where a missing bar would be */
 };
 struct ht_bar_group {
-	const char *name;
-	size_t nbars;
-	const struct ht_bar *bars;
+    const char *name;
+    size_t nbars;
+    const struct ht_bar *bars;
 };
 struct ht_bar_chart {
-	double width;       /* of the whole picture */
-	double bar_h, gap, group_gap;
-	enum ht_axis_unit unit; /* of the tick labels */
-	const char *aria;   /* the picture's accessible name */
-	const char *attrs;  /* extra attributes of <svg>, or NULL */
-	size_t ngroups;
-	const struct ht_bar_group *groups;
+    double width; /* of the whole picture */
+    double bar_h, gap, group_gap;
+    enum ht_axis_unit unit; /* of the tick labels */
+    const char *aria;       /* the picture's accessible name */
+    const char *attrs;      /* extra attributes of <svg>, or NULL */
+    size_t ngroups;
+    const struct ht_bar_group *groups;
 };
 void ht_svg_bar_chart(FILE *out, const struct ht_bar_chart *c);
 

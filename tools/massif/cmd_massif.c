@@ -37,10 +37,10 @@
 
 struct side {
     const char *label;
-    char **argv;                  /* NULL in --parse mode */
-    const char *massif_file;      /* --parse mode: the file given */
+    char **argv;             /* NULL in --parse mode */
+    const char *massif_file; /* --parse mode: the file given */
     struct massif_profile prof;
-    struct ht_report *report;     /* NULL in --parse mode */
+    struct ht_report *report; /* NULL in --parse mode */
 };
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -78,7 +78,8 @@ static int load_massif(struct side *s, const char *path)
     size_t len;
     char *buf = massif_read_file(path, &len);
     if (buf == NULL)
-        return fail("cannot read %s: %s", path, errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
+        return fail("cannot read %s: %s", path,
+                    errno == ENODEV ? "not a regular file or FIFO" : strerror(errno));
     char err[256];
     int rc = massif_parse(buf, len, &s->prof, err, sizeof err);
     free(buf);
@@ -97,8 +98,7 @@ static void fmt_change(char *out, size_t n, uint64_t a, uint64_t b)
         snprintf(out, n, "%+lld (%+.1f%%)", d, 100.0 * (double)d / (double)a);
 }
 
-static void print_row(const char *name, const struct side *sides, int nsides,
-                      const uint64_t *v)
+static void print_row(const char *name, const struct side *sides, int nsides, const uint64_t *v)
 {
     printf("  %-36s", name);
     for (int i = 0; i < nsides; i++)
@@ -129,7 +129,7 @@ static const struct massif_snapshot *max_snap(const struct massif_profile *p)
 
 static void print_massif_table(const struct side *sides, int nsides)
 {
-    uint64_t v[2] = { 0, 0 };
+    uint64_t v[2] = {0, 0};
     print_header("massif", sides, nsides);
     for (int i = 0; i < nsides; i++)
         v[i] = massif_peak_heap(&sides[i].prof);
@@ -168,8 +168,8 @@ static int cmp_fn_row(const void *a, const void *b)
 ** ordered by the larger of their two byte counts. */
 static int print_top_functions(const struct side *sides, int nsides, int top)
 {
-    struct massif_fn_total *fns[2] = { NULL, NULL };
-    int nfns[2] = { 0, 0 };
+    struct massif_fn_total *fns[2] = {NULL, NULL};
+    int nfns[2] = {0, 0};
     for (int i = 0; i < nsides; i++) {
         nfns[i] = massif_peak_functions(&sides[i].prof, &fns[i], NULL);
         if (nfns[i] < 0)
@@ -207,7 +207,7 @@ static int print_top_functions(const struct side *sides, int nsides, int top)
         printf("  (no heap tree at the peak)\n");
     for (size_t k = 0; k < nrows && (int)k < top; k++) {
         if (rows[k].bytes[0] == 0 && rows[k].bytes[1] == 0)
-            continue;       /* an empty below-threshold summary */
+            continue; /* an empty below-threshold summary */
         putchar(' ');
         for (int i = 0; i < nsides; i++)
             printf(" %14llu", (unsigned long long)rows[k].bytes[i]);
@@ -234,7 +234,7 @@ static int print_top_functions(const struct side *sides, int nsides, int top)
 ** two views of allocator overhead and differ by design. */
 static void print_heaptag_table(const struct side *sides, int nsides)
 {
-    uint64_t v[2] = { 0, 0 };
+    uint64_t v[2] = {0, 0};
     printf("\n");
     print_header("heaptag vs massif at the peak", sides, nsides);
     for (int i = 0; i < nsides; i++)
@@ -327,8 +327,7 @@ static int run_heaptag_side(struct side *s, int idx, const char *lib, const char
     return 0;
 }
 
-static bool is_opt(const char *a, const char *name, const char **val, char **argv,
-                   int argc, int *i)
+static bool is_opt(const char *a, const char *name, const char **val, char **argv, int argc, int *i)
 {
     size_t n = strlen(name);
     if (strncmp(a, name, n) != 0)
@@ -352,22 +351,22 @@ static json_t *side_json(const struct side *s, int top)
     struct massif_fn_total *t = NULL;
     int n = massif_peak_functions(&s->prof, &t, NULL);
     for (int k = 0; k < n && k < top; k++)
-        json_array_append_new(fns, json_pack("{s:s, s:s, s:I}", "function", t[k].fn,
-                                             "where", t[k].where, "bytes", (json_int_t)t[k].bytes));
+        json_array_append_new(fns, json_pack("{s:s, s:s, s:I}", "function", t[k].fn, "where",
+                                             t[k].where, "bytes", (json_int_t)t[k].bytes));
     free(t);
-    json_t *j = json_pack("{s:s, s:s?, s:s?, s:i, s:{s:i, s:I, s:I, s:I}, s:o}",
-        "label", s->label, "massif_file", s->massif_file, "command", s->prof.cmd,
-        "snapshots", s->prof.nsnapshots,
-        "peak", "snapshot", s->prof.max_snapshot,
-        "heap_B", (json_int_t)massif_peak_heap(&s->prof),
-        "heap_extra_B", (json_int_t)(pk ? pk->heap_extra : 0),
-        "stacks_B", (json_int_t)(pk ? pk->stacks : 0),
-        "top_functions", fns);
+    json_t *j = json_pack("{s:s, s:s?, s:s?, s:i, s:{s:i, s:I, s:I, s:I}, s:o}", "label", s->label,
+                          "massif_file", s->massif_file, "command", s->prof.cmd, "snapshots",
+                          s->prof.nsnapshots, "peak", "snapshot", s->prof.max_snapshot, "heap_B",
+                          (json_int_t)massif_peak_heap(&s->prof), "heap_extra_B",
+                          (json_int_t)(pk ? pk->heap_extra : 0), "stacks_B",
+                          (json_int_t)(pk ? pk->stacks : 0), "top_functions", fns);
     if (j && s->report)
-        json_object_set_new(j, "heaptag", json_pack("{s:I, s:I, s:I}",
-            "peak_live_bytes", (json_int_t)s->report->totals.peak_live_bytes,
-            "peak_live_usable_bytes", (json_int_t)s->report->totals.peak_live_usable_bytes,
-            "alloc_calls", (json_int_t)s->report->totals.alloc_calls));
+        json_object_set_new(j, "heaptag",
+                            json_pack("{s:I, s:I, s:I}", "peak_live_bytes",
+                                      (json_int_t)s->report->totals.peak_live_bytes,
+                                      "peak_live_usable_bytes",
+                                      (json_int_t)s->report->totals.peak_live_usable_bytes,
+                                      "alloc_calls", (json_int_t)s->report->totals.alloc_calls));
     return j;
 }
 
@@ -379,7 +378,9 @@ static int print_results(const struct side *sides, int nsides, int top, bool jso
         for (int i = 0; i < nsides; i++)
             json_array_append_new(runs, side_json(&sides[i], top));
         if (ht_json_emit(json_pack("{s:s, s:i, s:o}", "format", "heaptag-massif", "version", 1,
-                                   "runs", runs), stdout) != 0 || fflush(stdout) != 0)
+                                   "runs", runs),
+                         stdout) != 0 ||
+            fflush(stdout) != 0)
             return fail("cannot write the JSON document");
         return 0;
     }

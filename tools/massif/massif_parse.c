@@ -23,10 +23,10 @@ struct reader {
     const char *buf;
     size_t len;
     size_t pos;
-    int lineno;         /* number of the line last returned */
-    const char *line;   /* the line last returned, without its newline */
+    int lineno;       /* number of the line last returned */
+    const char *line; /* the line last returned, without its newline */
     size_t linelen;
-    bool pushed_back;   /* next_line returns the same line again */
+    bool pushed_back; /* next_line returns the same line again */
 };
 
 struct parse_error {
@@ -77,10 +77,7 @@ static int next_line(struct reader *r, struct parse_error *pe)
     return 1;
 }
 
-static void push_back(struct reader *r)
-{
-    r->pushed_back = true;
-}
+static void push_back(struct reader *r) { r->pushed_back = true; }
 
 static bool line_is(const struct reader *r, const char *s)
 {
@@ -126,8 +123,7 @@ static char *dup_range(const char *s, size_t n)
 }
 
 /* Read "key: value" header line; the value may be empty. */
-static int read_header(struct reader *r, struct parse_error *pe,
-                       const char *key, char **out)
+static int read_header(struct reader *r, struct parse_error *pe, const char *key, char **out)
 {
     int rc = next_line(r, pe);
     if (rc < 0)
@@ -183,8 +179,7 @@ static int read_cmd_rest(struct reader *r, struct parse_error *pe, char **cmd)
 }
 
 /* Read "key=<u64>". */
-static int read_field(struct reader *r, struct parse_error *pe,
-                      const char *key, uint64_t *out)
+static int read_field(struct reader *r, struct parse_error *pe, const char *key, uint64_t *out)
 {
     int rc = next_line(r, pe);
     if (rc < 0)
@@ -237,9 +232,9 @@ static int split_label(struct massif_node *nd, const char *s, size_t n)
                          (s[i] >= 'a' && s[i] <= 'f'))) {
             if (i - 2 >= 16)
                 return -1;
-            unsigned d = s[i] <= '9' ? (unsigned)(s[i] - '0')
-                       : s[i] <= 'F' ? (unsigned)(s[i] - 'A' + 10)
-                                     : (unsigned)(s[i] - 'a' + 10);
+            unsigned d = s[i] <= '9'   ? (unsigned)(s[i] - '0')
+                         : s[i] <= 'F' ? (unsigned)(s[i] - 'A' + 10)
+                                       : (unsigned)(s[i] - 'a' + 10);
             a = a * 16 + d;
             i++;
         }
@@ -276,8 +271,7 @@ static int split_label(struct massif_node *nd, const char *s, size_t n)
 
 /* Parse one tree line at r->line into *nd; returns 0, -1 on a malformed
 ** line (error set), -2 when out of memory. */
-static int parse_tree_line(const struct reader *r, struct parse_error *pe,
-                           struct massif_node *nd)
+static int parse_tree_line(const struct reader *r, struct parse_error *pe, struct massif_node *nd)
 {
     const char *s = r->line;
     size_t n = r->linelen, i = 0;
@@ -290,8 +284,8 @@ static int parse_tree_line(const struct reader *r, struct parse_error *pe,
     while (j < n && s[j] >= '0' && s[j] <= '9')
         j++;
     uint64_t kids;
-    if (!parse_u64(s + i, j - i, &kids) || kids > 100000000 || j + 1 >= n ||
-        s[j] != ':' || s[j + 1] != ' ')
+    if (!parse_u64(s + i, j - i, &kids) || kids > 100000000 || j + 1 >= n || s[j] != ':' ||
+        s[j + 1] != ' ')
         goto bad;
     nd->nchildren = (int)kids;
     i = j + 2;
@@ -302,8 +296,8 @@ static int parse_tree_line(const struct reader *r, struct parse_error *pe,
         goto bad;
     i = j + 1;
     static const char below[] = "below massif's threshold";
-    nd->below_threshold = memmem(s + i, n - i, below, sizeof below - 1) != NULL &&
-                          n - i > 3 && memcmp(s + i, "in ", 3) == 0;
+    nd->below_threshold = memmem(s + i, n - i, below, sizeof below - 1) != NULL && n - i > 3 &&
+                          memcmp(s + i, "in ", 3) == 0;
     int rc = split_label(nd, s + i, n - i);
     if (rc == -1)
         goto bad;
@@ -392,14 +386,12 @@ static int place_node(struct tree_build *t, struct reader *r, struct parse_error
     if (nd->parent >= 0) {
         int p = nd->parent;
         if (++t->seen[p] > nodes[p].nchildren) {
-            set_err(pe, "line %d: heap tree node has more children than it declares",
-                    r->lineno);
+            set_err(pe, "line %d: heap tree node has more children than it declares", r->lineno);
             return -1;
         }
         t->childsum[p] += nd->bytes;
         if (t->childsum[p] < nd->bytes || t->childsum[p] > nodes[p].bytes) {
-            set_err(pe, "line %d: heap tree children add up to more than their parent",
-                    r->lineno);
+            set_err(pe, "line %d: heap tree children add up to more than their parent", r->lineno);
             return -1;
         }
     }
@@ -409,26 +401,25 @@ static int place_node(struct tree_build *t, struct reader *r, struct parse_error
 
 /* The whole tree: present, every node with all its children, and a root
 ** that holds the snapshot's heap.  0, or -1 with the reason in pe. */
-static int check_tree(const struct tree_build *t, const struct reader *r,
-                      struct parse_error *pe, const struct massif_snapshot *sn)
+static int check_tree(const struct tree_build *t, const struct reader *r, struct parse_error *pe,
+                      const struct massif_snapshot *sn)
 {
     if (t->n == 0) {
-        set_err(pe, "line %d: snapshot %d declares a heap tree but has none",
-                r->lineno, sn->index);
+        set_err(pe, "line %d: snapshot %d declares a heap tree but has none", r->lineno, sn->index);
         return -1;
     }
     for (int i = 0; i < t->n; i++) {
         if (t->seen[i] != t->nodes[i].nchildren) {
-            set_err(pe, "line %d: truncated heap tree in snapshot %d "
+            set_err(pe,
+                    "line %d: truncated heap tree in snapshot %d "
                     "(a node declares %d children, %d follow)",
                     r->lineno, sn->index, t->nodes[i].nchildren, t->seen[i]);
             return -1;
         }
     }
     if (t->nodes[0].bytes != sn->heap) {
-        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu",
-                sn->index, (unsigned long long)t->nodes[0].bytes,
-                (unsigned long long)sn->heap);
+        set_err(pe, "snapshot %d: heap tree total %llu differs from mem_heap_B %llu", sn->index,
+                (unsigned long long)t->nodes[0].bytes, (unsigned long long)sn->heap);
         return -1;
     }
     return 0;
@@ -439,8 +430,7 @@ static int check_tree(const struct tree_build *t, const struct reader *r,
 ** root, each line at most one level deeper than the one before, each node
 ** with exactly the number of children it declares, and children's bytes
 ** never adding up to more than their parent's. */
-static int parse_tree(struct reader *r, struct parse_error *pe,
-                      struct massif_snapshot *sn)
+static int parse_tree(struct reader *r, struct parse_error *pe, struct massif_snapshot *sn)
 {
     struct tree_build t = {0};
     int rc;
@@ -483,8 +473,8 @@ fail:
     return -1;
 }
 
-static int parse_snapshot(struct reader *r, struct parse_error *pe,
-                          struct massif_snapshot *sn, int expect_index)
+static int parse_snapshot(struct reader *r, struct parse_error *pe, struct massif_snapshot *sn,
+                          int expect_index)
 {
     uint64_t idx;
     int rc = next_line(r, pe);
@@ -508,8 +498,7 @@ static int parse_snapshot(struct reader *r, struct parse_error *pe,
         return -1;
     }
     sn->index = expect_index;
-    if (expect_separator(r, pe) < 0 ||
-        read_field(r, pe, "time=", &sn->time) < 0 ||
+    if (expect_separator(r, pe) < 0 || read_field(r, pe, "time=", &sn->time) < 0 ||
         read_field(r, pe, "mem_heap_B=", &sn->heap) < 0 ||
         read_field(r, pe, "mem_heap_extra_B=", &sn->heap_extra) < 0 ||
         read_field(r, pe, "mem_stacks_B=", &sn->stacks) < 0)
@@ -550,11 +539,10 @@ void massif_profile_free(struct massif_profile *p)
     p->peak_snapshot = p->max_snapshot = -1;
 }
 
-int massif_parse(const char *buf, size_t len, struct massif_profile *out,
-                 char *err, size_t errlen)
+int massif_parse(const char *buf, size_t len, struct massif_profile *out, char *err, size_t errlen)
 {
-    struct parse_error pe = { err, errlen };
-    struct reader r = { .buf = buf, .len = len };
+    struct parse_error pe = {err, errlen};
+    struct reader r = {.buf = buf, .len = len};
     memset(out, 0, sizeof *out);
     out->peak_snapshot = out->max_snapshot = -1;
     if (errlen > 0)
@@ -564,8 +552,7 @@ int massif_parse(const char *buf, size_t len, struct massif_profile *out,
         return -1;
     }
     if (read_header(&r, &pe, "desc:", &out->desc) < 0 ||
-        read_header(&r, &pe, "cmd:", &out->cmd) < 0 ||
-        read_cmd_rest(&r, &pe, &out->cmd) < 0 ||
+        read_header(&r, &pe, "cmd:", &out->cmd) < 0 || read_cmd_rest(&r, &pe, &out->cmd) < 0 ||
         read_header(&r, &pe, "time_unit:", &out->time_unit) < 0)
         goto fail;
     if (strcmp(out->time_unit, "i") != 0 && strcmp(out->time_unit, "ms") != 0 &&
@@ -647,8 +634,8 @@ static int cmp_fn_name(const void *a, const void *b)
     return strcmp(x->where, y->where);
 }
 
-int massif_peak_functions(const struct massif_profile *p,
-                          struct massif_fn_total **out, uint64_t *tree_heap)
+int massif_peak_functions(const struct massif_profile *p, struct massif_fn_total **out,
+                          uint64_t *tree_heap)
 {
     *out = NULL;
     const struct massif_snapshot *sn = NULL;

@@ -64,12 +64,15 @@ static void last_log_line(const char *log_file, char *out, size_t outlen)
 
 /* Run argv with its output in log_file; preload and heaptag_out as in
 ** struct ht_launch.  The child's pid and wait status, or -1 with err set. */
-static int spawn_wait(char *const argv[], const char *log_file,
-                      const char *preload, const char *heaptag_out,
-                      pid_t *pid_out, int *status, char *err, size_t errlen)
+static int spawn_wait(char *const argv[], const char *log_file, const char *preload,
+                      const char *heaptag_out, pid_t *pid_out, int *status, char *err,
+                      size_t errlen)
 {
     struct ht_launch l = {
-        .argv = argv, .preload = preload, .heaptag_out = heaptag_out, .log_file = log_file,
+        .argv = argv,
+        .preload = preload,
+        .heaptag_out = heaptag_out,
+        .log_file = log_file,
     };
     struct ht_launched done;
     if (ht_launch(&l, &done, err, errlen) < 0)
@@ -98,9 +101,8 @@ static int describe_failure(int st, char *out, size_t outlen)
     return -1;
 }
 
-int massif_run_valgrind(const char *valgrind, char *const argv[],
-                        const char *out_file, const char *log_file,
-                        char *err, size_t errlen)
+int massif_run_valgrind(const char *valgrind, char *const argv[], const char *out_file,
+                        const char *log_file, char *err, size_t errlen)
 {
     size_t n = 0;
     while (argv[n])
@@ -110,8 +112,7 @@ int massif_run_valgrind(const char *valgrind, char *const argv[],
     ** comparable with heaptag's; --threshold=0.1 keeps sites down to 0.1%
     ** of the heap in the trees instead of folding them below 1%. */
     static const char *const fixed[] = {
-        "--tool=massif", "--pages-as-heap=no", "--peak-inaccuracy=0",
-        "--threshold=0.1", "-q",
+        "--tool=massif", "--pages-as-heap=no", "--peak-inaccuracy=0", "--threshold=0.1", "-q",
     };
     size_t nfixed = sizeof fixed / sizeof fixed[0];
     char **vargv = calloc(n + nfixed + 4, sizeof *vargv);
@@ -144,10 +145,9 @@ int massif_run_valgrind(const char *valgrind, char *const argv[],
     return 0;
 }
 
-int massif_run_heaptag(const char *lib, char *const argv[],
-                       const char *report_dir, const char *log_file,
-                       char *report_path, size_t report_path_len,
-                       char *err, size_t errlen)
+int massif_run_heaptag(const char *lib, char *const argv[], const char *report_dir,
+                       const char *log_file, char *report_path, size_t report_path_len, char *err,
+                       size_t errlen)
 {
     char out_tmpl[PATH_MAX];
     snprintf(out_tmpl, sizeof out_tmpl, "%s/heaptag.%%p.json", report_dir);

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 struct pb {
-	uint8_t *data;
-	size_t len, cap;
-	int oom; /* set on allocation failure; later writes are dropped */
+    uint8_t *data;
+    size_t len, cap;
+    int oom; /* set on allocation failure; later writes are dropped */
 };
 
 void pb_free(struct pb *b);

@@ -18,6 +18,6 @@
 
 /* Write the profile to OUT.  0, or -1 with a one-line reason in ERR. */
 int ht_write_pprof(FILE *out, const struct ht_report *r, const struct ht_stacks *s,
-		   struct ht_symbolizer *z, char *err, size_t errlen);
+                   struct ht_symbolizer *z, char *err, size_t errlen);
 
 #endif

@@ -7,39 +7,39 @@
 #include <stdint.h>
 
 struct ht_totals {
-	int64_t alloc_calls, free_calls, bytes_requested;
-	int64_t live_bytes, peak_live_bytes;
-	int64_t live_usable_bytes, peak_live_usable_bytes;
-	int64_t live_blocks, peak_live_blocks;
-	int64_t realloc_calls, failed_calls, foreign_free_calls;
+    int64_t alloc_calls, free_calls, bytes_requested;
+    int64_t live_bytes, peak_live_bytes;
+    int64_t live_usable_bytes, peak_live_usable_bytes;
+    int64_t live_blocks, peak_live_blocks;
+    int64_t realloc_calls, failed_calls, foreign_free_calls;
 };
 
 struct ht_type {
-	char *name;
-	int64_t instances, live_instances, peak_live_instances;
-	int64_t alloc_calls, free_calls, bytes_requested;
-	int64_t live_bytes, peak_live_bytes;
-	int64_t live_usable_bytes, peak_live_usable_bytes;
-	int64_t live_blocks;
+    char *name;
+    int64_t instances, live_instances, peak_live_instances;
+    int64_t alloc_calls, free_calls, bytes_requested;
+    int64_t live_bytes, peak_live_bytes;
+    int64_t live_usable_bytes, peak_live_usable_bytes;
+    int64_t live_blocks;
 };
 
 struct ht_report {
-	char *path;
-	char *program;
-	int64_t pid, ppid;
-	char *reason;
-	int64_t duration_ms;
-	int concurrent; /* written while other threads may have been allocating */
-	char *allocator;
-	struct ht_totals totals;
-	int64_t overhead_bytes, peak_overhead_bytes; /* peak: -1 if not reported */
-	size_t ntypes;
-	struct ht_type *types;
-	void *json;     /* the parsed document (a json_t), for readers of the
+    char *path;
+    char *program;
+    int64_t pid, ppid;
+    char *reason;
+    int64_t duration_ms;
+    int concurrent; /* written while other threads may have been allocating */
+    char *allocator;
+    struct ht_totals totals;
+    int64_t overhead_bytes, peak_overhead_bytes; /* peak: -1 if not reported */
+    size_t ntypes;
+    struct ht_type *types;
+    void *json;    /* the parsed document (a json_t), for readers of the
 			 * extensions (stacks_load.c): a report is parsed once */
-	size_t *index;  /* open addressing on the name's hash: position in
+    size_t *index; /* open addressing on the name's hash: position in
 			 * types + 1, 0 for empty; index_cap a power of two */
-	size_t index_cap;
+    size_t index_cap;
 };
 
 /* Load and validate PATH.  On failure returns NULL and writes a one-line
@@ -50,7 +50,7 @@ void ht_report_free(struct ht_report *r);
 /* For the readers of a report (report.c, stacks_load.c): format a one-line
  * reason into ERR and return -1. */
 int ht_report_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The type named NAME, or NULL.  Constant time (a hash index that
  * ht_report_sort keeps up to date). */

@@ -20,7 +20,7 @@ int ht_template_match(const char *pat, const char *name, const char *pid);
  * SINCE, as a malloc'd path in *FOUND (NULL if none).  Relative templates
  * are resolved against CWD.  Returns -1 with a reason in ERR when the
  * template cannot be searched (e.g. %e in its directory part). */
-int ht_report_locate(const char *template, const char *cwd, pid_t pid,
-		     const struct timespec *since, char **found, char *err, size_t errlen);
+int ht_report_locate(const char *template, const char *cwd, pid_t pid, const struct timespec *since,
+                     char **found, char *err, size_t errlen);
 
 #endif

@@ -9,7 +9,6 @@
 /* PATH itself when it is not a directory; else the path of its
  * highest-numbered snapshot in BUF.  NULL with a reason in ERR when the
  * directory holds none. */
-const char *ht_snapshot_resolve(const char *path, char *buf, size_t len, char *err,
-				size_t errlen);
+const char *ht_snapshot_resolve(const char *path, char *buf, size_t len, char *err, size_t errlen);
 
 #endif

@@ -15,47 +15,47 @@ struct ht_report;
 #define HT_SIZE_HIST 24
 
 struct ht_module {
-	char *path;
-	uint64_t start, end, offset;
+    char *path;
+    uint64_t start, end, offset;
 };
 
 struct ht_site {
-	int64_t id;
-	char *type;
-	size_t nframes;
-	uint64_t *frames; /* return addresses, innermost first */
-	int64_t alloc_calls, free_calls, bytes_requested;
-	int64_t live_bytes, peak_live_bytes, live_usable_bytes, peak_live_usable_bytes;
-	int64_t live_blocks, temporary_calls, live_at_peak;
-	int64_t size_hist[HT_SIZE_HIST];
+    int64_t id;
+    char *type;
+    size_t nframes;
+    uint64_t *frames; /* return addresses, innermost first */
+    int64_t alloc_calls, free_calls, bytes_requested;
+    int64_t live_bytes, peak_live_bytes, live_usable_bytes, peak_live_usable_bytes;
+    int64_t live_blocks, temporary_calls, live_at_peak;
+    int64_t size_hist[HT_SIZE_HIST];
 };
 
 struct ht_sample {
-	int64_t t_bytes, t_ms, live_bytes, live_usable_bytes, live_blocks;
-	int64_t detail; /* index into details, or -1 */
+    int64_t t_bytes, t_ms, live_bytes, live_usable_bytes, live_blocks;
+    int64_t detail; /* index into details, or -1 */
 };
 
 struct ht_detail {
-	size_t npairs;
-	int64_t *pairs; /* site id, live bytes; ... */
+    size_t npairs;
+    int64_t *pairs; /* site id, live bytes; ... */
 };
 
 struct ht_type_extra {
-	char *name;
-	int64_t temporary_calls;
-	int64_t size_hist[HT_SIZE_HIST];
+    char *name;
+    int64_t temporary_calls;
+    int64_t size_hist[HT_SIZE_HIST];
 };
 
 struct ht_stacks {
-	int depth, rules;
-	int unit_ms; /* timeline unit: 0 bytes, 1 ms */
-	int64_t interval;
-	size_t nmodules, nsites, nsamples, ndetails, ntypes;
-	struct ht_module *modules; /* sorted by start */
-	struct ht_site *sites;
-	struct ht_sample *samples;
-	struct ht_detail *details;
-	struct ht_type_extra *types;
+    int depth, rules;
+    int unit_ms; /* timeline unit: 0 bytes, 1 ms */
+    int64_t interval;
+    size_t nmodules, nsites, nsamples, ndetails, ntypes;
+    struct ht_module *modules; /* sorted by start */
+    struct ht_site *sites;
+    struct ht_sample *samples;
+    struct ht_detail *details;
+    struct ht_type_extra *types;
 };
 
 /* The stacks parts of a loaded report (from its parsed document, not the

@@ -20,19 +20,19 @@
 /* One function at a frame: the innermost is the code at the address, the
  * following ones the functions it was inlined into. */
 struct ht_sym_entry {
-	const char *function; /* demangled; NULL when unknown */
-	const char *file;     /* source file as the debug info names it, or NULL */
-	int line;             /* 0 when unknown */
+    const char *function; /* demangled; NULL when unknown */
+    const char *file;     /* source file as the debug info names it, or NULL */
+    int line;             /* 0 when unknown */
 };
 
 struct ht_frame_info {
-	uint64_t addr;
-	const char *module;      /* full path, NULL when outside every module */
-	const char *module_base; /* its file name */
-	uint64_t module_offset;  /* file offset of addr in module */
-	int module_missing;      /* the module file could not be opened */
-	int nentries;            /* >= 1 */
-	struct ht_sym_entry *entries;
+    uint64_t addr;
+    const char *module;      /* full path, NULL when outside every module */
+    const char *module_base; /* its file name */
+    uint64_t module_offset;  /* file offset of addr in module */
+    int module_missing;      /* the module file could not be opened */
+    int nentries;            /* >= 1 */
+    struct ht_sym_entry *entries;
 };
 
 struct ht_symbolizer;

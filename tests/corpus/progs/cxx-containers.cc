@@ -13,7 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace {
+namespace
+{
 
 struct Shape {
     virtual ~Shape() = default;
@@ -37,7 +38,7 @@ long parse_or_throw(const std::string &s)
     return std::stol(s);
 }
 
-}  // namespace
+} // namespace
 
 int main()
 {
@@ -71,7 +72,7 @@ int main()
     size_t total = 0;
     for (const auto &kv : by_word)
         total += kv.second.size() * kv.first.size();
-    std::cout << "words " << by_word.size() << " names " << names.size()
-              << " total " << total << " area " << area << " errors " << errors << "\n";
+    std::cout << "words " << by_word.size() << " names " << names.size() << " total " << total
+              << " area " << area << " errors " << errors << "\n";
     return errors == 3 ? 0 : 1;
 }

@@ -56,7 +56,7 @@ static void *worker(void *arg)
             n->next = mine;
             mine = n;
         }
-        if (i % 1000 == 999) {   /* grow and shrink a scratch buffer */
+        if (i % 1000 == 999) { /* grow and shrink a scratch buffer */
             char *buf = malloc(64);
             for (int k = 1; k < 12 && buf; k++)
                 buf = realloc(buf, (size_t)64 << k);
@@ -86,7 +86,7 @@ static void *worker(void *arg)
     struct node *in = boxes[me].head;
     boxes[me].head = NULL;
     pthread_mutex_unlock(&boxes[me].lock);
-    while (in) {   /* allocated by the previous worker, freed here */
+    while (in) { /* allocated by the previous worker, freed here */
         struct node *n = in;
         in = n->next;
         received += hash_text(n->text);
@@ -114,8 +114,8 @@ int main(int argc, char **argv)
     uint64_t total = 0;
     for (int i = 0; i < NWORKERS; i++) {
         pthread_join(th[i], NULL);
-        printf("worker %d own %016llx received %016llx\n", i,
-               (unsigned long long)results[i].own, (unsigned long long)results[i].received);
+        printf("worker %d own %016llx received %016llx\n", i, (unsigned long long)results[i].own,
+               (unsigned long long)results[i].received);
         total ^= results[i].own ^ results[i].received;
     }
     printf("total %016llx\n", (unsigned long long)total);

@@ -15,7 +15,8 @@
 #include <cstdio>
 #include <new>
 
-namespace {
+namespace
+{
 
 struct Widget {
     long id;

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "det-types: pthread_create failed\n");
         return 1;
     }
-    volatile size_t huge = SIZE_MAX;     /* volatile: no compile-time warning */
+    volatile size_t huge = SIZE_MAX; /* volatile: no compile-time warning */
     model_begin(argv[2]);
 
     /* 1. Headroom for the reallocs below (see model.c): Buffer, Other and
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     void *zero = t_malloc("Other", 0);               /* malloc(0) is an alloc */
     free(NULL);                                      /* counts nothing */
     void *gone = t_malloc("Other", 50);
-    gone = t_realloc("Other", gone, 0);              /* glibc: frees */
+    gone = t_realloc("Other", gone, 0); /* glibc: frees */
     if (gone)
         t_free(gone);
     /* failed calls: counted in failed_calls only */
@@ -205,7 +205,13 @@ int main(int argc, char **argv)
 
     /* Left live at exit: req[3], resp, pl, buf, other, arr, zero, al[0..2],
      * keep, mine, worker_blocks[3]. */
-    (void)resp; (void)pl; (void)other; (void)arr; (void)zero; (void)keep; (void)mine;
+    (void)resp;
+    (void)pl;
+    (void)other;
+    (void)arr;
+    (void)zero;
+    (void)keep;
+    (void)mine;
     model_write(argv[1]);
     return 0;
 }

@@ -26,9 +26,9 @@ struct fig {
     long long alloc_calls, free_calls, bytes_requested;
     long long live_bytes, rise_bytes, live_usable, rise_usable, live_blocks, rise_blocks;
     long long instances, live_instances, rise_instances;
-    long long max_block, max_usable;   /* for model_peak_range */
-    int maxconc;                       /* 0: peaks are exact */
-    int external;                      /* listed, figures not stated */
+    long long max_block, max_usable; /* for model_peak_range */
+    int maxconc;                     /* 0: peaks are exact */
+    int external;                    /* listed, figures not stated */
 };
 
 struct block {
@@ -196,7 +196,8 @@ static void check_realloc_transient(int t, size_t n, size_t usable)
             figs[i]->live_usable + (long long)usable > figs[i]->rise_usable ||
             (i == 1 && figs[i]->live_blocks + 1 > figs[i]->rise_blocks))
             die("test design: realloc to %zu bytes in %s could set a peak while "
-                "old and new block both exist", n, names[t]);
+                "old and new block both exist",
+                n, names[t]);
     }
 }
 
@@ -204,8 +205,8 @@ void model_realloc(const char *scope, void *old, void *newp, size_t n)
 {
     pthread_mutex_lock(&lock);
     if (!newp && (n > 0 || !old)) {
-        realloc_calls++;                /* a call to realloc, even a failed one */
-        failed_calls++;                 /* old block untouched */
+        realloc_calls++; /* a call to realloc, even a failed one */
+        failed_calls++;  /* old block untouched */
     } else if (!old) {
         realloc_calls++;
         add_block(type_index(scope), newp, n);
@@ -270,10 +271,7 @@ void model_external_type(const char *type)
     pthread_mutex_unlock(&lock);
 }
 
-void model_types_only(void)
-{
-    types_only = 1;
-}
+void model_types_only(void) { types_only = 1; }
 
 static char out[1 << 16];
 static size_t outlen;
@@ -305,8 +303,8 @@ static void emit_fig(const char *prefix, const struct fig *f, int is_totals)
              f->max_usable * f->maxconc);
     } else {
         emit("%s.peak_live_bytes peak %s.live_bytes %lld\n", prefix, prefix, f->rise_bytes);
-        emit("%s.peak_live_usable_bytes peak %s.live_usable_bytes %lld\n", prefix,
-             prefix, f->rise_usable);
+        emit("%s.peak_live_usable_bytes peak %s.live_usable_bytes %lld\n", prefix, prefix,
+             f->rise_usable);
     }
     if (is_totals) {
         emit("%s.peak_live_blocks peak %s.live_blocks %lld\n", prefix, prefix, f->rise_blocks);

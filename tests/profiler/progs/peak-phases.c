@@ -37,8 +37,8 @@
 #define CHURN 20000
 
 struct level {
-    long long bytes, usable, blocks, inst;            /* own type */
-    long long cbytes, cusable, cblocks;               /* its part of Common */
+    long long bytes, usable, blocks, inst; /* own type */
+    long long cbytes, cusable, cblocks;    /* its part of Common */
 };
 
 static pthread_barrier_t barrier;
@@ -76,10 +76,7 @@ static void *take(size_t n)
 
 /* How many blocks thread t adds in round r: large in a different round for
  * different threads, so that the types peak at different times. */
-static int grow_count(int t, int r)
-{
-    return (t + r) % ROUNDS == 0 ? 300 : 60 + 20 * r + t;
-}
+static int grow_count(int t, int r) { return (t + r) % ROUNDS == 0 ? 300 : 60 + 20 * r + t; }
 
 static void grow(struct thread_state *s, int r)
 {
@@ -191,10 +188,7 @@ static void *run(void *arg)
     return NULL;
 }
 
-static long long max2(long long a, long long b)
-{
-    return a > b ? a : b;
-}
+static long long max2(long long a, long long b) { return a > b ? a : b; }
 
 int main(int argc, char **argv)
 {

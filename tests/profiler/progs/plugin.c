@@ -18,12 +18,6 @@ __attribute__((constructor)) static void plugin_init(void)
     HEAPTAG_POP();
 }
 
-__attribute__((destructor)) static void plugin_fini(void)
-{
-    free(block);
-}
+__attribute__((destructor)) static void plugin_fini(void) { free(block); }
 
-void *plugin_malloc(size_t n)
-{
-    return malloc(n);
-}
+void *plugin_malloc(size_t n) { return malloc(n); }

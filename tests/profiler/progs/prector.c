@@ -39,7 +39,7 @@ int main(void)
     for (int i = 0; i < 111; i++)
         sum += (unsigned char)pa[i];
     for (int i = 0; i < 99; i++)
-        sum += (unsigned char)pc[i];      /* calloc: zero */
+        sum += (unsigned char)pc[i]; /* calloc: zero */
     free(pa);
     printf("prector: checksum %u\n", sum);
     return 0;

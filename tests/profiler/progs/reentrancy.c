@@ -93,8 +93,7 @@ static void *spawner(void *arg)
     (void)arg;
     for (int i = 0; i < ROUNDS; i++) {
         pthread_t th;
-        if (pthread_create(&th, NULL, short_lived, NULL) != 0 ||
-            pthread_join(th, NULL) != 0)
+        if (pthread_create(&th, NULL, short_lived, NULL) != 0 || pthread_join(th, NULL) != 0)
             atomic_fetch_add(&errors, 1);
     }
     return NULL;

@@ -36,10 +36,7 @@ static int copy_file(const char *from, const char *to)
 
 static volatile sig_atomic_t handled;
 
-static void own_handler(int sig)
-{
-    handled = sig;
-}
+static void own_handler(int sig) { handled = sig; }
 
 int main(int argc, char **argv)
 {

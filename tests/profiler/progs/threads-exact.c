@@ -37,7 +37,7 @@ static void *run(void *arg)
     for (int i = 0; i < 200; i++)
         free(malloc(16 + (size_t)((i * 37 + me * 11) % 500)));
     HEAPTAG_POP();
-    pthread_barrier_wait(&barrier);     /* main dumps the baseline */
+    pthread_barrier_wait(&barrier); /* main dumps the baseline */
     pthread_barrier_wait(&barrier);
 
     HEAPTAG_PUSH(type);
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     pthread_barrier_wait(&barrier);
     model_begin(argv[2]);
     pthread_barrier_wait(&barrier);
-    pthread_barrier_wait(&barrier);     /* phase 1 done */
+    pthread_barrier_wait(&barrier); /* phase 1 done */
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(th[i], NULL);
     model_peak_range("Churn", NTHREADS);

@@ -36,15 +36,31 @@ static void *churn(void *arg)
         size_t n = 8 + (i * 13 + me) % 4000;
         void *p = NULL;
         switch (i % 6) {
-        case 0: free(keep[k]); keep[k] = malloc(n); break;
-        case 1: free(keep[k]); keep[k] = calloc(n, 2); break;
-        case 2: p = realloc(keep[k], n); if (p) keep[k] = p; break;
+        case 0:
+            free(keep[k]);
+            keep[k] = malloc(n);
+            break;
+        case 1:
+            free(keep[k]);
+            keep[k] = calloc(n, 2);
+            break;
+        case 2:
+            p = realloc(keep[k], n);
+            if (p)
+                keep[k] = p;
+            break;
         case 3:
             free(keep[k]);
             keep[k] = posix_memalign(&p, 64, n) == 0 ? p : NULL;
             break;
-        case 4: free(keep[k]); keep[k] = aligned_alloc(32, 32 * (n / 32 + 1)); break;
-        case 5: free(keep[k]); keep[k] = memalign(128, n); break;
+        case 4:
+            free(keep[k]);
+            keep[k] = aligned_alloc(32, 32 * (n / 32 + 1));
+            break;
+        case 5:
+            free(keep[k]);
+            keep[k] = memalign(128, n);
+            break;
         }
     }
     for (int k = 0; k < 64; k++)
@@ -71,7 +87,7 @@ int main(int argc, char **argv)
     int good = 0;
     for (int i = 0; i < n; i++) {
         int how = i % 3;
-        fflush(stdout);   /* or each child's exit() prints the parent's lines again */
+        fflush(stdout); /* or each child's exit() prints the parent's lines again */
         pid_t pid = fork();
         if (pid < 0) {
             perror("fork-threads: fork");
@@ -90,7 +106,7 @@ int main(int argc, char **argv)
             pthread_t t;
             if (pthread_create(&t, NULL, exit_from_thread, NULL) != 0)
                 _exit(4);
-            pthread_join(t, NULL);   /* never returns: the thread exits the process */
+            pthread_join(t, NULL); /* never returns: the thread exits the process */
             _exit(5);
         }
         int status;

@@ -27,18 +27,18 @@ static long failures, problems;
 
 /* expect_fail(WHAT, CALL): CALL must return NULL with errno ENOMEM.  The
  * call is made before errno is read (function arguments have no order). */
-#define expect_fail(what, call)                                              \
-    do {                                                                     \
-        errno = 0;                                                           \
-        void *r_ = (call);                                                   \
-        check_failed(what, r_, errno);                                       \
+#define expect_fail(what, call)        \
+    do {                               \
+        errno = 0;                     \
+        void *r_ = (call);             \
+        check_failed(what, r_, errno); \
     } while (0)
 
 static void check_failed(const char *what, void *p, int err)
 {
     if (p != NULL || err != ENOMEM) {
-        fprintf(stderr, "oom: %s: got %p, errno %d (%s); wanted NULL, ENOMEM\n",
-                what, p, err, strerror(err));
+        fprintf(stderr, "oom: %s: got %p, errno %d (%s); wanted NULL, ENOMEM\n", what, p, err,
+                strerror(err));
         problems++;
     }
     failures++;
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     }
     if (smalls >= 0)
         printf("smalls=%ld\n", smalls);
-    fprintf(stderr, "oom: %ld big, %ld small blocks, %ld failures, %ld problems\n",
-            big, smalls, failures, problems);
+    fprintf(stderr, "oom: %ld big, %ld small blocks, %ld failures, %ld problems\n", big, smalls,
+            failures, problems);
     return problems ? 1 : 0;
 }

@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;   /* no SA_RESTART on purpose */
+    sa.sa_handler = on_alarm; /* no SA_RESTART on purpose */
     sigaction(SIGALRM, &sa, NULL);
     struct itimerval it = {{0, 200}, {0, 200}};
     setitimer(ITIMER_REAL, &it, NULL);
@@ -124,8 +124,8 @@ int main(int argc, char **argv)
         pthread_join(th[i], NULL);
     it = (struct itimerval){{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &it, NULL);
-    fprintf(stderr, "signal-storm: %d dumps renamed, %d not seen, %ld alarms\n",
-            done, lost, (long)atomic_load(&alarms));
+    fprintf(stderr, "signal-storm: %d dumps renamed, %d not seen, %ld alarms\n", done, lost,
+            (long)atomic_load(&alarms));
     long allocs = 4 * (rounds + (rounds + 6) / 7);
     printf("types.Storm.alloc_calls=%ld\n", allocs);
     printf("types.Storm.free_calls=%ld\n", allocs);

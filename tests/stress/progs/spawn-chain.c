@@ -22,8 +22,8 @@ static int wait_ok(pid_t pid, int want)
 {
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != want) {
-        fprintf(stderr, "spawn-chain: %d ended with status 0x%x, wanted exit %d\n",
-                (int)pid, status, want);
+        fprintf(stderr, "spawn-chain: %d ended with status 0x%x, wanted exit %d\n", (int)pid,
+                status, want);
         return 1;
     }
     return 0;
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "chain") == 0) {
         int left = atoi(argv[2]);
         HEAPTAG_PUSH("Chain");
-        char *p = malloc(100 + (size_t)left);   /* gone with the image on exec */
+        char *p = malloc(100 + (size_t)left); /* gone with the image on exec */
         HEAPTAG_POP();
         if (left == 0)
             return p ? 0 : 1;

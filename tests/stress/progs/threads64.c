@@ -23,7 +23,7 @@
 #define MAX_THREADS 64
 
 static int nthreads = MAX_THREADS, nblocks = 3000;
-static char **handoff[MAX_THREADS];   /* handoff[t]: blocks thread t gives away */
+static char **handoff[MAX_THREADS]; /* handoff[t]: blocks thread t gives away */
 static pthread_barrier_t barrier;
 
 static size_t size_of(int t, int k) { return 1 + (size_t)(t * 131 + k * 37) % 3000; }
@@ -32,7 +32,7 @@ static void *worker(void *arg)
 {
     int me = (int)(intptr_t)arg, half = nblocks / 2;
     HEAPTAG_PUSH("Stress");
-    char **give = malloc(sizeof *give * (size_t)half);   /* Stress too */
+    char **give = malloc(sizeof *give * (size_t)half); /* Stress too */
     for (int k = 0; k < nblocks; k++) {
         char *p = (k % 3 == 0) ? calloc(1, size_of(me, k)) : malloc(size_of(me, k));
         if (!p)
@@ -57,7 +57,7 @@ static void *worker(void *arg)
         got[i] = q;
     }
     HEAPTAG_POP();
-    for (int i = 0; i < half - 1; i++)   /* the last one stays live */
+    for (int i = 0; i < half - 1; i++) /* the last one stays live */
         free(got[i]);
     pthread_barrier_wait(&barrier);
     return NULL;
@@ -89,17 +89,17 @@ int main(int argc, char **argv)
 
     long long half = nblocks / 2, allocs = 0, frees = 0, requested = 0, live = 0;
     for (int t = 0; t < nthreads; t++) {
-        allocs += 1 + nblocks + half;          /* array, blocks, reallocs */
+        allocs += 1 + nblocks + half; /* array, blocks, reallocs */
         requested += (long long)(sizeof(char *) * (size_t)half);
         for (int k = 0; k < nblocks; k++) {
             requested += (long long)size_of(t, k);
             if (k % 2)
                 requested += (long long)size_of(t, k) + 8;
         }
-        frees += half + half + (half - 1) + (t ? 1 : 0);   /* own, realloc, other's, array */
+        frees += half + half + (half - 1) + (t ? 1 : 0); /* own, realloc, other's, array */
         live += (long long)size_of(t, nblocks - 1) + 8;
     }
-    live += (long long)(sizeof(char *) * (size_t)half);  /* thread 0's array */
+    live += (long long)(sizeof(char *) * (size_t)half); /* thread 0's array */
     printf("types.Stress.alloc_calls=%lld\n", allocs);
     printf("types.Stress.free_calls=%lld\n", frees);
     printf("types.Stress.bytes_requested=%lld\n", requested);
