@@ -70,6 +70,24 @@ static void emit_module_line(struct text_buf *b, const char *p, const char *eol,
     tb_char(b, '}');
 }
 
+/* A call site's opening members in the report's "sites" list: its id, its
+ * type and its frames, after a separator unless FIRST.  Shared with the
+ * sampled list (sample_report.c); async-signal-safe like all of it. */
+void report_emit_site_head(struct text_buf *b, uint32_t id, const struct site *s, int first)
+{
+    tb_str(b, first ? "\n{\"id\":" : ",\n{\"id\":");
+    tb_u64(b, id);
+    tb_str(b, ",\"type\":");
+    tb_json_str(b, type_name(s->type));
+    tb_str(b, ",\"frames\":[");
+    for (uint32_t f = 0; f < s->depth; f++) {
+        if (f)
+            tb_char(b, ',');
+        tb_u64(b, s->frames[f]);
+    }
+    tb_char(b, ']');
+}
+
 /* Read the maps file in small pieces: a report needs no memory of its own. */
 void report_emit_modules(struct text_buf *b)
 {
@@ -115,18 +133,8 @@ static void emit_sites(struct text_buf *b, uint32_t n)
         site_snapshot(id, &v);
         if (!v.alloc_calls)
             continue;
-        tb_str(b, first ? "\n{\"id\":" : ",\n{\"id\":");
+        report_emit_site_head(b, id, s, first);
         first = 0;
-        tb_u64(b, id);
-        tb_str(b, ",\"type\":");
-        tb_json_str(b, type_name(s->type));
-        tb_str(b, ",\"frames\":[");
-        for (uint32_t f = 0; f < s->depth; f++) {
-            if (f)
-                tb_char(b, ',');
-            tb_u64(b, s->frames[f]);
-        }
-        tb_char(b, ']');
         key(b, "alloc_calls", v.alloc_calls);
         key(b, "free_calls", v.free_calls);
         key(b, "bytes_requested", v.bytes_requested);

@@ -17,4 +17,8 @@ void report_emit_stacks(struct text_buf *b, uint32_t nsites);
 void report_emit_modules(struct text_buf *b);
 /* A JSON array of size-histogram counts. */
 void report_emit_hist(struct text_buf *b, const int64_t *hist);
+struct site;
+/* A call site's id, type and frames, opening its object in "sites"
+ * (after a separator unless FIRST). */
+void report_emit_site_head(struct text_buf *b, uint32_t id, const struct site *s, int first);
 #endif

@@ -104,18 +104,8 @@ static void emit_sites(struct text_buf *b, uint32_t n)
             continue;
         struct figures f;
         figures_of(e, &f);
-        tb_str(b, first ? "\n{\"id\":" : ",\n{\"id\":");
+        report_emit_site_head(b, id, s, first);
         first = 0;
-        tb_u64(b, id);
-        tb_str(b, ",\"type\":");
-        tb_json_str(b, type_name(s->type));
-        tb_str(b, ",\"frames\":[");
-        for (uint32_t k = 0; k < s->depth; k++) {
-            if (k)
-                tb_char(b, ',');
-            tb_u64(b, s->frames[k]);
-        }
-        tb_char(b, ']');
         key(b, "alloc_calls", f.alloc);
         key(b, "free_calls", f.free);
         key(b, "bytes_requested", f.bytes);
