@@ -8,6 +8,7 @@
  * errno is left exactly as the allocator set it. */
 #include "ht_common.h"
 #include "block_map.h"
+#include "hot_path.h"
 #include "next_alloc.h"
 #include "scope_stack.h"
 #include "site_map.h"
@@ -26,8 +27,14 @@ static inline int ready(void)
            next_alloc_resolve();
 }
 
-/* The last block this thread allocated, to spot temporary allocations. */
-static __thread void *last_alloc;
+__thread void *last_alloc;
+int hot_path_on;
+
+void hot_path_settle(void)
+{
+    int on = next_is_glibc && HT_LOAD(&block_cells.flat) && !stack_depth && !sample_mean;
+    HT_STORE(&hot_path_on, on);
+}
 
 /* With stacks on: the call site of the allocation being made, and the type
  * it gives.  `inherited` is realloc's old type (which wins, like a scope);
@@ -96,11 +103,27 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
 /* malloc and free branch to sampled mode before anything else; the exact
  * path is a function of its own, so the sampled path (all tail calls)
  * needs no stack frame. */
+/* What hot_alloc() left to do: a timeline sample (r == 2), or the whole
+ * general path (r == 0).  A call of its own, so the hot path needs no
+ * frame. */
+static __attribute__((noinline)) void *track_alloc_rest(void *p, size_t size, int r)
+{
+    if (r == 2)
+        timeline_sample();
+    else
+        track_result(p, size);
+    return p;
+}
+
 static __attribute__((noinline)) void *malloc_exact(size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return bootstrap_alloc(size, 16);
-    return track_result(next.malloc(size), size);
+    void *p = next.malloc(size);
+    int r = hot_alloc(p, size);
+    if (HT_LIKELY(r == 1))
+        return p;
+    return track_alloc_rest(p, size, r);
 }
 
 HT_EXPORT void *malloc(size_t size)
@@ -110,7 +133,7 @@ HT_EXPORT void *malloc(size_t size)
     return malloc_exact(size);
 }
 
-static __attribute__((noinline)) void free_exact(void *p)
+static __attribute__((noinline)) void free_general(void *p)
 {
     struct block_record r;
     size_t usable;
@@ -130,6 +153,15 @@ static __attribute__((noinline)) void free_exact(void *p)
         return; /* only bootstrap blocks exist while we resolve */
     counter_add(&totals.foreign_free_calls, 1);
     next.free(p);
+}
+
+static __attribute__((noinline)) void free_exact(void *p)
+{
+    if (HT_LIKELY(hot_free(p))) {
+        next.free(p);
+        return;
+    }
+    free_general(p);
 }
 
 HT_EXPORT void free(void *p)

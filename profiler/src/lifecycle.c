@@ -8,6 +8,7 @@
  * program's own atexit handlers and destructors, and writes the report. */
 #include "elf_symbols.h"
 #include "gate.h"
+#include "hot_path.h"
 #include "ht_common.h"
 #include "lifecycle.h"
 #include "next_alloc.h"
@@ -150,6 +151,7 @@ void tracker_early_init(void)
         rules_load(settings.rules_path);
     sample_init(); /* before stacks: sampled mode turns them on */
     stack_capture_init(settings.stack_depth);
+    hot_path_settle(); /* last: it reads what the lines above settled */
 }
 
 /* Another allocator in front of us serves the program's malloc: run the

@@ -53,12 +53,16 @@ extern HT_HIDDEN int next_is_glibc;
  * directly: this runs twice per malloc/free pair, and the call through the
  * PLT with glibc's own checks costs more than the rest of the bookkeeping.
  * A live block is always in use, so glibc's in-use check is not needed. */
+static inline size_t glibc_usable_size(const void *p)
+{
+    size_t header = ((const size_t *)p)[-1];
+    return (header & ~(size_t)7) - ((header & 2) ? 16 : 8);
+}
+
 static inline size_t next_usable_size(void *p)
 {
-    if (__builtin_expect(next_is_glibc, 1)) {
-        size_t header = ((const size_t *)p)[-1];
-        return (header & ~(size_t)7) - ((header & 2) ? 16 : 8);
-    }
+    if (__builtin_expect(next_is_glibc, 1))
+        return glibc_usable_size(p);
     return next.usable_size(p);
 }
 
