@@ -28,12 +28,12 @@ static inline int ready(void)
 }
 
 __thread void *last_alloc;
-int hot_path_on;
+char *hot_cells;
 
 void hot_path_settle(void)
 {
-    int on = next_is_glibc && HT_LOAD(&block_cells.flat) && !stack_depth && !sample_mean;
-    HT_STORE(&hot_path_on, on);
+    int on = next_is_glibc && !stack_depth && !sample_mean;
+    HT_STORE(&hot_cells, on ? HT_LOAD(&block_cells.flat) : NULL);
 }
 
 /* With stacks on: the call site of the allocation being made, and the type
@@ -103,15 +103,26 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
 /* malloc and free branch to sampled mode before anything else; the exact
  * path is a function of its own, so the sampled path (all tail calls)
  * needs no stack frame. */
-/* What hot_alloc() left to do: a timeline sample (r == 2), or the whole
- * general path (r == 0).  A call of its own, so the hot path needs no
- * frame. */
-static __attribute__((noinline)) void *track_alloc_rest(void *p, size_t size, int r)
+/* What hot_alloc() left to do: the gates' slow paths (the type's before
+ * the process's, as born_mt() orders them), a timeline sample, or with
+ * R == 0 the whole general path.  A function of its own, so the hot path
+ * needs no frame. */
+void *hot_alloc_finish(void *p, size_t requested, int r)
 {
-    if (r == 2)
+    if (!r)
+        return track_result(p, requested);
+    if (r & (HOT_SLOW_TYPE | HOT_SLOW_TOTAL)) {
+        struct acct_thread *me = acct_self;
+        uint32_t type = block_cell((uintptr_t)p)[0] & CELL_TYPE_MASK;
+        int64_t req = (int64_t)requested, use = (int64_t)glibc_usable_size(p);
+        if (r & HOT_SLOW_TYPE)
+            stats_gate_slow3(&type_live[type].g, &me->types[type].g, req, use, 0, GATE_TYPE,
+                             type);
+        if (r & HOT_SLOW_TOTAL)
+            stats_gate_slow3(&totals.g, &me->total, req, use, 1, GATE_TOTAL, 0);
+    }
+    if (r & HOT_TIMELINE)
         timeline_sample();
-    else
-        track_result(p, size);
     return p;
 }
 
@@ -121,9 +132,9 @@ static __attribute__((noinline)) void *malloc_exact(size_t size)
         return bootstrap_alloc(size, 16);
     void *p = next.malloc(size);
     int r = hot_alloc(p, size);
-    if (HT_LIKELY(r == 1))
-        return p;
-    return track_alloc_rest(p, size, r);
+    if (HT_UNLIKELY(r != HOT_DONE))
+        return hot_alloc_finish(p, size, r);
+    return p;
 }
 
 HT_EXPORT void *malloc(size_t size)
@@ -155,13 +166,32 @@ static __attribute__((noinline)) void free_general(void *p)
     next.free(p);
 }
 
+/* What hot_free() left to do: the gates' slow paths (the process's
+ * before the type's, as died_mt() orders them), then the allocator's free. */
+void hot_free_finish(void *p, int r)
+{
+    uint16_t v = (uint16_t)((unsigned)r >> 16);
+    struct acct_thread *me = acct_self;
+    uint32_t type = v & CELL_TYPE_MASK;
+    int64_t use = (int64_t)glibc_usable_size(p), req = use - (v >> CELL_TYPE_BITS);
+    if (r & HOT_SLOW_TOTAL)
+        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
+    if (r & HOT_SLOW_TYPE)
+        stats_gate_slow3(&type_live[type].g, &me->types[type].g, -req, -use, 0, GATE_TYPE, type);
+    next.free(p);
+}
+
 static __attribute__((noinline)) void free_exact(void *p)
 {
-    if (HT_LIKELY(hot_free(p))) {
+    int r = hot_free(p);
+    if (HT_LIKELY(r == HOT_DONE)) {
         next.free(p);
         return;
     }
-    free_general(p);
+    if (r)
+        hot_free_finish(p, r);
+    else
+        free_general(p);
 }
 
 HT_EXPORT void free(void *p)

@@ -32,33 +32,48 @@
  * (freed before the thread allocates anything else). */
 extern HT_HIDDEN __thread void *last_alloc;
 
-/* Set once the settings are read (hot_path_settle()) if the process's
- * configuration allows the common case at all: glibc below us, the block
- * map in its flat form, stacks off, exact mode.  None of these changes
- * after start-up; until the flag is set every call takes the general path.
- * One flag, so the hot path tests one word instead of four. */
-extern HT_HIDDEN int hot_path_on;
+/* The flat block map's cells once the settings are read
+ * (hot_path_settle()) if the process's configuration allows the common
+ * case at all: glibc below us, the block map in its flat form, stacks off,
+ * exact mode; else NULL.  None of these changes after start-up, and until
+ * it is set every call takes the general path.  One word, so the hot path
+ * tests one load instead of four. */
+extern HT_HIDDEN char *hot_cells;
 void hot_path_settle(void);
 
-/* The cell of P if the common case applies to it, else NULL.  One mask
- * test stands for addr_radix_covers(): the flat form covers every 16-byte
- * aligned address below 2^47. */
-static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p)
+/* The cell of P if the common case applies to it, else NULL; *me is the
+ * thread's record if it has one, else NULL.  A thread with a record counts
+ * into it (always right: records are how threads count); one without
+ * counts into the shared figures, which is only right while the process
+ * is single-threaded, so otherwise the general path makes its record.
+ * One mask test stands for addr_radix_covers(): the flat form covers every
+ * 16-byte aligned address below 2^47. */
+static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p, struct acct_thread **me)
 {
     uintptr_t a = (uintptr_t)p;
     const uintptr_t uncovered = ~(((uintptr_t)1 << RADIX_ADDR_BITS) - 1) |
                                 (((uintptr_t)1 << RADIX_GRANULE_SHIFT) - 1);
-    if (HT_UNLIKELY(!HT_LOAD(&hot_path_on) || !__libc_single_threaded || !a || (a & uncovered)))
+    char *cells = HT_LOAD(&hot_cells);
+    if (HT_UNLIKELY(!cells || !a || (a & uncovered)))
         return NULL;
-    return (uint16_t *)(HT_LOAD(&block_cells.flat) + ((a >> FLAT_GRANULE_SHIFT) << 1));
+    if (!(*me = acct_self) && HT_UNLIKELY(!__libc_single_threaded))
+        return NULL;
+    return (uint16_t *)(cells + ((a >> FLAT_GRANULE_SHIFT) << 1));
 }
 
-/* Record a new block P of REQUESTED bytes: 0 if this is not the common
- * case (nothing changed), 1 if done, 2 if done and the timeline is due a
- * sample (the caller calls timeline_sample(), out of this straight line). */
+/* What hot_alloc() leaves to its caller, as bits of its result. */
+#define HOT_DONE 1          /* the block is recorded */
+#define HOT_TIMELINE 2      /* the timeline is due a sample */
+#define HOT_SLOW_TYPE 4     /* the type's figures take the gate's slow path */
+#define HOT_SLOW_TOTAL 8    /* the process's figures take it */
+
+/* Record a new block P of REQUESTED bytes.  0 if this is not the common
+ * case (nothing changed), else HOT_DONE and the bits of what the caller
+ * must still do, out of this straight line, in hot_alloc_finish(). */
 static inline __attribute__((always_inline)) int hot_alloc(void *p, size_t requested)
 {
-    uint16_t *cell = hot_cell(p);
+    struct acct_thread *me;
+    uint16_t *cell = hot_cell(p, &me);
     if (HT_UNLIKELY(!cell))
         return 0;
     uint32_t type = scope_current_type();
@@ -67,18 +82,37 @@ static inline __attribute__((always_inline)) int hot_alloc(void *p, size_t reque
     if (HT_UNLIKELY(delta >= CELL_DELTA_ESCAPE || type > CELL_TYPE_MASK))
         return 0;
     HT_STORE(cell, (uint16_t)(type | (delta << CELL_TYPE_BITS)));
-    stats_block_born(0, type, 0, requested, usable);
+    int r = HOT_DONE;
+    if (!me) {
+        stats_block_born(0, type, 0, requested, usable);
+    } else {
+        /* born_mt() without its slow paths, which hot_alloc_finish() takes. */
+        int64_t req = (int64_t)requested, use = (int64_t)usable;
+        struct acct_type *a = &me->types[type];
+        acct_begin(me);
+        int ok_type = gate_try(&a->g, req, use, 0);
+        int ok_total = ok_type && gate_try(&me->total, req, use, 1);
+        acct_end(me);
+        own_add(&a->bytes_requested, req);
+        own_add(&a->size_hist[size_bucket(requested)], 1);
+        r |= (ok_type ? 0 : HOT_SLOW_TYPE) | (ok_total ? 0 : HOT_SLOW_TOTAL);
+    }
     last_alloc = p;
-    int64_t t = HT_LOAD(&timeline_allocated) + (int64_t)requested;
-    HT_STORE(&timeline_allocated, t);
-    return HT_UNLIKELY(t >= HT_LOAD(&timeline_next)) ? 2 : 1;
+    return r | (timeline_tick(me != NULL, requested) ? HOT_TIMELINE : 0);
 }
 
-/* Forget the block P the program frees: 0 if this is not the common case
- * (nothing changed), 1 if done (the caller then hands P to the allocator). */
+/* The rest of hot_alloc()'s work for a result R other than HOT_DONE;
+ * returns P. */
+void *hot_alloc_finish(void *p, size_t requested, int r);
+
+/* Forget the block P the program frees.  0 if this is not the common case
+ * (nothing changed); HOT_DONE if done (the caller then hands P to the
+ * allocator); else HOT_DONE, the slow bits and the block's cell value in
+ * bits 16..31, for hot_free_finish(). */
 static inline __attribute__((always_inline)) int hot_free(void *p)
 {
-    uint16_t *cell = hot_cell(p);
+    struct acct_thread *me;
+    uint16_t *cell = hot_cell(p, &me);
     if (HT_UNLIKELY(!cell))
         return 0;
     uint16_t v = HT_LOAD(cell);
@@ -89,8 +123,26 @@ static inline __attribute__((always_inline)) int hot_free(void *p)
     int temporary = p == last_alloc;
     if (temporary)
         last_alloc = NULL;
-    stats_block_died(0, v & CELL_TYPE_MASK, 0, usable - (v >> CELL_TYPE_BITS), usable,
-                     temporary);
-    return 1;
+    uint32_t type = v & CELL_TYPE_MASK;
+    size_t requested = usable - (v >> CELL_TYPE_BITS);
+    if (!me) {
+        stats_block_died(0, type, 0, requested, usable, temporary);
+        return HOT_DONE;
+    }
+    /* died_mt() without its slow paths, which hot_free_finish() takes. */
+    int64_t req = (int64_t)requested, use = (int64_t)usable;
+    struct acct_type *a = &me->types[type];
+    acct_begin(me);
+    int ok_total = gate_try(&me->total, -req, -use, -1);
+    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
+    acct_end(me);
+    own_add(&a->free_calls, 1);
+    own_add(&a->temporary_calls, temporary);
+    if (HT_LIKELY(ok_type))
+        return HOT_DONE;
+    return HOT_DONE | (ok_total ? 0 : HOT_SLOW_TOTAL) | HOT_SLOW_TYPE | (int)v << 16;
 }
+
+/* The gates' slow paths hot_free() left (R), then P goes to the allocator. */
+void hot_free_finish(void *p, int r);
 #endif

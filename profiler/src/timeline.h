@@ -37,7 +37,9 @@ void timeline_peak_snapshot(int64_t live);
 #define TIMELINE_BATCH 16384
 extern HT_HIDDEN __thread int64_t timeline_pending;
 
-static inline void timeline_note_alloc(int mt, size_t requested)
+/* Advance the clock; 1 if a sample is due (the caller takes it with
+ * timeline_sample(), so a hot path can keep the call out of line). */
+static inline __attribute__((always_inline)) int timeline_tick(int mt, size_t requested)
 {
     int64_t t;
     if (!mt) {
@@ -47,12 +49,17 @@ static inline void timeline_note_alloc(int mt, size_t requested)
         int64_t pending = timeline_pending + (int64_t)requested;
         if (pending < TIMELINE_BATCH) {
             timeline_pending = pending;
-            return;
+            return 0;
         }
         timeline_pending = 0;
         t = __atomic_add_fetch(&timeline_allocated, pending, __ATOMIC_RELAXED);
     }
-    if (HT_UNLIKELY(t >= HT_LOAD(&timeline_next)))
+    return HT_UNLIKELY(t >= HT_LOAD(&timeline_next));
+}
+
+static inline void timeline_note_alloc(int mt, size_t requested)
+{
+    if (timeline_tick(mt, requested))
         timeline_sample();
 }
 
