@@ -103,38 +103,47 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
 /* malloc and free branch to sampled mode before anything else; the exact
  * path is a function of its own, so the sampled path (all tail calls)
  * needs no stack frame. */
-/* What hot_alloc() left to do: the gates' slow paths (the type's before
- * the process's, as born_mt() orders them), a timeline sample, or with
- * R == 0 the whole general path.  A function of its own, so the hot path
- * needs no frame. */
+/* What hot_alloc() left to do: the gates' slow paths, a timeline sample,
+ * or with R == 0 the whole general path.  A function of its own, so the
+ * hot path needs no frame. */
 void *hot_alloc_finish(void *p, size_t requested, int r)
 {
     if (!r)
         return track_result(p, requested);
-    if (r & (HOT_SLOW_TYPE | HOT_SLOW_TOTAL)) {
-        struct acct_thread *me = acct_self;
+    if (r >> HOT_SLOW_SHIFT) {
         uint32_t type = block_cell((uintptr_t)p)[0] & CELL_TYPE_MASK;
-        int64_t req = (int64_t)requested, use = (int64_t)glibc_usable_size(p);
-        if (r & HOT_SLOW_TYPE)
-            stats_gate_slow3(&type_live[type].g, &me->types[type].g, req, use, 0, GATE_TYPE,
-                             type);
-        if (r & HOT_SLOW_TOTAL)
-            stats_gate_slow3(&totals.g, &me->total, req, use, 1, GATE_TOTAL, 0);
+        born_mt_slow(acct_self, type, NULL, 0, (int64_t)requested,
+                     (int64_t)glibc_usable_size(p), r >> HOT_SLOW_SHIFT);
     }
     if (r & HOT_TIMELINE)
         timeline_sample();
     return p;
 }
 
-static __attribute__((noinline)) void *malloc_exact(size_t size)
+/* Record P, just allocated.  A function of its own: its common case calls
+ * nothing, so it needs no frame, and malloc_exact() only keeps SIZE
+ * across the allocator's call. */
+static __attribute__((noinline)) void *hot_track_alloc(void *p, size_t size)
 {
-    if (HT_UNLIKELY(!ready()))
-        return bootstrap_alloc(size, 16);
-    void *p = next.malloc(size);
     int r = hot_alloc(p, size);
     if (HT_UNLIKELY(r != HOT_DONE))
         return hot_alloc_finish(p, size, r);
     return p;
+}
+
+static __attribute__((noinline)) void *malloc_general(size_t size)
+{
+    if (HT_UNLIKELY(!ready()))
+        return bootstrap_alloc(size, 16);
+    return track_result(next.malloc(size), size);
+}
+
+static __attribute__((noinline)) void *malloc_exact(size_t size)
+{
+    /* hot_cells is set only once the allocator is resolved. */
+    if (HT_LIKELY(HT_LOAD(&hot_cells) != NULL))
+        return hot_track_alloc(next.malloc(size), size);
+    return malloc_general(size);
 }
 
 HT_EXPORT void *malloc(size_t size)
@@ -166,18 +175,14 @@ static __attribute__((noinline)) void free_general(void *p)
     next.free(p);
 }
 
-/* What hot_free() left to do: the gates' slow paths (the process's
- * before the type's, as died_mt() orders them), then the allocator's free. */
+/* What hot_free() left to do: the gates' slow paths, then the
+ * allocator's free. */
 void hot_free_finish(void *p, int r)
 {
     uint16_t v = (uint16_t)((unsigned)r >> 16);
-    struct acct_thread *me = acct_self;
     uint32_t type = v & CELL_TYPE_MASK;
     int64_t use = (int64_t)glibc_usable_size(p), req = use - (v >> CELL_TYPE_BITS);
-    if (r & HOT_SLOW_TOTAL)
-        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
-    if (r & HOT_SLOW_TYPE)
-        stats_gate_slow3(&type_live[type].g, &me->types[type].g, -req, -use, 0, GATE_TYPE, type);
+    died_mt_slow(acct_self, type, NULL, 0, req, use, (r & 0xffff) >> HOT_SLOW_SHIFT);
     next.free(p);
 }
 

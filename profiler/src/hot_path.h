@@ -61,11 +61,12 @@ static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p, struct 
     return (uint16_t *)(cells + ((a >> FLAT_GRANULE_SHIFT) << 1));
 }
 
-/* What hot_alloc() leaves to its caller, as bits of its result. */
-#define HOT_DONE 1          /* the block is recorded */
-#define HOT_TIMELINE 2      /* the timeline is due a sample */
-#define HOT_SLOW_TYPE 4     /* the type's figures take the gate's slow path */
-#define HOT_SLOW_TOTAL 8    /* the process's figures take it */
+/* What hot_alloc() and hot_free() leave to their callers, as bits of
+ * their results: the slow bits of born_mt_try / died_mt_try sit above
+ * these two. */
+#define HOT_DONE 1     /* the block is recorded (or forgotten) */
+#define HOT_TIMELINE 2 /* the timeline is due a sample */
+#define HOT_SLOW_SHIFT 2
 
 /* Record a new block P of REQUESTED bytes.  0 if this is not the common
  * case (nothing changed), else HOT_DONE and the bits of what the caller
@@ -83,20 +84,10 @@ static inline __attribute__((always_inline)) int hot_alloc(void *p, size_t reque
         return 0;
     HT_STORE(cell, (uint16_t)(type | (delta << CELL_TYPE_BITS)));
     int r = HOT_DONE;
-    if (!me) {
+    if (!me)
         stats_block_born(0, type, 0, requested, usable);
-    } else {
-        /* born_mt() without its slow paths, which hot_alloc_finish() takes. */
-        int64_t req = (int64_t)requested, use = (int64_t)usable;
-        struct acct_type *a = &me->types[type];
-        acct_begin(me);
-        int ok_type = gate_try(&a->g, req, use, 0);
-        int ok_total = ok_type && gate_try(&me->total, req, use, 1);
-        acct_end(me);
-        own_add(&a->bytes_requested, req);
-        own_add(&a->size_hist[size_bucket(requested)], 1);
-        r |= (ok_type ? 0 : HOT_SLOW_TYPE) | (ok_total ? 0 : HOT_SLOW_TOTAL);
-    }
+    else
+        r |= born_mt_try(me, type, NULL, (int64_t)requested, (int64_t)usable) << HOT_SLOW_SHIFT;
     last_alloc = p;
     return r | (timeline_tick(me != NULL, requested) ? HOT_TIMELINE : 0);
 }
@@ -129,20 +120,12 @@ static inline __attribute__((always_inline)) int hot_free(void *p)
         stats_block_died(0, type, 0, requested, usable, temporary);
         return HOT_DONE;
     }
-    /* died_mt() without its slow paths, which hot_free_finish() takes. */
-    int64_t req = (int64_t)requested, use = (int64_t)usable;
-    struct acct_type *a = &me->types[type];
-    acct_begin(me);
-    int ok_total = gate_try(&me->total, -req, -use, -1);
-    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
-    acct_end(me);
-    own_add(&a->free_calls, 1);
-    own_add(&a->temporary_calls, temporary);
-    if (HT_LIKELY(ok_type))
+    int slow = died_mt_try(me, type, NULL, (int64_t)requested, (int64_t)usable, temporary);
+    if (HT_LIKELY(!slow))
         return HOT_DONE;
-    return HOT_DONE | (ok_total ? 0 : HOT_SLOW_TOTAL) | HOT_SLOW_TYPE | (int)v << 16;
+    return HOT_DONE | slow << HOT_SLOW_SHIFT | (int)v << 16;
 }
 
-/* The gates' slow paths hot_free() left (R), then P goes to the allocator. */
+/* The slow paths hot_free() left (R), then P goes to the allocator. */
 void hot_free_finish(void *p, int r);
 #endif

@@ -16,6 +16,30 @@ int64_t stats_gate_slow3(struct gate_shared *s, struct gate_local *l, int64_t x0
     return gate_slow(s, l, x, kind, index);
 }
 
+int64_t born_mt_slow(struct acct_thread *me, uint32_t t, struct acct_site *as, uint32_t site,
+                     int64_t req, int64_t use, int slow)
+{
+    int64_t r = -1;
+    if (slow & ACCT_SLOW_TYPE)
+        stats_gate_slow3(&type_live[t].g, &me->types[t].g, req, use, 0, GATE_TYPE, t);
+    if (slow & ACCT_SLOW_TOTAL)
+        r = stats_gate_slow3(&totals.g, &me->total, req, use, 1, GATE_TOTAL, 0);
+    if (slow & ACCT_SLOW_SITE)
+        stats_gate_slow3(&site_stats_of(site)->g, &as->g, req, use, 0, GATE_SITE, site);
+    return r;
+}
+
+void died_mt_slow(struct acct_thread *me, uint32_t t, struct acct_site *as, uint32_t site,
+                  int64_t req, int64_t use, int slow)
+{
+    if (slow & ACCT_SLOW_TOTAL)
+        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
+    if (slow & ACCT_SLOW_TYPE)
+        stats_gate_slow3(&type_live[t].g, &me->types[t].g, -req, -use, 0, GATE_TYPE, t);
+    if (slow & ACCT_SLOW_SITE)
+        stats_gate_slow3(&site_stats_of(site)->g, &as->g, -req, -use, 0, GATE_SITE, site);
+}
+
 int64_t stats_born_shared(uint32_t t, uint32_t site, int64_t req, int64_t use)
 {
     unsigned b = size_bucket((uint64_t)req);

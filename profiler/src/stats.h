@@ -111,9 +111,18 @@ int64_t stats_gate_slow3(struct gate_shared *s, struct gate_local *l, int64_t x0
  * moment the totals' view of each type is a state the type's own figures
  * passed through, so the process's peak never exceeds the sum of the
  * types' peaks (ADR-0009). */
-static inline __attribute__((always_inline)) int64_t born_mt(struct acct_thread *me, uint32_t t,
-                                                             struct acct_site *as, uint32_t site,
-                                                             int64_t req, int64_t use)
+/* Which of a group's updates did not fit its window (bits of the result
+ * of born_mt_try and died_mt_try): those go the slow way, in
+ * born_mt_slow / died_mt_slow. */
+#define ACCT_SLOW_TYPE 1
+#define ACCT_SLOW_TOTAL 2
+#define ACCT_SLOW_SITE 4
+
+/* born_mt's fast part: every update that fits its window, and the
+ * tallies.  Calls nothing, so a hot path can inline it without a frame. */
+static inline __attribute__((always_inline)) int born_mt_try(struct acct_thread *me, uint32_t t,
+                                                             struct acct_site *as, int64_t req,
+                                                             int64_t use)
 {
     unsigned b = size_bucket((uint64_t)req);
     struct acct_type *a = &me->types[t];
@@ -128,19 +137,27 @@ static inline __attribute__((always_inline)) int64_t born_mt(struct acct_thread 
         own_add(&as->bytes_requested, req);
         own_add(&as->size_hist[b], 1);
     }
-    int64_t r = -1;
-    if (HT_UNLIKELY(!ok_type))
-        stats_gate_slow3(&type_live[t].g, &a->g, req, use, 0, GATE_TYPE, t);
-    if (HT_UNLIKELY(!ok_total))
-        r = stats_gate_slow3(&totals.g, &me->total, req, use, 1, GATE_TOTAL, 0);
-    if (HT_UNLIKELY(!ok_site))
-        stats_gate_slow3(&site_stats_of(site)->g, &as->g, req, use, 0, GATE_SITE, site);
-    return r;
+    return (ok_type ? 0 : ACCT_SLOW_TYPE) | (ok_total ? 0 : ACCT_SLOW_TOTAL) |
+           (ok_site ? 0 : ACCT_SLOW_SITE);
 }
 
-static inline __attribute__((always_inline)) void died_mt(struct acct_thread *me, uint32_t t,
-                                                          struct acct_site *as, uint32_t site,
-                                                          int64_t req, int64_t use, int temporary)
+/* The slow paths born_mt_try left (SLOW != 0): the type's before the
+ * totals'.  Returns the process's new peak of live bytes, or -1. */
+int64_t born_mt_slow(struct acct_thread *me, uint32_t t, struct acct_site *as, uint32_t site,
+                     int64_t req, int64_t use, int slow);
+
+static inline __attribute__((always_inline)) int64_t born_mt(struct acct_thread *me, uint32_t t,
+                                                             struct acct_site *as, uint32_t site,
+                                                             int64_t req, int64_t use)
+{
+    int slow = born_mt_try(me, t, as, req, use);
+    return HT_UNLIKELY(slow) ? born_mt_slow(me, t, as, site, req, use, slow) : -1;
+}
+
+/* died_mt's fast part, as born_mt_try. */
+static inline __attribute__((always_inline)) int died_mt_try(struct acct_thread *me, uint32_t t,
+                                                             struct acct_site *as, int64_t req,
+                                                             int64_t use, int temporary)
 {
     struct acct_type *a = &me->types[t];
     acct_begin(me);
@@ -149,19 +166,26 @@ static inline __attribute__((always_inline)) void died_mt(struct acct_thread *me
     int ok_site = !as || gate_try(&as->g, -req, -use, 0);
     acct_end(me);
     own_add(&a->free_calls, 1);
-    if (temporary)
-        own_add(&a->temporary_calls, 1);
+    own_add(&a->temporary_calls, temporary);
     if (as) {
         own_add(&as->free_calls, 1);
-        if (temporary)
-            own_add(&as->temporary_calls, 1);
+        own_add(&as->temporary_calls, temporary);
     }
-    if (HT_UNLIKELY(!ok_total))
-        stats_gate_slow3(&totals.g, &me->total, -req, -use, -1, GATE_TOTAL, 0);
-    if (HT_UNLIKELY(!ok_type))
-        stats_gate_slow3(&type_live[t].g, &a->g, -req, -use, 0, GATE_TYPE, t);
-    if (HT_UNLIKELY(!ok_site))
-        stats_gate_slow3(&site_stats_of(site)->g, &as->g, -req, -use, 0, GATE_SITE, site);
+    return (ok_type ? 0 : ACCT_SLOW_TYPE) | (ok_total ? 0 : ACCT_SLOW_TOTAL) |
+           (ok_site ? 0 : ACCT_SLOW_SITE);
+}
+
+/* The slow paths died_mt_try left: the totals' before the type's. */
+void died_mt_slow(struct acct_thread *me, uint32_t t, struct acct_site *as, uint32_t site,
+                  int64_t req, int64_t use, int slow);
+
+static inline __attribute__((always_inline)) void died_mt(struct acct_thread *me, uint32_t t,
+                                                          struct acct_site *as, uint32_t site,
+                                                          int64_t req, int64_t use, int temporary)
+{
+    int slow = died_mt_try(me, t, as, req, use, temporary);
+    if (HT_UNLIKELY(slow))
+        died_mt_slow(me, t, as, site, req, use, slow);
 }
 
 /* Out of line: the threaded forms with a call site (stacks on), or for a
