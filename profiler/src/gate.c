@@ -155,8 +155,13 @@ int64_t gate_slow(struct gate_shared *s, struct gate_local *l, const int64_t x[G
     if (l)
         publish_locked(s, l);
     int over = 0;
-    for (int f = 0; f < GATE_NF; f++) {
-        s->live[f] += x[f];
+    /* Rising, usable before bytes; falling, bytes before usable (as
+     * gate_try orders its stores, for a report in a signal handler). */
+    static const int rising_order[GATE_NF] = {1, 0, 2}, falling_order[GATE_NF] = {0, 1, 2};
+    const int *order = x[1] >= 0 ? rising_order : falling_order;
+    for (int i = 0; i < GATE_NF; i++) {
+        int f = order[i];
+        HT_STORE(&s->live[f], s->live[f] + x[f]);
         over |= s->live[f] + s->granted[f] > s->peak[f];
     }
     if (over && s->holders > 0)

@@ -57,9 +57,14 @@ void gate_init(void);
 /* Apply x to l's window if the result stays inside it.  Figures whose x is
  * a compile-time zero are not checked: d stays where it was, and the
  * checked ones already fail when the window is empty.  Called between
- * acct_begin and acct_end (acct_thread.h). */
+ * acct_begin and acct_end (acct_thread.h).
+ *
+ * RISING (a constant at each call) says x1 >= 0: then usable is stored
+ * before bytes, else bytes before usable, so a report written by a signal
+ * handler that interrupts this very thread between the two stores never
+ * sees more live bytes than live usable bytes. */
 static inline __attribute__((always_inline)) int gate_try(struct gate_local *l, int64_t x0,
-                                                          int64_t x1, int64_t x2)
+                                                          int64_t x1, int64_t x2, int rising)
 {
     int64_t a = 0, b = 0, c = 0;
 #define GATE_SKIP(x) (__builtin_constant_p(x) && (x) == 0)
@@ -70,9 +75,11 @@ static inline __attribute__((always_inline)) int gate_try(struct gate_local *l, 
         return 0;
     if (!GATE_SKIP(x2) && GATE_OUT(c = HT_LOAD(&l->e[2]) + x2, 2))
         return 0;
+    if (!GATE_SKIP(x1) && rising)
+        HT_STORE(&l->e[1], b);
     if (!GATE_SKIP(x0))
         HT_STORE(&l->e[0], a);
-    if (!GATE_SKIP(x1))
+    if (!GATE_SKIP(x1) && !rising)
         HT_STORE(&l->e[1], b);
     if (!GATE_SKIP(x2))
         HT_STORE(&l->e[2], c);

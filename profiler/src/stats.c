@@ -113,7 +113,7 @@ static void type_update(uint32_t t, int64_t x0, int64_t x1, int64_t x2, int64_t 
     }
     struct acct_type *a = &me->types[t];
     acct_begin(me);
-    int ok = gate_try(&a->g, x0, x1, x2);
+    int ok = gate_try(&a->g, x0, x1, x2, x1 >= 0);
     acct_end(me);
     own_add(&a->moved_blocks, moved);
     own_add(&a->instances, instances);
@@ -134,7 +134,7 @@ static void total_update(int64_t bytes)
         return;
     }
     acct_begin(me);
-    int ok = gate_try(&me->total, bytes, bytes, 0);
+    int ok = gate_try(&me->total, bytes, bytes, 0, bytes >= 0);
     acct_end(me);
     if (!ok)
         stats_gate_slow3(&totals.g, &me->total, bytes, bytes, 0, GATE_TOTAL, 0);

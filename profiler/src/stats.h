@@ -127,9 +127,9 @@ static inline __attribute__((always_inline)) int born_mt_try(struct acct_thread 
     unsigned b = size_bucket((uint64_t)req);
     struct acct_type *a = &me->types[t];
     acct_begin(me);
-    int ok_type = gate_try(&a->g, req, use, 0);
-    int ok_total = ok_type && gate_try(&me->total, req, use, 1);
-    int ok_site = !as || gate_try(&as->g, req, use, 0);
+    int ok_type = gate_try(&a->g, req, use, 0, 1);
+    int ok_total = ok_type && gate_try(&me->total, req, use, 1, 1);
+    int ok_site = !as || gate_try(&as->g, req, use, 0, 1);
     acct_end(me);
     own_add(&a->bytes_requested, req);
     own_add(&a->size_hist[b], 1);
@@ -161,9 +161,9 @@ static inline __attribute__((always_inline)) int died_mt_try(struct acct_thread 
 {
     struct acct_type *a = &me->types[t];
     acct_begin(me);
-    int ok_total = gate_try(&me->total, -req, -use, -1);
-    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0);
-    int ok_site = !as || gate_try(&as->g, -req, -use, 0);
+    int ok_total = gate_try(&me->total, -req, -use, -1, 0);
+    int ok_type = ok_total && gate_try(&a->g, -req, -use, 0, 0);
+    int ok_site = !as || gate_try(&as->g, -req, -use, 0, 0);
     acct_end(me);
     own_add(&a->free_calls, 1);
     own_add(&a->temporary_calls, temporary);
