@@ -210,6 +210,11 @@ HT_EXPORT void free(void *p)
 HT_EXPORT void *calloc(size_t n, size_t size)
 {
     size_t total;
+    if (HT_LIKELY(HT_LOAD(&hot_cells) != NULL)) { /* the allocator is resolved */
+        void *p = next.calloc(n, size);
+        /* A non-NULL result means n * size did not overflow. */
+        return hot_track_alloc(p, p ? n * size : 0);
+    }
     if (HT_UNLIKELY(!ready())) {
         if (__builtin_mul_overflow(n, size, &total)) {
             errno = ENOMEM;

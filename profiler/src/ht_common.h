@@ -57,8 +57,12 @@ static inline void ht_spin_lock(ht_spinlock *l)
     for (unsigned spins = 0;; spins++) {
         if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
             return;
+        /* Spin about 20 microseconds (a gate's slow path can hold the lock
+         * across a membarrier(2) call) before yielding: on a loaded
+         * machine sched_yield hands the core to another process for a
+         * whole time slice, which cost threads 15-40 ms per run. */
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
-            if (++spins > 64)
+            if (++spins > 1024)
                 sched_yield();
             else
                 __builtin_ia32_pause();
