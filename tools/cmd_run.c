@@ -84,23 +84,31 @@ static int set_run_others(const char *out_dir)
 }
 
 /* With -o, every tracked process of the run writes to
- * DIR/.heaptag.NAME.PID.json.tmp-run: heaptag cannot predict the name
+ * DIR/.heaptag.NAME.PID.json.tmp-run.RUN: heaptag cannot predict the name
  * PROGRAM will have after exec, only its pid.  Afterwards the direct
  * child's file becomes PATH and the others get their ordinary names. */
 static const char run_prefix[] = ".heaptag.";
-static const char run_suffix[] = ".json.tmp-run";
+/* ".json.tmp-run.HEAPTAG_PID": this run's own, so that two runs writing to
+ * the same directory never take each other's reports. */
+static char run_suffix[48];
+
+static void set_run_suffix(void)
+{
+    snprintf(run_suffix, sizeof run_suffix, ".json.tmp-run.%d", (int)getpid());
+}
 
 static void rename_others(const char *dir, pid_t child, const struct timespec *since)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
-    char pidbuf[24];
+    char pidbuf[24], pattern[80];
     snprintf(pidbuf, sizeof pidbuf, "%d", (int)child);
+    snprintf(pattern, sizeof pattern, "%s%%e.%%p%s", run_prefix, run_suffix);
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!ht_template_match(".heaptag.%e.%p.json.tmp-run", e->d_name, NULL) ||
-            ht_template_match(".heaptag.%e.%p.json.tmp-run", e->d_name, pidbuf))
+        if (!ht_template_match(pattern, e->d_name, NULL) ||
+            ht_template_match(pattern, e->d_name, pidbuf))
             continue;
         char *from, *to;
         size_t keep = strlen(e->d_name) - strlen(run_suffix) - strlen(run_prefix);
@@ -445,6 +453,7 @@ static int run_program(const struct run_opts *o, const struct run_output *w, con
 int cmd_run(int argc, char **argv)
 {
     struct run_opts o = {.fmt = HT_FMT_TABLE};
+    set_run_suffix();
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;

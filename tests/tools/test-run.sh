@@ -93,6 +93,19 @@ gpid=$(cat "$tmp/out")
 [ -f "sub/heaptag.run_child.$gpid.json" ] || fail "-o: grandchild report not renamed ($(ls -A sub))"
 ls -A sub | grep -q tmp-run && fail "-o: temporary names left: $(ls -A sub)"
 python3 -c 'import json,sys; d=json.load(open("sub/r.json")); assert d["pid"] != int(sys.argv[1])' "$gpid" || fail "-o: wrong report at PATH"
+# Another run's temporary report in the same directory (here made during this
+# run, so its time does not exempt it) is that run's to rename, not this one's.
+mkdir shared
+# (Both the names of runs before this change and of today's, which end in
+# the pid of the heaptag that owns them.)
+HEAPTAG_LIB=$BUILD/lib/libheaptag.so run "$HT" run -q -o shared/mine.json -- \
+    sh -c 'echo x > shared/.heaptag.sh.4242.json.tmp-run.1; echo x > shared/.heaptag.sh.4243.json.tmp-run'
+expect_rc 0 "-o beside another run"
+[ -f shared/mine.json ] || fail "-o beside another run: no report ($(ls -A shared))"
+for f in .heaptag.sh.4242.json.tmp-run.1 .heaptag.sh.4243.json.tmp-run; do
+    [ -f "shared/$f" ] || fail "-o beside another run: took the other run's $f ($(ls -A shared))"
+done
+[ "$(ls -A shared | wc -l)" = 3 ] || fail "-o beside another run: unexpected files: $(ls -A shared)"
 run "$HT" run -o "$tmp/sub/abs.json" -- "$CHILD" exit 0
 expect_grep "-o absolute" "$tmp/err" "^heaptag: report $tmp/sub/abs.json$"
 run "$HT" run -o missing/r.json -- "$CHILD" exit 0
