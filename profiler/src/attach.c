@@ -16,6 +16,7 @@
  * while it changes sees the old or the new function, both whole. */
 #include "attach.h"
 #include "lifecycle.h"
+#include "hot_path.h"
 #include "ht_common.h"
 #include "report.h"
 #include "rules.h"
@@ -301,6 +302,7 @@ HT_EXPORT int heaptag_attach_start(const char *out, const char *rules, int depth
     }
     if (depth > 0)
         stack_capture_init(depth);
+    hot_path_settle(); /* stacks may be on now: the hot path must know */
     report_mark_start();
     lifecycle_sigusr2_for_attach();
     struct timespec now;
