@@ -167,7 +167,7 @@ mkdir -p "$(dirname "$out")"
             printf "  heaptag time ratio on churn_small <= 1.5:  %.2f  %s\n", x, (x <= 1.5 ? "met" : "MISSED")
         }
         # The RSS target is about a large live set (tree_build: 1M blocks);
-        # on the small ones the tracker's fixed half megabyte is the ratio.
+        # on the small ones the fixed half megabyte of the tracker is the ratio.
         w = "tree_build"
         if (mr_[w, "none"] != "") {
             x = mr_[w, "heaptag"] / mr_[w, "none"]
