@@ -11,6 +11,7 @@
 #include "settings.h"
 #include "site_table.h"
 #include "stack_capture.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -292,9 +293,11 @@ void sample_take(void *p, size_t requested, uint32_t inherited)
     /* Allocations made while recording (libunwind's) are not sampled. */
     if (in_sampler || !requested)
         return;
+    int saved_errno = errno; /* the program sees the allocator's errno only */
     in_sampler = 1;
     record(p, requested, inherited);
     in_sampler = 0;
+    errno = saved_errno;
 }
 
 static void forget(const struct sample_rec *r)
