@@ -219,6 +219,10 @@ void sample_init(void)
      * their own on the fast paths (1 slot of 32768: a false positive for
      * one address in 32768 costs a lock and a probe). */
     sample_filter_pin(0);
+    sample_ro.malloc = next.malloc;
+    sample_ro.free = next.free;
+    sample_ro.realloc = next.realloc;
+    sample_ro.left_at = (intptr_t)((char *)&sample_left - (char *)__builtin_thread_pointer());
     __atomic_store_n(&sample_mean, mean, __ATOMIC_RELEASE);
 }
 

@@ -17,20 +17,31 @@
 #include <stddef.h>
 
 /* What every hook of every thread reads: written once, by sample_init,
- * before any hook can see it set.  A cache line of its own, so that no
- * variable written at sampled events (the lock, the estimates, the table's
- * counts, all of them padded to whole lines too) shares it: the unsampled
- * paths read no line another thread writes but the filter's. */
+ * before any hook can see `mean` set.  One cache line of its own, holding
+ * everything an unsampled call reads but its filter word and its thread's
+ * countdown: the mode, copies of the next allocator's three entry points
+ * and where the countdown lies from the thread pointer (the TLS offset the
+ * GOT would give, read from this line instead of another).  No variable
+ * written at sampled events (the lock, the estimates, the table's counts,
+ * all padded to whole lines too) can share it: the unsampled paths read
+ * no line another thread writes but the filter's. */
 struct sample_ro {
     int64_t mean; /* mean bytes between samples; 0 when the mode is off */
+    void *(*malloc)(size_t);
+    void (*free)(void *);
+    void *(*realloc)(void *, size_t);
+    intptr_t left_at; /* &sample_left - thread pointer, the same in every thread */
 } __attribute__((aligned(64)));
 extern HT_HIDDEN struct sample_ro sample_ro;
 #define sample_mean (sample_ro.mean)
 
 /* Bytes left before this thread's next sample point, always >= 1 once
  * drawn; 0 means "draw one" (a new thread starts at 0).  Unsigned, so that
- * one compare `size < sample_left` is the whole test, for every size. */
+ * one compare `size < left` is the whole test, for every size.  The hooks
+ * reach it through sample_ro.left_at (initial-exec TLS is static: one
+ * offset serves every thread). */
 extern HT_HIDDEN __thread uint64_t sample_left;
+#define SAMPLE_LEFT (*(uint64_t __seg_fs *)sample_ro.left_at)
 
 /* The free filter: one bit per hash of a block address, set while some
  * live sampled block hashes there (sample_table.c keeps the counts behind
@@ -70,9 +81,9 @@ void *sample_realloc_maybe(void *p, size_t size);
 static inline __attribute__((always_inline)) void sample_note_alloc(void *p, size_t requested,
                                                                     uint32_t inherited)
 {
-    uint64_t left = sample_left;
+    uint64_t left = SAMPLE_LEFT;
     if (HT_LIKELY(requested < left)) {
-        sample_left = left - requested;
+        SAMPLE_LEFT = left - requested;
         return;
     }
     sample_take(p, requested, inherited);
@@ -85,7 +96,7 @@ static inline __attribute__((always_inline)) void sample_note_alloc(void *p, siz
 static inline __attribute__((always_inline)) void sample_free(void *p)
 {
     if (HT_LIKELY(!sample_maybe(p)))
-        next.free(p);
+        sample_ro.free(p);
     else
         sample_free_slow(p);
 }
@@ -96,10 +107,10 @@ static inline __attribute__((always_inline)) void sample_free(void *p)
  * points stay a Poisson process over the bytes of the blocks that exist.) */
 static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
 {
-    uint64_t left = sample_left;
+    uint64_t left = SAMPLE_LEFT;
     if (HT_LIKELY(size < left)) {
-        sample_left = left - size;
-        return next.malloc(size);
+        SAMPLE_LEFT = left - size;
+        return sample_ro.malloc(size);
     }
     return sample_malloc_slow(size);
 }
@@ -113,10 +124,10 @@ static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_
 {
     if (HT_UNLIKELY(sample_maybe(p)))
         return sample_realloc_maybe(p, size);
-    uint64_t left = sample_left;
+    uint64_t left = SAMPLE_LEFT;
     if (HT_LIKELY(size < left)) {
-        sample_left = left - size;
-        return next.realloc(p, size);
+        SAMPLE_LEFT = left - size;
+        return sample_ro.realloc(p, size);
     }
     return sample_realloc_slow(p, size);
 }
