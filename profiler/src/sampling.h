@@ -43,27 +43,43 @@ extern HT_HIDDEN struct sample_ro sample_ro;
 extern HT_HIDDEN __thread uint64_t sample_left;
 #define SAMPLE_LEFT (*(uint64_t __seg_fs *)sample_ro.left_at)
 
-/* The free filter: one bit per hash of a block address, set while some
- * live sampled block hashes there (sample_table.c keeps the counts behind
- * the bits, and writes a word only when a bit changes).  A clear bit means
- * "certainly not sampled".  4 KiB: it stays in the L1 cache of a program
- * that frees at random addresses, where a larger table cost a cache miss
- * per free. */
+/* The free filter, in two levels.  sample_filter has one bit per hash
+ * slot of a block address (32768 slots, 4 KiB), set while some live
+ * sampled block hashes there (sample_table.c keeps the counts behind the
+ * bits, and writes a word only when a bit changes).  sample_summary has
+ * one bit per word of it (512 bits: one cache line), set while that word
+ * is not zero.  A clear bit at either level means "certainly not sampled".
+ * The hooks read the summary first: one line, touched by every free and
+ * realloc, so it stays in the L1 cache even in a program whose copies
+ * sweep it (realloc_grow), where a word of the 64-line filter was a miss
+ * to L3 on most reallocs.  While fewer than a few hundred sampled blocks
+ * are live, most summary bits are clear and the filter is not read. */
 #define SAMPLE_FILTER_BITS 15
 extern HT_HIDDEN uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
+extern HT_HIDDEN uint64_t sample_summary[(1u << SAMPLE_FILTER_BITS) / 64 / 64];
 
 /* The top bits of a 64-bit multiplicative hash of the address itself (its
  * low bits are zero for 16-aligned blocks, which multiplying leaves as
- * harmless as shifting them out, one instruction cheaper). */
+ * harmless as shifting them out, one instruction cheaper).  The top
+ * SAMPLE_FILTER_BITS bits are the slot; the top 9 of them, the filter's
+ * word and the summary's bit. */
+static inline uint64_t sample_filter_hash(const void *p)
+{
+    return (uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+}
+
 static inline uint32_t sample_filter_slot(const void *p)
 {
-    return (uint32_t)(((uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> (64 - SAMPLE_FILTER_BITS));
+    return (uint32_t)(sample_filter_hash(p) >> (64 - SAMPLE_FILTER_BITS));
 }
 
 static inline int sample_maybe(const void *p)
 {
-    uint32_t h = sample_filter_slot(p);
-    return (int)(HT_LOAD(&sample_filter[h >> 6]) >> (h & 63)) & 1;
+    uint64_t h = sample_filter_hash(p);
+    uint32_t w = (uint32_t)(h >> (64 - SAMPLE_FILTER_BITS + 6)); /* the filter's word */
+    if (HT_LIKELY(!((HT_LOAD(&sample_summary[w >> 6]) >> (w & 63)) & 1)))
+        return 0;
+    return (int)(HT_LOAD(&sample_filter[w]) >> ((h >> (64 - SAMPLE_FILTER_BITS)) & 63)) & 1;
 }
 
 /* Read HEAPTAG_SAMPLE (and _SEED); set up stacks.  Called once from
