@@ -244,7 +244,11 @@ static void note_peak(void)
     }
 }
 
-static void record(void *p, size_t requested, uint32_t inherited)
+/* Inline into the slow paths, so that libunwind, which unwinds our own
+ * frames before it reaches the program's, has two fewer to walk per
+ * sample (about 250 of a sample's ~1,800 instructions). */
+static inline __attribute__((always_inline)) void record(void *p, size_t requested,
+                                                         uint32_t inherited)
 {
     double prob = sample_prob((double)requested / (double)sample_mean);
     struct sample_rec r = {.addr = (uintptr_t)p,
@@ -282,7 +286,8 @@ static void record(void *p, size_t requested, uint32_t inherited)
     lock_give();
 }
 
-void sample_take(void *p, size_t requested, uint32_t inherited)
+static inline __attribute__((always_inline)) void take(void *p, size_t requested,
+                                                       uint32_t inherited)
 {
     if (HT_UNLIKELY(!rng_state)) {
         /* This thread's first allocation: draw its first distance. */
@@ -303,6 +308,8 @@ void sample_take(void *p, size_t requested, uint32_t inherited)
     in_sampler = 0;
     errno = saved_errno;
 }
+
+void sample_take(void *p, size_t requested, uint32_t inherited) { take(p, requested, inherited); }
 
 static void forget(const struct sample_rec *r)
 {
@@ -392,7 +399,7 @@ void *sample_realloc_slow(void *p, size_t size)
 {
     void *q = next.realloc(p, size);
     if (HT_LIKELY(q))
-        sample_take(q, size, HT_TYPE_NONE);
+        take(q, size, HT_TYPE_NONE);
     return q;
 }
 
@@ -421,6 +428,6 @@ void *sample_malloc_slow(size_t size)
 {
     void *p = next.malloc(size);
     if (HT_LIKELY(p))
-        sample_take(p, size, HT_TYPE_NONE);
+        take(p, size, HT_TYPE_NONE);
     return p;
 }
