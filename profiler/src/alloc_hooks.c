@@ -100,9 +100,6 @@ static inline __attribute__((always_inline)) void *track_result(void *p, size_t 
     return p;
 }
 
-/* malloc and free branch to sampled mode before anything else; the exact
- * path is a function of its own, so the sampled path (all tail calls)
- * needs no stack frame. */
 /* What hot_alloc() left to do: the gates' slow paths, a timeline sample,
  * or with R == 0 the whole general path.  A function of its own, so the
  * hot path needs no frame. */
@@ -138,6 +135,11 @@ static __attribute__((noinline)) void *malloc_general(size_t size)
     return track_result(next.malloc(size), size);
 }
 
+/* malloc, free and realloc branch to sampled mode before anything else;
+ * the exact path is a function of its own, so the sampled path (all tail
+ * calls) needs no stack frame.  The exact path is the branch that leaves
+ * (a conditional tail call), so the sampled one falls through and takes no
+ * jump but the last one to the allocator. */
 static __attribute__((noinline)) void *malloc_exact(size_t size)
 {
     /* hot_cells is set only once the allocator is resolved. */
@@ -148,9 +150,9 @@ static __attribute__((noinline)) void *malloc_exact(size_t size)
 
 HT_EXPORT void *malloc(size_t size)
 {
-    if (HT_UNLIKELY(sample_mean))
-        return sample_malloc(size);
-    return malloc_exact(size);
+    if (HT_UNLIKELY(!sample_mean))
+        return malloc_exact(size);
+    return sample_malloc(size);
 }
 
 static __attribute__((noinline)) void free_general(void *p)
@@ -201,10 +203,10 @@ static __attribute__((noinline)) void free_exact(void *p)
 
 HT_EXPORT void free(void *p)
 {
-    if (HT_UNLIKELY(sample_mean)) /* no map: a filter (sampling.h) */
-        sample_free(p);
-    else
+    if (HT_UNLIKELY(!sample_mean))
         free_exact(p);
+    else
+        sample_free(p); /* no map: a filter (sampling.h) */
 }
 
 HT_EXPORT void *calloc(size_t n, size_t size)
@@ -243,8 +245,8 @@ static void *do_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(!ready()))
         return p ? realloc_bootstrap_block(p, size) : bootstrap_alloc(size, 16);
-    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
-        return sample_realloc(p, size);
+    if (HT_UNLIKELY(sample_mean))
+        return sample_realloc(p, size); /* bootstrap blocks: its slow path */
     counter_add(&totals.realloc_calls, 1);
     if (!p)
         return track_result(next.realloc(NULL, size), size);
@@ -292,9 +294,9 @@ static __attribute__((noinline)) void *realloc_exact(void *p, size_t size)
 
 HT_EXPORT void *realloc(void *p, size_t size)
 {
-    if (HT_UNLIKELY(sample_mean) && !bootstrap_owns(p))
-        return sample_realloc(p, size);
-    return realloc_exact(p, size);
+    if (HT_UNLIKELY(!sample_mean))
+        return realloc_exact(p, size);
+    return sample_realloc(p, size); /* bootstrap blocks: its slow path */
 }
 
 HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)

@@ -93,10 +93,16 @@ static int resolve_bypassed(struct next_alloc *n)
 
 /* Enable next_usable_size's direct reading of glibc chunk headers only if
  * malloc comes from libc.so and the formula agrees with glibc's own
- * malloc_usable_size on small, medium and mmapped blocks. */
+ * malloc_usable_size on heap and mmapped blocks.  The probes must leave the
+ * program's heap as they found it: heap blocks above tcache's largest size
+ * (1032 bytes) merge back into the top chunk when freed, where smaller ones
+ * would stay cached at the heap's start and shift every block the program
+ * makes after them; and an mmapped block above glibc's 32 MiB ceiling does
+ * not raise its dynamic mmap threshold when freed, where a 5 MB one set it
+ * to 5 MB for the rest of the run. */
 static int check_glibc(const struct next_alloc *n)
 {
-    static const size_t sizes[] = {0, 1, 24, 25, 100, 1000, 70000, 300000, 5000000};
+    static const size_t sizes[] = {1100, 2000, 70000, 40u << 20};
     Dl_info info;
     if (!dladdr((void *)n->malloc, &info) || !info.dli_fname || !strstr(info.dli_fname, "/libc.so"))
         return 0;

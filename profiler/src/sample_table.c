@@ -7,15 +7,28 @@
 #include "sampling.h"
 #include <string.h>
 
-#define INITIAL_BITS 12
+/* 256 slots (10 KiB) to start: few blocks are live and sampled at once in
+ * most programs, and a small table stays in the cache between samples,
+ * where a 160 KiB one cost a cache miss per insert and per lookup. */
+#define INITIAL_BITS 8
 
-static struct sample_rec *slots;
-static uint32_t bits;
-static uint64_t used;
+/* Written at sampled events: lines of their own (sampling.h). */
+static struct {
+    struct sample_rec *slots;
+    uint32_t bits;
+    uint64_t used;
+} __attribute__((aligned(64))) st;
 
-uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
-/* How many live sampled blocks hash to each filter bit. */
-static uint32_t filter_counts[1u << SAMPLE_FILTER_BITS];
+/* Read by every free; whole lines of its own, so nothing else written
+ * shares them. */
+uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64] __attribute__((aligned(64)));
+uint64_t sample_summary[(1u << SAMPLE_FILTER_BITS) / 64 / 64] __attribute__((aligned(64)));
+/* How many live sampled blocks hash to each filter bit: one byte each (32
+ * KiB, fewer cache misses per sample than 128 KiB of 32-bit counts).  A
+ * count that reaches 255 stays there and its bit stays set: a few more
+ * false positives, never a sampled block the filter misses. */
+#define COUNT_STUCK 255
+static uint8_t filter_counts[1u << SAMPLE_FILTER_BITS] __attribute__((aligned(64)));
 
 static inline uint64_t home(uintptr_t a, uint32_t b)
 {
@@ -25,9 +38,26 @@ static inline uint64_t home(uintptr_t a, uint32_t b)
 static void filter_add(uintptr_t a, int d)
 {
     uint32_t h = sample_filter_slot((const void *)a);
-    uint32_t n = filter_counts[h] += (uint32_t)d;
-    uint64_t *w = &sample_filter[h >> 6], bit = 1ull << (h & 63);
-    HT_STORE(w, n ? HT_LOAD(w) | bit : HT_LOAD(w) & ~bit);
+    if (filter_counts[h] == COUNT_STUCK)
+        return;
+    uint32_t n = filter_counts[h] = (uint8_t)(filter_counts[h] + d);
+    /* Only a change of the bit writes the word (and takes its line from
+     * the caches of the threads that read it). */
+    if (n > 1 || (n == 1 && d < 0))
+        return;
+    uint32_t wi = h >> 6;
+    uint64_t *w = &sample_filter[wi], bit = 1ull << (h & 63);
+    uint64_t was = HT_LOAD(w), now = n ? was | bit : was & ~bit;
+    uint64_t *sw = &sample_summary[wi >> 6], sbit = 1ull << (wi & 63);
+    /* Set: the filter's bit before the summary's; cleared: the summary's
+     * after the filter's word is empty.  A reader that sees the summary
+     * clear sees the word empty or about to be filled by a block it cannot
+     * yet have been handed. */
+    HT_STORE(w, now);
+    if (!was && now)
+        HT_STORE(sw, HT_LOAD(sw) | sbit);
+    else if (was && !now)
+        HT_STORE(sw, HT_LOAD(sw) & ~sbit);
 }
 
 static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)
@@ -42,42 +72,42 @@ static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)
 
 static int grow(void)
 {
-    uint32_t nb = bits ? bits + 1 : INITIAL_BITS;
+    uint32_t nb = st.bits ? st.bits + 1 : INITIAL_BITS;
     if (nb > 30)
         return -1;
     struct sample_rec *n = os_mem_map(sizeof *n << nb);
     if (!n)
         return -1;
-    if (slots) {
-        for (uint64_t i = 0; i < (1ull << bits); i++)
-            if (slots[i].addr)
-                put(n, nb, &slots[i]);
-        os_mem_unmap(slots, sizeof *slots << bits);
+    if (st.slots) {
+        for (uint64_t i = 0; i < (1ull << st.bits); i++)
+            if (st.slots[i].addr)
+                put(n, nb, &st.slots[i]);
+        os_mem_unmap(st.slots, sizeof *st.slots << st.bits);
     }
-    slots = n;
-    bits = nb;
+    st.slots = n;
+    st.bits = nb;
     return 0;
 }
 
 int sample_table_insert(const struct sample_rec *r)
 {
-    if ((!slots || (used + 1) * 8 > (5ull << bits)) && grow() != 0)
+    if ((!st.slots || (st.used + 1) * 8 > (5ull << st.bits)) && grow() != 0)
         return -1;
-    put(slots, bits, r);
-    used++;
+    put(st.slots, st.bits, r);
+    st.used++;
     filter_add(r->addr, 1);
     return 0;
 }
 
 struct sample_rec *sample_table_find(uintptr_t a)
 {
-    if (!slots)
+    if (!st.slots)
         return NULL;
-    uint64_t mask = (1ull << bits) - 1;
-    for (uint64_t i = home(a, bits);; i = (i + 1) & mask) {
-        if (slots[i].addr == a)
-            return &slots[i];
-        if (!slots[i].addr)
+    uint64_t mask = (1ull << st.bits) - 1;
+    for (uint64_t i = home(a, st.bits);; i = (i + 1) & mask) {
+        if (st.slots[i].addr == a)
+            return &st.slots[i];
+        if (!st.slots[i].addr)
             return NULL;
     }
 }
@@ -88,26 +118,26 @@ int sample_table_take(uintptr_t a, struct sample_rec *out)
     if (!r)
         return 0;
     *out = *r;
-    uint64_t mask = (1ull << bits) - 1;
-    uint64_t hole = (uint64_t)(r - slots);
+    uint64_t mask = (1ull << st.bits) - 1;
+    uint64_t hole = (uint64_t)(r - st.slots);
     /* Backward-shift deletion: move up every later entry of the run whose
      * home is not between the hole and its own position. */
-    for (uint64_t j = (hole + 1) & mask; slots[j].addr; j = (j + 1) & mask) {
-        uint64_t h = home(slots[j].addr, bits);
+    for (uint64_t j = (hole + 1) & mask; st.slots[j].addr; j = (j + 1) & mask) {
+        uint64_t h = home(st.slots[j].addr, st.bits);
         int movable = hole <= j ? (h <= hole || h > j) : (h <= hole && h > j);
         if (movable) {
-            slots[hole] = slots[j];
+            st.slots[hole] = st.slots[j];
             hole = j;
         }
     }
-    memset(&slots[hole], 0, sizeof slots[hole]);
-    used--;
+    memset(&st.slots[hole], 0, sizeof st.slots[hole]);
+    st.used--;
     filter_add(a, -1);
     return 1;
 }
 
-uint64_t sample_table_live(void) { return HT_LOAD(&used); }
+uint64_t sample_table_live(void) { return HT_LOAD(&st.used); }
 
-uint64_t sample_table_bytes(void) { return slots ? (sizeof *slots << bits) : 0; }
+uint64_t sample_table_bytes(void) { return st.slots ? (sizeof *st.slots << st.bits) : 0; }
 
 void sample_filter_pin(uintptr_t a) { filter_add(a, 1); }

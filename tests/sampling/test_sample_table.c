@@ -3,8 +3,9 @@
  * The table of sampled blocks (profiler/src/sample_table.c) against a
  * plain reference array: random inserts and removals of clustered
  * addresses (long probe runs, wrap-around, growth), every record found
- * with its fields, every removed one gone, and the free filter's bit set
- * exactly while some live record hashes to it. */
+ * with its fields, every removed one gone, the free filter's bit set
+ * while some live record hashes to it, and the summary's bit set exactly
+ * while its filter word is not empty. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +39,9 @@ static void check_all(int n)
         }
     }
     assert_int_equal(sample_table_live(), count);
+    /* The summary's bit is set exactly while its filter word is not 0. */
+    for (unsigned w = 0; w < (1u << SAMPLE_FILTER_BITS) / 64; w++)
+        assert_int_equal((sample_summary[w >> 6] >> (w & 63)) & 1, sample_filter[w] != 0);
 }
 
 static void random_churn(void **state)
@@ -79,6 +83,8 @@ static void random_churn(void **state)
     check_all(N);
     for (unsigned w = 0; w < (1u << SAMPLE_FILTER_BITS) / 64; w++)
         assert_int_equal(sample_filter[w], 0);
+    for (unsigned w = 0; w < (1u << SAMPLE_FILTER_BITS) / 64 / 64; w++)
+        assert_int_equal(sample_summary[w], 0);
 }
 
 int main(void)
