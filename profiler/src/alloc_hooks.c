@@ -109,8 +109,8 @@ void *hot_alloc_finish(void *p, size_t requested, int r)
         return track_result(p, requested);
     if (r >> HOT_SLOW_SHIFT) {
         uint32_t type = block_cell((uintptr_t)p)[0] & CELL_TYPE_MASK;
-        born_mt_slow(acct_self, type, NULL, 0, (int64_t)requested,
-                     (int64_t)glibc_usable_size(p), r >> HOT_SLOW_SHIFT);
+        born_mt_slow(acct_self, type, NULL, 0, (int64_t)requested, (int64_t)glibc_usable_size(p),
+                     r >> HOT_SLOW_SHIFT);
     }
     if (r & HOT_TIMELINE)
         timeline_sample();

@@ -51,8 +51,8 @@ void hot_path_settle(void);
 static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p, struct acct_thread **me)
 {
     uintptr_t a = (uintptr_t)p;
-    const uintptr_t uncovered = ~(((uintptr_t)1 << RADIX_ADDR_BITS) - 1) |
-                                (((uintptr_t)1 << RADIX_GRANULE_SHIFT) - 1);
+    const uintptr_t uncovered =
+        ~(((uintptr_t)1 << RADIX_ADDR_BITS) - 1) | (((uintptr_t)1 << RADIX_GRANULE_SHIFT) - 1);
     char *cells = HT_LOAD(&hot_cells);
     if (HT_UNLIKELY(!cells || !a || (a & uncovered)))
         return NULL;

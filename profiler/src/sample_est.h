@@ -21,7 +21,7 @@ struct sample_est {
     double peak_live_bytes, peak_live_usable, peak_live_w;
     double live_at_peak; /* sites: live_bytes when the process's estimate last peaked */
     double hist[SIZE_HIST_BUCKETS];
-    int64_t samples; /* sampled blocks, ever */
+    int64_t samples;            /* sampled blocks, ever */
 } __attribute__((aligned(64))); /* whole lines: written at sampled events only */
 
 static inline void est_born(struct sample_est *e, const struct sample_rec *r)

@@ -120,9 +120,8 @@ int64_t stats_gate_slow3(struct gate_shared *s, struct gate_local *l, int64_t x0
 
 /* born_mt's fast part: every update that fits its window, and the
  * tallies.  Calls nothing, so a hot path can inline it without a frame. */
-static inline __attribute__((always_inline)) int born_mt_try(struct acct_thread *me, uint32_t t,
-                                                             struct acct_site *as, int64_t req,
-                                                             int64_t use)
+static inline __attribute__((always_inline)) int
+born_mt_try(struct acct_thread *me, uint32_t t, struct acct_site *as, int64_t req, int64_t use)
 {
     unsigned b = size_bucket((uint64_t)req);
     struct acct_type *a = &me->types[t];
