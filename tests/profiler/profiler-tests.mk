@@ -70,3 +70,12 @@ TESTS += tests/profiler/t00-report-check.sh tests/profiler/t01-det-types.sh test
 profiler-tests: $(PT_CHECK) $(PT_C_BINS) $(PT_BUILD)/libprector-lib.so \
 	$(PT_BUILD)/libplugin.so $(PT_BUILD)/cpp-new
 .PHONY: profiler-tests
+
+# size_bucket()'s table against its formula (cmocka).
+$(PT_BUILD)/test_size_bucket: tests/profiler/test_size_bucket.c profiler/src/stats_hist.c \
+		profiler/src/stats_hist.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/src -o $@ tests/profiler/test_size_bucket.c \
+		profiler/src/stats_hist.c $(shell pkg-config --libs cmocka)
+TEST_DEPS += $(PT_BUILD)/test_size_bucket
+TESTS += $(PT_BUILD)/test_size_bucket
