@@ -100,6 +100,20 @@ static int64_t take_detail(void)
     return (int64_t)at;
 }
 
+/* On a line of its own: read by every thread's clock, written only when
+ * the interval doubles. */
+int64_t timeline_batch __attribute__((aligned(64))) = TIMELINE_BATCH_MIN;
+
+static void set_batch(void)
+{
+    int64_t b = unit_ms ? TIMELINE_BATCH_MIN : interval / 16;
+    if (b < TIMELINE_BATCH_MIN)
+        b = TIMELINE_BATCH_MIN;
+    if (b > TIMELINE_BATCH_MAX)
+        b = TIMELINE_BATCH_MAX;
+    HT_STORE(&timeline_batch, b);
+}
+
 /* Drop every other sample (keeping the first) and double the interval. */
 static void thin(void)
 {
@@ -108,6 +122,7 @@ static void thin(void)
         samples[kept++] = samples[i];
     count = kept;
     interval *= 2;
+    set_batch();
 }
 
 void timeline_sample(void)
