@@ -11,6 +11,8 @@
 #
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
+#        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, heaptag
+#        and sampled, whose bars are a few percent wide),
 #        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
 #        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2")
 #
@@ -23,6 +25,8 @@ lib="$build/lib/libheaptag.so"
 out="$build/bench/tracker.txt"
 reps=${BENCH_REPS:-3}
 massif_reps=${BENCH_MASSIF_REPS:-1}
+fast_reps=${BENCH_FAST_REPS:-11}
+[ "$fast_reps" -lt "$reps" ] && fast_reps=$reps
 scale=${BENCH_SCALE:-1}
 runner="$bin/bench_runner"
 for f in "$runner" "$lib"; do
@@ -90,11 +94,16 @@ print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["pea
     fi
 }
 
-echo "tracker benchmark: $reps rounds (massif: $massif_reps), scale $scale, $(nproc) cores" >&2
-for ((rep = 1; rep <= reps; rep++)); do
+echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
+# The cheap cells (uninstrumented, exact, sampled) run in more rounds than
+# the slow ones: their bars are 5-10% wide, and on a shared machine one
+# round's ratio moves by that much.  Every round still runs all of them
+# side by side, so drifting load hits each alike.
+for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         for tool in "${tools[@]}"; do
             [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
+            case $tool in none | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
             echo "  round $rep: ${w%% *} / $tool" >&2
             run_one "$tool" $w
         done
@@ -104,7 +113,7 @@ done
 mkdir -p "$(dirname "$out")"
 {
     echo "heaptag tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) cores)"
-    echo "rounds: $reps (massif $massif_reps), median per cell; scale $scale"
+    echo "rounds: $reps (massif $massif_reps; none, heaptag and sampled $fast_reps), median per cell; scale $scale"
     for w in "${workloads[@]}"; do printf '  %s\n' "$w"; done
     echo
     awk -v tools="${tools[*]}" '
