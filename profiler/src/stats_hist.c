@@ -1,6 +1,7 @@
-/* The table behind size_bucket() (stats_hist.h): the class of each size
- * up to SIZE_BUCKET_TABLE_MAX, as size_bucket_of() computes it
- * (tests/profiler/test_size_bucket.c checks every entry). */
+/* The table behind size_bucket() (stats_hist.h): each size's class.
+ *
+ * Up to SIZE_BUCKET_TABLE_MAX, as size_bucket_of() computes it;
+ * tests/profiler/test_size_bucket.c checks every entry. */
 #include "stats_hist.h"
 
 const uint8_t size_bucket_table[SIZE_BUCKET_TABLE_MAX + 1] = {
