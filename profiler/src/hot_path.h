@@ -41,11 +41,11 @@ extern HT_HIDDEN __thread void *last_alloc;
 extern HT_HIDDEN char *hot_cells;
 void hot_path_settle(void);
 
-/* The cell of P if the common case applies to it, else NULL; *me is the
- * thread's record if it has one, else NULL.  A thread with a record counts
- * into it (always right: records are how threads count); one without
- * counts into the shared figures, which is only right while the process
- * is single-threaded, so otherwise the general path makes its record.
+/* The cell of P if the common case applies to it, else NULL; *me is NULL
+ * while the process is single-threaded (the shared figures are counted
+ * directly, as the general path does then: after a fork, the child's
+ * records hold no delta and no window), else the thread's record, which a
+ * thread without one gets from the general path.
  * One mask test stands for addr_radix_covers(): the flat form covers every
  * 16-byte aligned address below 2^47. */
 static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p, struct acct_thread **me)
@@ -56,7 +56,8 @@ static inline __attribute__((always_inline)) uint16_t *hot_cell(void *p, struct 
     char *cells = HT_LOAD(&hot_cells);
     if (HT_UNLIKELY(!cells || !a || (a & uncovered)))
         return NULL;
-    if (!(*me = acct_self) && HT_UNLIKELY(!__libc_single_threaded))
+    *me = NULL;
+    if (!__libc_single_threaded && HT_UNLIKELY(!(*me = acct_self)))
         return NULL;
     return (uint16_t *)(cells + ((a >> FLAT_GRANULE_SHIFT) << 1));
 }
