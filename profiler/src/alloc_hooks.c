@@ -84,9 +84,7 @@ static inline __attribute__((always_inline)) void block_gone(void *p, const stru
                                                              size_t usable)
 {
     int mt = stats_mt();
-    int temporary = p == last_alloc;
-    if (temporary)
-        last_alloc = NULL;
+    int temporary = take_if_last_alloc(p);
     uint32_t site = HT_UNLIKELY(stack_depth) ? site_map_take(p) : 0;
     stats_block_died(mt, r->type, site, r->requested, usable, temporary);
 }
@@ -108,8 +106,9 @@ void *hot_alloc_finish(void *p, size_t requested, int r)
     if (!r)
         return track_result(p, requested);
     if (r >> HOT_SLOW_SHIFT) {
-        uint32_t type = block_cell((uintptr_t)p)[0] & CELL_TYPE_MASK;
-        born_mt_slow(acct_self, type, NULL, 0, (int64_t)requested, (int64_t)glibc_usable_size(p),
+        size_t usable = glibc_usable_size(p);
+        struct block_record b = cell_record(block_cell((uintptr_t)p)[0], usable);
+        born_mt_slow(acct_self, b.type, NULL, 0, (int64_t)requested, (int64_t)usable,
                      r >> HOT_SLOW_SHIFT);
     }
     if (r & HOT_TIMELINE)
@@ -181,10 +180,10 @@ static __attribute__((noinline)) void free_general(void *p)
  * allocator's free. */
 void hot_free_finish(void *p, int r)
 {
-    uint16_t v = (uint16_t)((unsigned)r >> 16);
-    uint32_t type = v & CELL_TYPE_MASK;
-    int64_t use = (int64_t)glibc_usable_size(p), req = use - (v >> CELL_TYPE_BITS);
-    died_mt_slow(acct_self, type, NULL, 0, req, use, (r & 0xffff) >> HOT_SLOW_SHIFT);
+    size_t usable = glibc_usable_size(p);
+    struct block_record b = cell_record((uint16_t)((unsigned)r >> 16), usable);
+    died_mt_slow(acct_self, b.type, NULL, 0, (int64_t)b.requested, (int64_t)usable,
+                 (r & 0xffff) >> HOT_SLOW_SHIFT);
     next.free(p);
 }
 

@@ -39,6 +39,23 @@ uint64_t block_map_resident_bytes(void);
 
 HT_INLINE uint16_t *block_cell(uintptr_t a) { return addr_radix_find(&block_cells, a, 1); }
 
+/* The cell format, in one place: whether a block of TYPE whose usable size
+ * exceeds its request by DELTA fits a cell, its cell value, and the record
+ * a cell value V of a block of USABLE bytes stands for. */
+HT_INLINE int cell_fits(uint32_t type, size_t delta)
+{
+    return delta < CELL_DELTA_ESCAPE && type <= CELL_TYPE_MASK;
+}
+HT_INLINE uint16_t cell_value(uint32_t type, size_t delta)
+{
+    return (uint16_t)(type | (delta << CELL_TYPE_BITS));
+}
+HT_INLINE struct block_record cell_record(uint16_t v, size_t usable)
+{
+    return (struct block_record){.type = v & CELL_TYPE_MASK,
+                                 .requested = usable - (v >> CELL_TYPE_BITS)};
+}
+
 HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t usable)
 {
     uintptr_t a = (uintptr_t)p;
@@ -50,8 +67,8 @@ HT_INLINE int block_map_insert(void *p, uint32_t type, size_t requested, size_t 
     if (HT_UNLIKELY(!cell) && !(cell = addr_radix_make(&block_cells, a)))
         return overflow_insert(a, type, requested);
     size_t delta = usable - requested;
-    if (HT_LIKELY(delta < CELL_DELTA_ESCAPE && type <= CELL_TYPE_MASK)) {
-        HT_STORE(cell, (uint16_t)(type | (delta << CELL_TYPE_BITS)));
+    if (HT_LIKELY(cell_fits(type, delta))) {
+        HT_STORE(cell, cell_value(type, delta));
         return 0;
     }
     if (overflow_insert(a, type, requested) != 0)
@@ -71,8 +88,7 @@ HT_INLINE int block_map_find(void *p, size_t *usable, struct block_record *out, 
         *usable = next_usable_size(p);
         if (forget)
             HT_STORE(cell, 0);
-        out->type = v & CELL_TYPE_MASK;
-        out->requested = *usable - (v >> CELL_TYPE_BITS);
+        *out = cell_record(v, *usable);
         return 1;
     }
     /* The overflow table: flagged in the cell, or no cell (an address the
@@ -116,7 +132,7 @@ static inline int block_map_set_type(void *p, uint32_t type, size_t requested, s
     }
     if (!v || v == CELL_OVERFLOW) /* no cell, or the record is in the table */
         return overflow_set_type(a, type) ? 0 : -1;
-    HT_STORE(cell, (uint16_t)(type | ((usable - requested) << CELL_TYPE_BITS)));
+    HT_STORE(cell, cell_value(type, usable - requested));
     return 0;
 }
 #endif

@@ -32,6 +32,16 @@
  * (freed before the thread allocates anything else). */
 extern HT_HIDDEN __thread void *last_alloc;
 
+/* Whether P, being freed, is the thread's last allocation (a temporary);
+ * if so it stops being the last one. */
+static inline __attribute__((always_inline)) int take_if_last_alloc(void *p)
+{
+    int temporary = p == last_alloc;
+    if (temporary)
+        last_alloc = NULL;
+    return temporary;
+}
+
 /* The flat block map's cells once the settings are read
  * (hot_path_settle()) if the process's configuration allows the common
  * case at all: glibc below us, the block map in its flat form, stacks off,
@@ -81,9 +91,9 @@ static inline __attribute__((always_inline)) int hot_alloc(void *p, size_t reque
     uint32_t type = scope_current_type();
     size_t usable = glibc_usable_size(p);
     size_t delta = usable - requested;
-    if (HT_UNLIKELY(delta >= CELL_DELTA_ESCAPE || type > CELL_TYPE_MASK))
+    if (HT_UNLIKELY(!cell_fits(type, delta)))
         return 0;
-    HT_STORE(cell, (uint16_t)(type | (delta << CELL_TYPE_BITS)));
+    HT_STORE(cell, cell_value(type, delta));
     int r = HOT_DONE;
     if (!me)
         stats_block_born(0, type, 0, requested, usable);
@@ -112,16 +122,13 @@ static inline __attribute__((always_inline)) int hot_free(void *p)
         return 0;
     size_t usable = glibc_usable_size(p);
     HT_STORE(cell, 0);
-    int temporary = p == last_alloc;
-    if (temporary)
-        last_alloc = NULL;
-    uint32_t type = v & CELL_TYPE_MASK;
-    size_t requested = usable - (v >> CELL_TYPE_BITS);
+    int temporary = take_if_last_alloc(p);
+    struct block_record b = cell_record(v, usable);
     if (!me) {
-        stats_block_died(0, type, 0, requested, usable, temporary);
+        stats_block_died(0, b.type, 0, b.requested, usable, temporary);
         return HOT_DONE;
     }
-    int slow = died_mt_try(me, type, NULL, (int64_t)requested, (int64_t)usable, temporary);
+    int slow = died_mt_try(me, b.type, NULL, (int64_t)b.requested, (int64_t)usable, temporary);
     if (HT_LIKELY(!slow))
         return HOT_DONE;
     return HOT_DONE | slow << HOT_SLOW_SHIFT | (int)v << 16;
