@@ -118,8 +118,10 @@ static bool start_next_request(struct conn *c, int64_t now)
         route_error(st == REQ_TOO_LARGE ? 413 : 400, &c->out, &c->reply);
         c->in.len = 0;
     }
+    /* +1: the millisecond clock truncates, so a hold of delay_ms from a
+     * truncated now could end up to 1 ms early; the delay is a minimum. */
     if (c->reply.delay_ms)
-        c->hold_until = now + c->reply.delay_ms;
+        c->hold_until = now + c->reply.delay_ms + 1;
     req_reset(req);
     c->need = 0;
     c->continue_sent = false;
