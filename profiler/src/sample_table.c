@@ -22,7 +22,6 @@ static struct {
 /* Read by every free; whole lines of its own, so nothing else written
  * shares them. */
 uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64] __attribute__((aligned(64)));
-uint64_t sample_summary[(1u << SAMPLE_FILTER_BITS) / 64 / 64] __attribute__((aligned(64)));
 /* How many live sampled blocks hash to each filter bit: one byte each (32
  * KiB, fewer cache misses per sample than 128 KiB of 32-bit counts).  A
  * count that reaches 255 stays there and its bit stays set: a few more
@@ -48,16 +47,22 @@ static void filter_add(uintptr_t a, int d)
     uint32_t wi = h >> 6;
     uint64_t *w = &sample_filter[wi], bit = 1ull << (h & 63);
     uint64_t was = HT_LOAD(w), now = n ? was | bit : was & ~bit;
-    uint64_t *sw = &sample_summary[wi >> 6], sbit = 1ull << (wi & 63);
-    /* Set: the filter's bit before the summary's; cleared: the summary's
-     * after the filter's word is empty.  A reader that sees the summary
-     * clear sees the word empty or about to be filled by a block it cannot
-     * yet have been handed. */
+    uint32_t hi = SAMPLE_HINT_OF_WORD(wi);
+    uint64_t hbit = 1ull << hi;
+    /* Set: the filter's bit before the hint's; cleared: the hint's after
+     * all its words are empty.  A reader that sees the hint clear sees the
+     * words empty or about to be filled by a block it cannot yet have been
+     * handed. */
     HT_STORE(w, now);
-    if (!was && now)
-        HT_STORE(sw, HT_LOAD(sw) | sbit);
-    else if (was && !now)
-        HT_STORE(sw, HT_LOAD(sw) & ~sbit);
+    if (!was && now) {
+        HT_STORE(&sample_ro.hint, HT_LOAD(&sample_ro.hint) | hbit);
+    } else if (was && !now) {
+        uint64_t any = 0;
+        for (uint32_t k = hi << 3; k < (hi + 1) << 3; k++)
+            any |= HT_LOAD(&sample_filter[k]);
+        if (!any)
+            HT_STORE(&sample_ro.hint, HT_LOAD(&sample_ro.hint) & ~hbit);
+    }
 }
 
 static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)

@@ -224,10 +224,6 @@ void sample_init(void)
      * slow path of free, which knows them: their bits stay set. */
     for (size_t off = 0; off < bootstrap_used(); off += 16)
         sample_filter_pin((uintptr_t)bootstrap_arena + off);
-    /* NULL's bit too: free(NULL) and realloc(NULL, n) then need no test of
-     * their own on the fast paths (1 slot of 32768: a false positive for
-     * one address in 32768 costs a lock and a probe). */
-    sample_filter_pin(0);
     sample_ro.malloc = next.malloc;
     sample_ro.free = next.free;
     sample_ro.realloc = next.realloc;

@@ -16,21 +16,24 @@
 #include "next_alloc.h"
 #include <stddef.h>
 
-/* What every hook of every thread reads: written once, by sample_init,
- * before any hook can see `mean` set.  One cache line of its own, holding
- * everything an unsampled call reads but its filter word and its thread's
- * countdown: the mode, copies of the next allocator's three entry points
- * and where the countdown lies from the thread pointer (the TLS offset the
- * GOT would give, read from this line instead of another).  No variable
- * written at sampled events (the lock, the estimates, the table's counts,
- * all padded to whole lines too) can share it: the unsampled paths read
- * no line another thread writes but the filter's. */
+/* What every hook of every thread reads: one cache line of its own,
+ * holding everything an unsampled call reads but its thread's countdown:
+ * the mode, copies of the next allocator's three entry points, where the
+ * countdown lies from the thread pointer (the TLS offset the GOT would
+ * give, read from this line instead of another), and the free filter's
+ * first level.  All but `hint` are written once, by sample_init, before
+ * any hook can see `mean` set.  `hint` is written only when a filter word
+ * turns empty or non-empty (at some sampled births and deaths, a few per
+ * megabyte allocated), so the line stays in every core's cache between
+ * them.  Nothing else written at sampled events (the lock, the estimates,
+ * the table's counts, all padded to whole lines) shares it. */
 struct sample_ro {
     int64_t mean; /* mean bytes between samples; 0 when the mode is off */
     void *(*malloc)(size_t);
     void (*free)(void *);
     void *(*realloc)(void *, size_t);
     intptr_t left_at; /* &sample_left - thread pointer, the same in every thread */
+    uint64_t hint;    /* the filter's first level (below) */
 } __attribute__((aligned(64)));
 extern HT_HIDDEN struct sample_ro sample_ro;
 #define sample_mean (sample_ro.mean)
@@ -43,43 +46,44 @@ extern HT_HIDDEN struct sample_ro sample_ro;
 extern HT_HIDDEN __thread uint64_t sample_left;
 #define SAMPLE_LEFT (*(uint64_t __seg_fs *)sample_ro.left_at)
 
-/* The free filter, in two levels.  sample_filter has one bit per hash
- * slot of a block address (32768 slots, 4 KiB), set while some live
- * sampled block hashes there (sample_table.c keeps the counts behind the
- * bits, and writes a word only when a bit changes).  sample_summary has
- * one bit per word of it (512 bits: one cache line), set while that word
- * is not zero.  A clear bit at either level means "certainly not sampled".
- * The hooks read the summary first: one line, touched by every free and
- * realloc, so it stays in the L1 cache even in a program whose copies
- * sweep it (realloc_grow), where a word of the 64-line filter was a miss
- * to L3 on most reallocs.  While fewer than a few hundred sampled blocks
- * are live, most summary bits are clear and the filter is not read. */
+/* The free filter, in two levels, indexed by the address's own bits.
+ * sample_filter has one bit per 16-byte slot of a 512 KiB stripe (bits
+ * 4-18 of the address; 32768 bits, 4 KiB), set while some live sampled
+ * block starts there (sample_table.c keeps the counts behind the bits and
+ * writes a word only when a bit changes).  sample_ro.hint has one bit per
+ * 8 KiB of the stripe (bits 13-18: eight words of the filter), set while
+ * one of its words is not zero.  A clear bit at either level means
+ * "certainly not sampled".
+ *
+ * The common free reads the hint, on the line it reads anyway, and
+ * nothing else: five instructions and no second cache line.  While fewer
+ * than a few live sampled blocks exist (a steady heap under a megabyte or
+ * two, at the default mean) nearly every hint bit is clear; in a heap of
+ * hundreds of them the filter's word decides, one more load.  Address
+ * bits, not a hash: heap blocks are dense, so neighbours fall in
+ * different slots and only blocks a multiple of 512 KiB apart share one,
+ * and the bootstrap blocks pinned below (sample_init) set one hint bit,
+ * not dozens. */
 #define SAMPLE_FILTER_BITS 15
 extern HT_HIDDEN uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64];
-extern HT_HIDDEN uint64_t sample_summary[(1u << SAMPLE_FILTER_BITS) / 64 / 64];
-
-/* The top bits of a 64-bit multiplicative hash of the address itself (its
- * low bits are zero for 16-aligned blocks, which multiplying leaves as
- * harmless as shifting them out, one instruction cheaper).  The top
- * SAMPLE_FILTER_BITS bits are the slot; the top 9 of them, the filter's
- * word and the summary's bit. */
-static inline uint64_t sample_filter_hash(const void *p)
-{
-    return (uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-}
 
 static inline uint32_t sample_filter_slot(const void *p)
 {
-    return (uint32_t)(sample_filter_hash(p) >> (64 - SAMPLE_FILTER_BITS));
+    return (uint32_t)((uintptr_t)p >> 4) & ((1u << SAMPLE_FILTER_BITS) - 1);
 }
+
+/* Which hint bit covers filter word w. */
+#define SAMPLE_HINT_OF_WORD(w) ((w) >> 3)
 
 static inline int sample_maybe(const void *p)
 {
-    uint64_t h = sample_filter_hash(p);
-    uint32_t w = (uint32_t)(h >> (64 - SAMPLE_FILTER_BITS + 6)); /* the filter's word */
-    if (HT_LIKELY(!((HT_LOAD(&sample_summary[w >> 6]) >> (w & 63)) & 1)))
+    uintptr_t a = (uintptr_t)p;
+    /* x86 shifts take their count modulo 64: `& 63` costs nothing. */
+    if (HT_LIKELY(!((HT_LOAD(&sample_ro.hint) >> ((a >> 13) & 63)) & 1)))
         return 0;
-    return (int)(HT_LOAD(&sample_filter[w]) >> ((h >> (64 - SAMPLE_FILTER_BITS)) & 63)) & 1;
+    return (int)(HT_LOAD(&sample_filter[(a >> 10) & ((1u << SAMPLE_FILTER_BITS) / 64 - 1)]) >>
+                 ((a >> 4) & 63)) &
+           1;
 }
 
 /* Read HEAPTAG_SAMPLE (and _SEED); set up stacks.  Called once from
@@ -105,10 +109,10 @@ static inline __attribute__((always_inline)) void sample_note_alloc(void *p, siz
     sample_take(p, requested, inherited);
 }
 
-/* free(p) in sampled mode: one filter bit.  NULL's bit and the bootstrap
- * blocks' bits are set for good (sample_init), so free(NULL) and the
- * bootstrap blocks go the slow path, where they are told apart, and the
- * common case tests nothing else. */
+/* free(p) in sampled mode: one filter bit.  The bootstrap blocks' bits are
+ * set for good (sample_init), so they go the slow path, where they are told
+ * apart, and the common case tests nothing else; free(NULL) reaches the
+ * allocator's free, which ignores it, or the slow path, which does. */
 static inline __attribute__((always_inline)) void sample_free(void *p)
 {
     if (HT_LIKELY(!sample_maybe(p)))
@@ -134,8 +138,9 @@ static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
 /* realloc in sampled mode: a free of the old block and an allocation of
  * the new size, as in exact mode (ADR-0010 says why the whole new size is
  * charged).  An old block the filter clears and a countdown that does not
- * run out end in a tail call to the allocator.  NULL and the bootstrap
- * blocks have their bits set for good: the slow path tells them apart. */
+ * run out end in a tail call to the allocator.  realloc(NULL, n) there is
+ * the allocator's malloc, counted down like one; the bootstrap blocks have
+ * their bits set for good: the slow path tells them apart. */
 static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(sample_maybe(p)))
