@@ -4,7 +4,8 @@
 BENCH_BIN := $(BUILD)/bench/bin
 BENCH_WORKLOADS := churn_small churn_threads realloc_grow tree_build
 BENCH_INDEP := $(BENCH_BIN)/indep_churn1 $(BENCH_BIN)/indep_churn2 $(BENCH_BIN)/indep_churn4
-BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_INDEP) $(BENCH_BIN)/bench_runner
+BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_INDEP) $(BENCH_BIN)/bench_runner \
+	$(BUILD)/bench/lib/libforward_only.so
 
 # No sanitizers: these measure speed, and must stay plain -O2 code.
 $(BENCH_BIN)/%: bench/%.c
@@ -15,6 +16,13 @@ $(BENCH_BIN)/%: bench/%.c
 $(BENCH_BIN)/indep_churn%: bench/indep_churn.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -pthread -DTHREADS=$* -o $@ $<
+
+# The floor of any preloaded tracker: forwards the calls, counts nothing
+# (bench/forward_only.c).  -fno-plt: one indirect jump to glibc, as heaptag's
+# own hooks make.
+$(BUILD)/bench/lib/libforward_only.so: bench/forward_only.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -fPIC -shared -fno-plt -o $@ $<
 
 bench-tracker: $(BENCH_PROGS) $(LIBHEAPTAG)
 	bench/run-tracker-bench.sh $(BUILD)

@@ -2,17 +2,21 @@
 # heaptag's cost against heaptrack and valgrind massif on malloc-heavy workloads
 # (bench/*.c).
 #
-# Each workload runs uninstrumented, under heaptag (LD_PRELOAD), under heaptag with call
-# stacks 32 deep (stacks), under heaptrack (recording only; it always unwinds) and under
+# Each workload runs uninstrumented, under a preloaded library that only forwards the
+# calls (floor: what any LD_PRELOAD tracker pays before it counts anything;
+# bench/forward_only.c), under heaptag (LD_PRELOAD), under heaptag with call stacks 32
+# deep (stacks), sampled, under heaptrack (recording only; it always unwinds) and under
 # massif, all in the same session and interleaved round by round, so that machine load
 # drifting over the run hits every tool alike; each cell is the median of the rounds.
+# The sampled bars are judged on paired ratios: each round's sampled time over the
+# same round's uninstrumented time, run back to back, then the median of those.
 # Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS rounds only (default 1): at
 # that slowdown noise does not change its row.
 #
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
-#        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, heaptag
-#        and sampled, whose bars are a few percent wide),
+#        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, floor,
+#        heaptag and sampled, whose bars are a few percent wide),
 #        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
 #        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2")
 #
@@ -22,6 +26,7 @@ build=${1:?usage: run-tracker-bench.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
 bin="$build/bench/bin"
 lib="$build/lib/libheaptag.so"
+floor_lib="$build/bench/lib/libforward_only.so"
 out="$build/bench/tracker.txt"
 reps=${BENCH_REPS:-3}
 massif_reps=${BENCH_MASSIF_REPS:-1}
@@ -29,7 +34,7 @@ fast_reps=${BENCH_FAST_REPS:-11}
 [ "$fast_reps" -lt "$reps" ] && fast_reps=$reps
 scale=${BENCH_SCALE:-1}
 runner="$bin/bench_runner"
-for f in "$runner" "$lib"; do
+for f in "$runner" "$lib" "$floor_lib"; do
     [ -e "$f" ] || { echo "run-tracker-bench: missing $f" >&2; exit 2; }
 done
 work=$(mktemp -d "$build/bench/run.XXXXXX")
@@ -55,7 +60,7 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 fi
 
 # sampled: HEAPTAG_SAMPLE at the default mean (512 KiB), stacks 32 deep
-tools=(none heaptag stacks sampled)
+tools=(none floor heaptag stacks sampled)
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
@@ -67,6 +72,7 @@ run_one() {
     local prog="$bin/$name" res
     case $tool in
     none)      res=$("$runner" -- "$prog" "$@") ;;
+    floor)     res=$("$runner" -- env LD_PRELOAD="$floor_lib" "$prog" "$@") ;;
     heaptag)   res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
                    HEAPTAG_QUIET=1 "$prog" "$@") ;;
     stacks)    res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
@@ -83,8 +89,8 @@ run_one() {
         echo "run-tracker-bench: $name under $tool failed (exit ${3:-?})" >&2
         exit 1
     fi
-    echo "$name $tool $1 $2" >>"$work/data"
-    echo "$name $tool ${4:-0}" >>"$work/cpu"
+    echo "$name $tool $1 $2 $rep" >>"$work/data"
+    echo "$name $tool ${4:-0} $rep" >>"$work/cpu"
     # The tracker's own bookkeeping (resident bytes of its maps and tables),
     # from the report: what heaptag adds per live block.
     if [ "$tool" = heaptag ] || [ "$tool" = stacks ] || [ "$tool" = sampled ]; then
@@ -94,7 +100,7 @@ print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["pea
     fi
 }
 
-echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
+echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, floor, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
 # The cheap cells (uninstrumented, exact, sampled) run in more rounds than
 # the slow ones: their bars are 5-10% wide, and on a shared machine one
 # round's ratio moves by that much.  Every round still runs all of them
@@ -103,7 +109,7 @@ for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         for tool in "${tools[@]}"; do
             [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
-            case $tool in none | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
+            case $tool in none | floor | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
             echo "  round $rep: ${w%% *} / $tool" >&2
             run_one "$tool" $w
         done
@@ -113,7 +119,7 @@ done
 mkdir -p "$(dirname "$out")"
 {
     echo "heaptag tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) cores)"
-    echo "rounds: $reps (massif $massif_reps; none, heaptag and sampled $fast_reps), median per cell; scale $scale"
+    echo "rounds: $reps (massif $massif_reps; none, floor, heaptag and sampled $fast_reps), median per cell; scale $scale"
     for w in "${workloads[@]}"; do printf '  %s\n' "$w"; done
     echo
     awk -v tools="${tools[*]}" '
@@ -123,9 +129,24 @@ mkdir -p "$(dirname "$out")"
             for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
+    # the median of round-by-round ratios of TOOL to the uninstrumented run
+    function paired(w, tool,   k, list) {
+        list = ""
+        for (k = 1; k <= maxround; k++)
+            if ((w, tool, k) in tr && (w, "none", k) in tr && tr[w, "none", k] > 0)
+                list = list " " tr[w, tool, k] / tr[w, "none", k]
+        return list == "" ? "" : median(list)
+    }
+    function fastest(w, tool,   a, n, i, m) {
+        n = split(t[w, tool], a, " ")
+        m = a[1]
+        for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]
+        return m
+    }
     {
         if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 }
         t[$1, $2] = t[$1, $2] " " $3; r[$1, $2] = r[$1, $2] " " $4
+        tr[$1, $2, $5] = $3; if ($5 > maxround) maxround = $5
     }
     END {
         nt = split(tools, tl, " ")
@@ -159,14 +180,20 @@ mkdir -p "$(dirname "$out")"
             printf "  %-14s %+.3f s / %+.3f s = %6.3f  %s\n", w, ht, hk, ht / hk, (ht / hk <= 0.33 ? "met" : "MISSED")
         }
         print ""
-        print "sampled mode (HEAPTAG_SAMPLE=512KiB, stacks 32): time ratio to uninstrumented"
-        print "(targets: churn_small <= 1.10, churn_threads <= 1.15, the others <= 1.05):"
+        print "sampled mode (HEAPTAG_SAMPLE=512KiB, stacks 32): time ratio to uninstrumented,"
+        print "the median over the rounds of the paired ratio (a run over the uninstrumented run of"
+        print "the same round, just before it); beside it the ratio of the fastest runs, and the same"
+        print "paired ratio for the floor (a preloaded library that only forwards the calls):"
+        print "(targets: churn_small <= 1.10, churn_threads <= 1.15, the others <= 1.05)"
+        printf "  %-14s %8s %9s %8s %8s\n", "workload", "sampled", "", "fastest", "floor"
         for (i = 1; i <= nw; i++) {
             w = order[i]
             if (mt_[w, "sampled"] == "") continue
-            x = mt_[w, "sampled"] / mt_[w, "none"]
+            x = paired(w, "sampled")
             lim = (w == "churn_small" ? 1.10 : w == "churn_threads" ? 1.15 : 1.05)
-            printf "  %-14s %.3f  (<= %.2f) %s\n", w, x, lim, (x <= lim ? "met" : "MISSED")
+            fl = paired(w, "floor")
+            printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
+                fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl))
         }
         print ""
         print "targets:"
