@@ -5,7 +5,7 @@ BENCH_BIN := $(BUILD)/bench/bin
 BENCH_WORKLOADS := churn_small churn_threads realloc_grow tree_build
 BENCH_INDEP := $(BENCH_BIN)/indep_churn1 $(BENCH_BIN)/indep_churn2 $(BENCH_BIN)/indep_churn4
 BENCH_PROGS := $(BENCH_WORKLOADS:%=$(BENCH_BIN)/%) $(BENCH_INDEP) $(BENCH_BIN)/bench_runner \
-	$(BUILD)/bench/lib/libforward_only.so
+	$(BUILD)/bench/lib/libforward_only.so $(BUILD)/bench/lib/libcountdown_only.so
 
 # No sanitizers: these measure speed, and must stay plain -O2 code.
 $(BENCH_BIN)/%: bench/%.c
@@ -21,6 +21,11 @@ $(BENCH_BIN)/indep_churn%: bench/indep_churn.c
 # (bench/forward_only.c).  -fno-plt: one indirect jump to glibc, as heaptag's
 # own hooks make.
 $(BUILD)/bench/lib/libforward_only.so: bench/forward_only.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -fPIC -shared -fno-plt -o $@ $<
+
+# ... plus the byte countdown any sampler needs (bench/countdown_only.c).
+$(BUILD)/bench/lib/libcountdown_only.so: bench/countdown_only.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -fPIC -shared -fno-plt -o $@ $<
 

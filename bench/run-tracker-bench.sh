@@ -4,7 +4,8 @@
 #
 # Each workload runs uninstrumented, under a preloaded library that only forwards the
 # calls (floor: what any LD_PRELOAD tracker pays before it counts anything;
-# bench/forward_only.c), under heaptag (LD_PRELOAD), under heaptag with call stacks 32
+# bench/forward_only.c), under the same plus the byte countdown that any sampler must
+# keep on every malloc (count: bench/countdown_only.c), under heaptag (LD_PRELOAD), under heaptag with call stacks 32
 # deep (stacks), sampled, under heaptrack (recording only; it always unwinds) and under
 # massif, all in the same session and interleaved round by round, so that machine load
 # drifting over the run hits every tool alike; each cell is the median of the rounds.
@@ -16,7 +17,7 @@
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
 #        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, floor,
-#        heaptag and sampled, whose bars are a few percent wide),
+#        count, heaptag and sampled, whose bars are a few percent wide),
 #        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
 #        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2")
 #
@@ -27,6 +28,7 @@ build=$(cd "$build" && pwd)
 bin="$build/bench/bin"
 lib="$build/lib/libheaptag.so"
 floor_lib="$build/bench/lib/libforward_only.so"
+count_lib="$build/bench/lib/libcountdown_only.so"
 out="$build/bench/tracker.txt"
 reps=${BENCH_REPS:-3}
 massif_reps=${BENCH_MASSIF_REPS:-1}
@@ -34,7 +36,7 @@ fast_reps=${BENCH_FAST_REPS:-11}
 [ "$fast_reps" -lt "$reps" ] && fast_reps=$reps
 scale=${BENCH_SCALE:-1}
 runner="$bin/bench_runner"
-for f in "$runner" "$lib" "$floor_lib"; do
+for f in "$runner" "$lib" "$floor_lib" "$count_lib"; do
     [ -e "$f" ] || { echo "run-tracker-bench: missing $f" >&2; exit 2; }
 done
 work=$(mktemp -d "$build/bench/run.XXXXXX")
@@ -60,7 +62,7 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 fi
 
 # sampled: HEAPTAG_SAMPLE at the default mean (512 KiB), stacks 32 deep
-tools=(none floor heaptag stacks sampled)
+tools=(none floor count heaptag stacks sampled)
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
@@ -73,6 +75,7 @@ run_one() {
     case $tool in
     none)      res=$("$runner" -- "$prog" "$@") ;;
     floor)     res=$("$runner" -- env LD_PRELOAD="$floor_lib" "$prog" "$@") ;;
+    count)     res=$("$runner" -- env LD_PRELOAD="$count_lib" "$prog" "$@") ;;
     heaptag)   res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
                    HEAPTAG_QUIET=1 "$prog" "$@") ;;
     stacks)    res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
@@ -100,7 +103,7 @@ print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["pea
     fi
 }
 
-echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, floor, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
+echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, floor, count, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
 # The cheap cells (uninstrumented, exact, sampled) run in more rounds than
 # the slow ones: their bars are 5-10% wide, and on a shared machine one
 # round's ratio moves by that much.  Every round still runs all of them
@@ -109,7 +112,7 @@ for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         for tool in "${tools[@]}"; do
             [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
-            case $tool in none | floor | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
+            case $tool in none | floor | count | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
             echo "  round $rep: ${w%% *} / $tool" >&2
             run_one "$tool" $w
         done
@@ -119,7 +122,7 @@ done
 mkdir -p "$(dirname "$out")"
 {
     echo "heaptag tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) cores)"
-    echo "rounds: $reps (massif $massif_reps; none, floor, heaptag and sampled $fast_reps), median per cell; scale $scale"
+    echo "rounds: $reps (massif $massif_reps; none, floor, count, heaptag and sampled $fast_reps), median per cell; scale $scale"
     for w in "${workloads[@]}"; do printf '  %s\n' "$w"; done
     echo
     awk -v tools="${tools[*]}" '
@@ -183,17 +186,19 @@ mkdir -p "$(dirname "$out")"
         print "sampled mode (HEAPTAG_SAMPLE=512KiB, stacks 32): time ratio to uninstrumented,"
         print "the median over the rounds of the paired ratio (a run over the uninstrumented run of"
         print "the same round, just before it); beside it the ratio of the fastest runs, and the same"
-        print "paired ratio for the floor (a preloaded library that only forwards the calls):"
+        print "paired ratio for the floor (a preloaded library that only forwards the calls) and for"
+        print "count (the floor plus the byte countdown every sampler keeps on each malloc):"
         print "(targets: churn_small <= 1.10, churn_threads <= 1.15, the others <= 1.05)"
-        printf "  %-14s %8s %9s %8s %8s\n", "workload", "sampled", "", "fastest", "floor"
+        printf "  %-14s %8s %9s %-7s %8s %8s %8s\n", "workload", "sampled", "", "", "fastest", "floor", "count"
         for (i = 1; i <= nw; i++) {
             w = order[i]
             if (mt_[w, "sampled"] == "") continue
             x = paired(w, "sampled")
             lim = (w == "churn_small" ? 1.10 : w == "churn_threads" ? 1.15 : 1.05)
-            fl = paired(w, "floor")
-            printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
-                fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl))
+            fl = paired(w, "floor"); cn = paired(w, "count")
+            printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
+                fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl)),
+                (cn == "" ? "-" : sprintf("%.3f", cn))
         }
         print ""
         print "targets:"
