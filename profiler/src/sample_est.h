@@ -14,6 +14,7 @@
 #include "stats.h"
 
 struct sample_est {
+    int64_t samples; /* sampled blocks, ever */
     double alloc_w, alloc_bytes, free_w;
     double var_alloc_w, var_alloc_bytes;
     double live_w, live_bytes, live_usable;
@@ -21,24 +22,37 @@ struct sample_est {
     double peak_live_bytes, peak_live_usable, peak_live_w;
     double live_at_peak; /* sites: live_bytes when the process's estimate last peaked */
     double hist[SIZE_HIST_BUCKETS];
-    int64_t samples;            /* sampled blocks, ever */
 } __attribute__((aligned(64))); /* whole lines: written at sampled events only */
 
-static inline void est_born(struct sample_est *e, const struct sample_rec *r)
+/* What one sampled block adds to (or takes from) each of its three
+ * estimate sets, worked out once per event instead of once per set. */
+struct est_delta {
+    double w, sw, uw, vw, ssvw;
+    unsigned bucket;
+};
+
+static inline struct est_delta est_delta_of(const struct sample_rec *r)
 {
     double w = r->weight, s = (double)r->requested, u = (double)r->usable;
     double vw = w * (w - 1);
+    return (struct est_delta){
+        .w = w, .sw = s * w, .uw = u * w, .vw = vw, .ssvw = s * s * vw,
+        .bucket = size_bucket(r->requested)};
+}
+
+static inline void est_born(struct sample_est *e, struct est_delta d)
+{
     e->samples++;
-    e->alloc_w += w;
-    e->alloc_bytes += s * w;
-    e->var_alloc_w += vw;
-    e->var_alloc_bytes += s * s * vw;
-    e->hist[size_bucket(r->requested)] += w;
-    e->live_w += w;
-    e->live_bytes += s * w;
-    e->live_usable += u * w;
-    e->var_live_w += vw;
-    e->var_live_bytes += s * s * vw;
+    e->alloc_w += d.w;
+    e->alloc_bytes += d.sw;
+    e->var_alloc_w += d.vw;
+    e->var_alloc_bytes += d.ssvw;
+    e->hist[d.bucket] += d.w;
+    e->live_w += d.w;
+    e->live_bytes += d.sw;
+    e->live_usable += d.uw;
+    e->var_live_w += d.vw;
+    e->var_live_bytes += d.ssvw;
     if (e->live_bytes > e->peak_live_bytes)
         e->peak_live_bytes = e->live_bytes;
     if (e->live_usable > e->peak_live_usable)
@@ -47,16 +61,26 @@ static inline void est_born(struct sample_est *e, const struct sample_rec *r)
         e->peak_live_w = e->live_w;
 }
 
-static inline void est_died(struct sample_est *e, const struct sample_rec *r)
+static inline void est_died(struct sample_est *e, struct est_delta d)
 {
-    double w = r->weight, s = (double)r->requested, u = (double)r->usable;
-    double vw = w * (w - 1);
-    e->free_w += w;
-    e->live_w -= w;
-    e->live_bytes -= s * w;
-    e->live_usable -= u * w;
-    e->var_live_w -= vw;
-    e->var_live_bytes -= s * s * vw;
+    e->free_w += d.w;
+    e->live_w -= d.w;
+    e->live_bytes -= d.sw;
+    e->live_usable -= d.uw;
+    e->var_live_w -= d.vw;
+    e->var_live_bytes -= d.ssvw;
+}
+
+/* est_died undone (a realloc that failed after its block was forgotten):
+ * the same sums, give or take the last bit of rounding. */
+static inline void est_revived(struct sample_est *e, struct est_delta d)
+{
+    e->free_w -= d.w;
+    e->live_w += d.w;
+    e->live_bytes += d.sw;
+    e->live_usable += d.uw;
+    e->var_live_w += d.vw;
+    e->var_live_bytes += d.ssvw;
 }
 
 /* The estimates of type t, site id, and the whole process (NULL if none

@@ -46,7 +46,7 @@ static __thread int holding;
  * and skips its bookkeeping (the block counts as not sampled) instead of
  * spinning forever.  `holding` is set before the lock is taken and
  * cleared after it is released, so no interruption point is missed. */
-static int lock_take(void)
+static inline __attribute__((always_inline)) int lock_take(void)
 {
     if (holding)
         return 0;
@@ -56,7 +56,7 @@ static int lock_take(void)
     return 1;
 }
 
-static void lock_give(void)
+static inline __attribute__((always_inline)) void lock_give(void)
 {
     ht_spin_unlock(&shared.lock);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -277,15 +277,16 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
         return;
     }
     struct sample_est *se = r.site ? site_est_make(r.site) : NULL;
+    if (!se)
+        r.site = 0;
     if (sample_table_insert(&r) != 0) {
         sample_dropped++;
     } else {
-        if (!se)
-            r.site = 0;
-        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], &r);
+        struct est_delta d = est_delta_of(&r);
+        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], d);
         if (se)
-            est_born(se, &r);
-        est_born(&sample_est_total, &r);
+            est_born(se, d);
+        est_born(&sample_est_total, d);
         note_peak();
     }
     lock_give();
@@ -316,13 +317,26 @@ static inline __attribute__((always_inline)) void take(void *p, size_t requested
 
 void sample_take(void *p, size_t requested, uint32_t inherited) { take(p, requested, inherited); }
 
-static void forget(const struct sample_rec *r)
+/* Under the lock: a sampled block's death in its three estimate sets. */
+static inline __attribute__((always_inline)) void forget(const struct sample_rec *r)
 {
-    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], r);
+    struct est_delta d = est_delta_of(r);
+    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
     if (se)
-        est_died(se, r);
-    est_died(&sample_est_total, r);
+        est_died(se, d);
+    est_died(&sample_est_total, d);
+}
+
+/* Under the lock: forget undone, for a realloc that failed. */
+static void unforget(const struct sample_rec *r)
+{
+    struct est_delta d = est_delta_of(r);
+    est_revived(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
+    struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
+    if (se)
+        est_revived(se, d);
+    est_revived(&sample_est_total, d);
 }
 
 void sample_free_slow(void *p)
@@ -370,28 +384,24 @@ void *sample_realloc_maybe(void *p, size_t size)
         return realloc_bootstrap(p, size);
     struct sample_rec old;
     int known = 0;
-    {
-        /* Forget it before the allocator may hand the address to another
-         * thread; put it back if realloc fails. */
-        if (lock_take()) {
-            known = sample_table_take((uintptr_t)p, &old);
-            lock_give();
-        }
+    /* Forget it before the allocator may hand the address to another
+     * thread, in one hold of the lock; put it back if realloc fails. */
+    if (lock_take()) {
+        known = sample_table_take((uintptr_t)p, &old);
+        if (known)
+            forget(&old);
+        lock_give();
     }
     void *q = next.realloc(p, size);
     if (HT_UNLIKELY(!q && size != 0)) {
         if (known && lock_take()) {
-            if (sample_table_insert(&old) != 0) {
-                forget(&old);
+            if (sample_table_insert(&old) == 0)
+                unforget(&old);
+            else
                 sample_dropped++;
-            }
             lock_give();
         }
         return NULL;
-    }
-    if (known && lock_take()) {
-        forget(&old);
-        lock_give();
     }
     if (q)
         sample_note_alloc(q, size, known ? old.type : HT_TYPE_NONE);
@@ -416,10 +426,10 @@ int sample_retag(void *p, uint32_t type)
         return -1;
     struct sample_rec *r = sample_table_find((uintptr_t)p);
     if (r && r->type != type && type < HT_MAX_TYPES) {
-        struct sample_rec copy = *r;
-        est_died(&type_est[copy.type < HT_MAX_TYPES ? copy.type : HT_TYPE_UNTAGGED], &copy);
+        struct est_delta d = est_delta_of(r);
+        est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
         r->type = type;
-        est_born(&type_est[type], r);
+        est_born(&type_est[type], d);
     }
     lock_give();
     return r ? 0 : -1;
