@@ -60,15 +60,8 @@ void stack_capture_init(int depth)
     __atomic_store_n(&stack_depth, depth, __ATOMIC_RELEASE);
 }
 
-int stack_capture(uintptr_t *frames, int max)
+int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
 {
-    if (capturing)
-        return 0;
-    capturing = 1;
-    void *raw[STACK_MAX_DEPTH + 16];
-    int want =
-        max + 16 < (int)(sizeof raw / sizeof *raw) ? max + 16 : (int)(sizeof raw / sizeof *raw);
-    int got = unw_backtrace(raw, want);
     int n = 0;
     for (int i = 0; i < got && n < max; i++) {
         uintptr_t a = (uintptr_t)raw[i];
@@ -76,6 +69,17 @@ int stack_capture(uintptr_t *frames, int max)
             continue;
         frames[n++] = a;
     }
+    return n;
+}
+
+int stack_capture(uintptr_t *frames, int max)
+{
+    if (capturing)
+        return 0;
+    capturing = 1;
+    void *raw[STACK_RAW_MAX];
+    int got = unw_backtrace(raw, stack_capture_raw_want(max));
+    int n = stack_capture_keep(frames, max, raw, got);
     capturing = 0;
     return n;
 }

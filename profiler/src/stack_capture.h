@@ -14,4 +14,16 @@ extern HT_HIDDEN int stack_depth;
  * capture is already running on this thread: libunwind may allocate). */
 int stack_capture(uintptr_t *frames, int max);
 void stack_capture_init(int depth);
+
+/* For a caller that calls unw_backtrace(raw, stack_capture_raw_want(max))
+ * itself, inline, so that libunwind walks one frame of ours fewer (sampled
+ * mode, whose own guard against re-entry stands in for stack_capture's):
+ * the program's frames of raw[0..got) into frames, as stack_capture
+ * returns them. */
+#define STACK_RAW_MAX (STACK_MAX_DEPTH + 16)
+static inline int stack_capture_raw_want(int max)
+{
+    return max + 16 < STACK_RAW_MAX ? max + 16 : STACK_RAW_MAX;
+}
+int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got);
 #endif
