@@ -31,7 +31,7 @@ static char *arena;
 static size_t arena_used = RECORD_ARENA;
 static unsigned arenas;
 
-static uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+static inline uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ key_type;
     for (uint32_t i = 0; i < depth; i++) {
@@ -51,16 +51,24 @@ struct site_stats *site_stats_of(uint32_t id)
 
 uint32_t site_count(void) { return __atomic_load_n(&next_id, __ATOMIC_ACQUIRE); }
 
-static int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t *frames,
-                     uint32_t depth)
+/* A loop, not memcmp: stacks are a few words long, and a call to memcmp
+ * costs more than comparing them. */
+static inline int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t *frames,
+                            uint32_t depth)
 {
     const struct site *s = site_get(id);
-    return s->hash == h && s->key_type == key_type && s->depth == depth &&
-           memcmp(s->frames, frames, depth * sizeof *frames) == 0;
+    if (s->hash != h || s->key_type != key_type || s->depth != depth)
+        return 0;
+    for (uint32_t i = 0; i < depth; i++)
+        if (s->frames[i] != frames[i])
+            return 0;
+    return 1;
 }
 
-static uint32_t find(const struct index *ix, uint64_t h, uint32_t key_type, const uintptr_t *frames,
-                     uint32_t depth, uint32_t *empty)
+static inline __attribute__((always_inline)) uint32_t find(const struct index *ix, uint64_t h,
+                                                           uint32_t key_type,
+                                                           const uintptr_t *frames,
+                                                           uint32_t depth, uint32_t *empty)
 {
     if (!ix)
         return 0;
