@@ -118,20 +118,17 @@ static struct site *new_record_locked(size_t bytes)
     return s;
 }
 
-uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+/* A stack not found without the lock: look again under it, and add it. */
+static __attribute__((noinline)) uint32_t intern_new(uint64_t h, uint32_t key_type,
+                                                     const uintptr_t *frames, uint32_t depth)
 {
-    uint64_t h = hash_stack(key_type, frames, depth);
-    uint32_t id =
-        find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames, depth, NULL);
-    if (HT_LIKELY(id))
-        return id;
     /* Decide the type before taking the lock: rule matching resolves
      * symbols with dladdr, which takes the loader's lock. */
     uint32_t type = key_type ? key_type : rules_type_for(frames, depth);
     ht_spin_lock(&lock);
     uint32_t empty = 0;
     struct index *ix = current;
-    id = find(ix, h, key_type, frames, depth, &empty);
+    uint32_t id = find(ix, h, key_type, frames, depth, &empty);
     if (id)
         goto out;
     if (!ix || (next_id + 1) * 2 > ix->capacity) {
@@ -163,6 +160,17 @@ uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 out:
     ht_spin_unlock(&lock);
     return id;
+}
+
+/* The common case, a stack seen before, saves no registers for the rare one. */
+uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+{
+    uint64_t h = hash_stack(key_type, frames, depth);
+    uint32_t id =
+        find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames, depth, NULL);
+    if (HT_LIKELY(id))
+        return id;
+    return intern_new(h, key_type, frames, depth);
 }
 
 uint64_t site_table_resident_bytes(void)

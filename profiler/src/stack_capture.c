@@ -63,11 +63,17 @@ void stack_capture_init(int depth)
 int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
 {
     int n = 0;
-    for (int i = 0; i < got && n < max; i++) {
+    if (max <= 0)
+        return 0;
+    /* One unsigned compare tells our own text from the rest. */
+    uintptr_t start = self_start, size = self_end - self_start;
+    for (int i = 0; i < got; i++) {
         uintptr_t a = (uintptr_t)raw[i];
-        if (a >= self_start && a < self_end)
+        if (a - start < size)
             continue;
         frames[n++] = a;
+        if (n == max)
+            break;
     }
     return n;
 }
