@@ -154,7 +154,7 @@ static uint64_t draw(void)
 {
     double u = (double)((rng_next() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
     double d = -(double)sample_mean * ln_unit(u) + 0.5;
-    return d < 1 ? 1 : d > 4e18 ? (uint64_t)4e18 : (uint64_t)d;
+    return d < 1 ? 1 : d > 4e18 ? (uint64_t)4e18 : (uint64_t)(int64_t)d; /* < 2^63: signed */
 }
 
 static void rng_seed_thread(void)
@@ -260,7 +260,9 @@ static void note_peak(void)
 static inline __attribute__((always_inline)) void record(void *p, size_t requested,
                                                          uint32_t inherited)
 {
-    double prob = sample_prob((double)requested / (double)sample_mean);
+    /* A block exists: its size is below 2^63, and a signed conversion is
+     * one instruction. */
+    double prob = sample_prob((double)(int64_t)requested / (double)sample_mean);
     struct sample_rec r = {.addr = (uintptr_t)p,
                            .requested = requested,
                            .usable = next_usable_size(p),
