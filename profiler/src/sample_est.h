@@ -26,6 +26,7 @@ struct sample_est {
     double live_at_peak; /* sites: live_bytes when the process's estimate last peaked */
     double peak_live_bytes, peak_live_usable, peak_live_w;
     double hist[SIZE_HIST_BUCKETS];
+    uint64_t peak_seq; /* sites: the snapshot of the peak their live_at_peak is current for */
 } __attribute__((aligned(64))); /* whole lines: written at sampled events only */
 
 typedef double est_pair __attribute__((vector_size(16)));

@@ -37,7 +37,16 @@ static unsigned thread_seq;
 static struct {
     ht_spinlock lock;
     double last_peak_snapshot;
-} __attribute__((aligned(64))) shared;
+    uint64_t peak_seq; /* snapshots of the peak taken so far, plus one */
+    uint32_t n_dirty;  /* entries of dirty[] */
+    int dirty_all;     /* more sites changed than dirty[] holds */
+} __attribute__((aligned(64))) shared = {.peak_seq = 1};
+/* The sites whose live estimate changed since the last snapshot of the
+ * peak: every other site's live_at_peak equals its live_bytes already,
+ * so a snapshot copies these alone (BSS: only the pages used are ever
+ * touched). */
+#define DIRTY_MAX 16384
+static uint32_t dirty[DIRTY_MAX];
 static struct sample_est *type_est;
 static struct sample_est *site_est[SITE_CHUNKS];
 static __thread int holding;
@@ -233,22 +242,47 @@ void sample_init(void)
     __atomic_store_n(&sample_mean, mean, __ATOMIC_RELEASE);
 }
 
+/* Under the lock, before site id's live estimate changes: note it for
+ * the next snapshot of the peak, once per snapshot. */
+static inline __attribute__((always_inline)) void site_touched(struct sample_est *e, uint32_t id)
+{
+    if (e->peak_seq == shared.peak_seq)
+        return;
+    e->peak_seq = shared.peak_seq;
+    if (shared.n_dirty < DIRTY_MAX)
+        dirty[shared.n_dirty++] = id;
+    else
+        shared.dirty_all = 1;
+}
+
 /* Under the lock: a new process-wide high of the estimate, 1% above the
  * last one recorded, copies every site's live estimate as its share of
- * the peak (thinned, so a growing heap costs O(sites) a few hundred times
- * at most). */
+ * the peak.  Thinned (a few hundred snapshots for a heap growing a
+ * thousandfold), and each copies only the sites changed since the last:
+ * a snapshot costs at most the sampled events since the one before, not
+ * the number of sites, unless more than DIRTY_MAX of them changed. */
 static void note_peak(void)
 {
     double live = sample_est_total.live_bytes;
     if (live < sample_est_total.peak_live_bytes || live < shared.last_peak_snapshot * 1.01)
         return;
     shared.last_peak_snapshot = live;
-    uint32_t n = site_count();
-    for (uint32_t id = 1; id < n; id++) {
-        struct sample_est *e = sample_est_site(id);
-        if (e)
+    if (shared.dirty_all) {
+        uint32_t n = site_count();
+        for (uint32_t id = 1; id < n; id++) {
+            struct sample_est *e = sample_est_site(id);
+            if (e)
+                e->live_at_peak = e->live_bytes;
+        }
+    } else {
+        for (uint32_t i = 0; i < shared.n_dirty; i++) {
+            struct sample_est *e = sample_est_site(dirty[i]);
             e->live_at_peak = e->live_bytes;
+        }
     }
+    shared.n_dirty = 0;
+    shared.dirty_all = 0;
+    shared.peak_seq++;
 }
 
 /* Inline into the slow paths, so that libunwind, which unwinds our own
@@ -294,8 +328,10 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
     } else {
         struct est_delta d = est_delta_of(&r);
         est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], d);
-        if (se)
+        if (se) {
+            site_touched(se, r.site);
             est_born(se, d);
+        }
         est_born(&sample_est_total, d);
         note_peak();
     }
@@ -333,8 +369,10 @@ static inline __attribute__((always_inline)) void forget(const struct sample_rec
     struct est_delta d = est_delta_of(r);
     est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
-    if (se)
+    if (se) {
+        site_touched(se, r->site);
         est_died(se, d);
+    }
     est_died(&sample_est_total, d);
 }
 
@@ -344,8 +382,10 @@ static void unforget(const struct sample_rec *r)
     struct est_delta d = est_delta_of(r);
     est_revived(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
-    if (se)
+    if (se) {
+        site_touched(se, r->site);
         est_revived(se, d);
+    }
     est_revived(&sample_est_total, d);
 }
 
