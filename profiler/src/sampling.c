@@ -38,15 +38,16 @@ static struct {
     ht_spinlock lock;
     double last_peak_snapshot;
     uint64_t peak_seq; /* snapshots of the peak taken so far, plus one */
-    uint32_t n_dirty;  /* entries of dirty[] */
-    int dirty_all;     /* more sites changed than dirty[] holds */
+    uint32_t n_dirty;   /* entries of dirty[] */
+    uint32_t dirty_cap; /* its size: DIRTY_MAX, or 0 if it could not be mapped */
+    int dirty_all;      /* more sites changed than dirty[] holds */
 } __attribute__((aligned(64))) shared = {.peak_seq = 1};
 /* The sites whose live estimate changed since the last snapshot of the
  * peak: every other site's live_at_peak equals its live_bytes already,
- * so a snapshot copies these alone (BSS: only the pages used are ever
- * touched). */
+ * so a snapshot copies these alone.  Mapped by sample_init (only the
+ * pages used are ever touched). */
 #define DIRTY_MAX 16384
-static uint32_t dirty[DIRTY_MAX];
+static uint32_t *dirty;
 static struct sample_est *type_est;
 static struct sample_est *site_est[SITE_CHUNKS];
 static __thread int holding;
@@ -216,6 +217,8 @@ void sample_init(void)
         ht_warn("cannot map memory for sampled mode; tracking exactly", NULL);
         return;
     }
+    if ((dirty = os_mem_map(sizeof *dirty * DIRTY_MAX)))
+        shared.dirty_cap = DIRTY_MAX;
     const char *seed = getenv("HEAPTAG_SAMPLE_SEED");
     char *end;
     if (seed && *seed && (sample_seed = strtoull(seed, &end, 10), !*end)) {
@@ -249,7 +252,7 @@ static inline __attribute__((always_inline)) void site_touched(struct sample_est
     if (e->peak_seq == shared.peak_seq)
         return;
     e->peak_seq = shared.peak_seq;
-    if (shared.n_dirty < DIRTY_MAX)
+    if (shared.n_dirty < shared.dirty_cap)
         dirty[shared.n_dirty++] = id;
     else
         shared.dirty_all = 1;
