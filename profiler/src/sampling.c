@@ -87,23 +87,29 @@ struct sample_est *sample_est_site(uint32_t id)
     return c ? &c[id & ((1u << SITE_CHUNK_BITS) - 1)] : NULL;
 }
 
+/* Under the lock: map chunk k of the sites' estimates. */
+static __attribute__((noinline)) struct sample_est *site_est_map(uint32_t k)
+{
+    struct sample_est *c = os_mem_map(sizeof *c << SITE_CHUNK_BITS);
+    if (c)
+        __atomic_store_n(&site_est[k], c, __ATOMIC_RELEASE);
+    return c;
+}
+
 /* Under the lock: the site's estimates, mapping its chunk on first use. */
-static struct sample_est *site_est_make(uint32_t id)
+static inline __attribute__((always_inline)) struct sample_est *site_est_make(uint32_t id)
 {
     uint32_t k = id >> SITE_CHUNK_BITS;
     if (k >= SITE_CHUNKS)
         return NULL;
-    if (!site_est[k]) {
-        struct sample_est *c = os_mem_map(sizeof *c << SITE_CHUNK_BITS);
-        if (!c)
-            return NULL;
-        __atomic_store_n(&site_est[k], c, __ATOMIC_RELEASE);
-    }
-    return &site_est[k][id & ((1u << SITE_CHUNK_BITS) - 1)];
+    struct sample_est *c = site_est[k];
+    if (HT_UNLIKELY(!c) && !(c = site_est_map(k)))
+        return NULL;
+    return &c[id & ((1u << SITE_CHUNK_BITS) - 1)];
 }
 
 /* splitmix64: small state, good enough bits for sampling decisions. */
-static uint64_t rng_next(void)
+static inline uint64_t rng_next(void)
 {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -114,7 +120,7 @@ static uint64_t rng_next(void)
 /* ln(x) for x in (0, 1]: x = m * 2^e with m in [1, 2), then
  * ln(m) = 2 atanh((m-1)/(m+1)), whose series converges fast for s <= 1/3
  * (relative error below 1e-7, far under the sampling noise). */
-static double ln_unit(double x)
+static inline double ln_unit(double x)
 {
     union {
         double d;
@@ -132,7 +138,7 @@ static double ln_unit(double x)
  * exp(-x) = 2^-n exp(-r) with r in [0, ln 2): a degree-11 Taylor
  * polynomial of exp(-r) in Horner form (error below 0.7^12/12! = 3e-11)
  * and 2^-n put straight into the exponent; no division, no loop. */
-double sample_prob(double x)
+static inline double sample_prob(double x)
 {
     if (x < 1e-3)
         return x * (1 - x / 2 * (1 - x / 3 * (1 - x / 4)));
@@ -160,7 +166,7 @@ double sample_prob(double x)
 }
 
 /* An exponential distance with mean sample_mean, in whole bytes (>= 1). */
-static uint64_t draw(void)
+static inline __attribute__((always_inline)) uint64_t draw(void)
 {
     double u = (double)((rng_next() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
     double d = -(double)sample_mean * ln_unit(u) + 0.5;
