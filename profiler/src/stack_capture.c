@@ -19,7 +19,7 @@
 
 int stack_depth;
 static uintptr_t self_start, self_end;
-static __thread int capturing;
+__thread int stack_capturing;
 
 /* Our own text range, from our program headers. */
 static int find_self(struct dl_phdr_info *info, size_t size, void *data)
@@ -80,12 +80,12 @@ int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
 
 int stack_capture(uintptr_t *frames, int max)
 {
-    if (capturing)
+    if (stack_capturing)
         return 0;
-    capturing = 1;
+    stack_capturing = 1;
     void *raw[STACK_RAW_MAX];
     int got = unw_backtrace(raw, stack_capture_raw_want(max));
     int n = stack_capture_keep(frames, max, raw, got);
-    capturing = 0;
+    stack_capturing = 0;
     return n;
 }
