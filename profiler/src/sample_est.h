@@ -13,50 +13,89 @@
 #include "sample_table.h"
 #include "stats.h"
 
+/* Fields added to together sit in 16-byte pairs (w, bytes), which
+ * est_born and est_died update with one SSE2 add each. */
 struct sample_est {
-    double alloc_w, alloc_bytes, free_w;
+    int64_t samples; /* sampled blocks, ever */
+    double free_w;
+    double alloc_w, alloc_bytes;
     double var_alloc_w, var_alloc_bytes;
-    double live_w, live_bytes, live_usable;
+    double live_w, live_bytes;
     double var_live_w, var_live_bytes;
-    double peak_live_bytes, peak_live_usable, peak_live_w;
+    double live_usable;
     double live_at_peak; /* sites: live_bytes when the process's estimate last peaked */
+    double peak_live_bytes, peak_live_usable, peak_live_w;
     double hist[SIZE_HIST_BUCKETS];
-    int64_t samples;            /* sampled blocks, ever */
+    uint64_t peak_seq; /* sites: the snapshot of the peak their live_at_peak is current for */
 } __attribute__((aligned(64))); /* whole lines: written at sampled events only */
 
-static inline void est_born(struct sample_est *e, const struct sample_rec *r)
+typedef double est_pair __attribute__((vector_size(16)));
+
+/* What one sampled block adds to (or takes from) each of its three
+ * estimate sets, worked out once per event instead of once per set:
+ * {w, s*w}, {w(w-1), s^2 w(w-1)}, u*w. */
+struct est_delta {
+    est_pair w_sw, v_ssv;
+    double uw;
+    unsigned bucket;
+};
+
+static inline struct est_delta est_delta_of(const struct sample_rec *r)
 {
-    double w = r->weight, s = (double)r->requested, u = (double)r->usable;
+    /* Signed conversions (one instruction, not an unsigned one's six):
+     * no block of 2^63 bytes or more exists to be recorded. */
+    double w = r->weight, s = (double)(int64_t)r->requested, u = (double)(int64_t)r->usable;
     double vw = w * (w - 1);
-    e->samples++;
-    e->alloc_w += w;
-    e->alloc_bytes += s * w;
-    e->var_alloc_w += vw;
-    e->var_alloc_bytes += s * s * vw;
-    e->hist[size_bucket(r->requested)] += w;
-    e->live_w += w;
-    e->live_bytes += s * w;
-    e->live_usable += u * w;
-    e->var_live_w += vw;
-    e->var_live_bytes += s * s * vw;
-    if (e->live_bytes > e->peak_live_bytes)
-        e->peak_live_bytes = e->live_bytes;
-    if (e->live_usable > e->peak_live_usable)
-        e->peak_live_usable = e->live_usable;
-    if (e->live_w > e->peak_live_w)
-        e->peak_live_w = e->live_w;
+    return (struct est_delta){.w_sw = {w, s * w},
+                              .v_ssv = {vw, s * s * vw},
+                              .uw = u * w,
+                              .bucket = size_bucket(r->requested)};
 }
 
-static inline void est_died(struct sample_est *e, const struct sample_rec *r)
+/* *pair += v, returning the sums (lane by lane, the same IEEE adds as two
+ * scalar ones). */
+static inline est_pair est_pair_add(double *pair, est_pair v)
 {
-    double w = r->weight, s = (double)r->requested, u = (double)r->usable;
-    double vw = w * (w - 1);
-    e->free_w += w;
-    e->live_w -= w;
-    e->live_bytes -= s * w;
-    e->live_usable -= u * w;
-    e->var_live_w -= vw;
-    e->var_live_bytes -= s * s * vw;
+    est_pair x;
+    __builtin_memcpy(&x, pair, sizeof x);
+    x += v;
+    __builtin_memcpy(pair, &x, sizeof x);
+    return x;
+}
+
+static inline void est_born(struct sample_est *e, struct est_delta d)
+{
+    e->samples++;
+    est_pair_add(&e->alloc_w, d.w_sw);
+    est_pair_add(&e->var_alloc_w, d.v_ssv);
+    e->hist[d.bucket] += d.w_sw[0];
+    est_pair live = est_pair_add(&e->live_w, d.w_sw);
+    double usable = e->live_usable += d.uw;
+    est_pair_add(&e->var_live_w, d.v_ssv);
+    if (live[1] > e->peak_live_bytes)
+        e->peak_live_bytes = live[1];
+    if (usable > e->peak_live_usable)
+        e->peak_live_usable = usable;
+    if (live[0] > e->peak_live_w)
+        e->peak_live_w = live[0];
+}
+
+static inline void est_died(struct sample_est *e, struct est_delta d)
+{
+    e->free_w += d.w_sw[0];
+    est_pair_add(&e->live_w, -d.w_sw);
+    e->live_usable -= d.uw;
+    est_pair_add(&e->var_live_w, -d.v_ssv);
+}
+
+/* est_died undone (a realloc that failed after its block was forgotten):
+ * the same sums, give or take the last bit of rounding. */
+static inline void est_revived(struct sample_est *e, struct est_delta d)
+{
+    e->free_w -= d.w_sw[0];
+    est_pair_add(&e->live_w, d.w_sw);
+    e->live_usable += d.uw;
+    est_pair_add(&e->var_live_w, d.v_ssv);
 }
 
 /* The estimates of type t, site id, and the whole process (NULL if none

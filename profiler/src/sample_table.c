@@ -5,7 +5,6 @@
 #include "sample_table.h"
 #include "os_mem.h"
 #include "sampling.h"
-#include <string.h>
 
 /* 256 slots (10 KiB) to start: few blocks are live and sampled at once in
  * most programs, and a small table stays in the cache between samples,
@@ -28,13 +27,16 @@ uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64] __attribute__((aligned(6
  * false positives, never a sampled block the filter misses. */
 #define COUNT_STUCK 255
 static uint8_t filter_counts[1u << SAMPLE_FILTER_BITS] __attribute__((aligned(64)));
+/* How many of each hint bit's eight filter words are not zero, so that a
+ * word turning empty clears the hint without reading the other seven. */
+static uint8_t words_set[64];
 
 static inline uint64_t home(uintptr_t a, uint32_t b)
 {
     return ((uint64_t)(a >> 4) * 0xd6e8feb86659fd93ULL) >> (64 - b);
 }
 
-static void filter_add(uintptr_t a, int d)
+static inline __attribute__((always_inline)) void filter_add(uintptr_t a, int d)
 {
     uint32_t h = sample_filter_slot((const void *)a);
     if (filter_counts[h] == COUNT_STUCK)
@@ -55,17 +57,15 @@ static void filter_add(uintptr_t a, int d)
      * handed. */
     HT_STORE(w, now);
     if (!was && now) {
-        HT_STORE(&sample_ro.hint, HT_LOAD(&sample_ro.hint) | hbit);
+        if (words_set[hi]++ == 0)
+            HT_STORE(&sample_ro.hint, HT_LOAD(&sample_ro.hint) | hbit);
     } else if (was && !now) {
-        uint64_t any = 0;
-        for (uint32_t k = hi << 3; k < (hi + 1) << 3; k++)
-            any |= HT_LOAD(&sample_filter[k]);
-        if (!any)
+        if (--words_set[hi] == 0)
             HT_STORE(&sample_ro.hint, HT_LOAD(&sample_ro.hint) & ~hbit);
     }
 }
 
-static void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)
+static inline void put(struct sample_rec *tab, uint32_t b, const struct sample_rec *r)
 {
     uint64_t mask = (1ull << b) - 1;
     for (uint64_t i = home(r->addr, b);; i = (i + 1) & mask)
@@ -104,7 +104,7 @@ int sample_table_insert(const struct sample_rec *r)
     return 0;
 }
 
-struct sample_rec *sample_table_find(uintptr_t a)
+static inline __attribute__((always_inline)) struct sample_rec *find(uintptr_t a)
 {
     if (!st.slots)
         return NULL;
@@ -117,9 +117,11 @@ struct sample_rec *sample_table_find(uintptr_t a)
     }
 }
 
+struct sample_rec *sample_table_find(uintptr_t a) { return find(a); }
+
 int sample_table_take(uintptr_t a, struct sample_rec *out)
 {
-    struct sample_rec *r = sample_table_find(a);
+    struct sample_rec *r = find(a);
     if (!r)
         return 0;
     *out = *r;
@@ -135,7 +137,8 @@ int sample_table_take(uintptr_t a, struct sample_rec *out)
             hole = j;
         }
     }
-    memset(&st.slots[hole], 0, sizeof st.slots[hole]);
+    /* An empty slot is one whose address is 0: the rest may stay. */
+    st.slots[hole].addr = 0;
     st.used--;
     filter_add(a, -1);
     return 1;

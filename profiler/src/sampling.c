@@ -11,6 +11,8 @@
 #include "settings.h"
 #include "site_table.h"
 #include "stack_capture.h"
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,17 @@ static unsigned thread_seq;
 static struct {
     ht_spinlock lock;
     double last_peak_snapshot;
-} __attribute__((aligned(64))) shared;
+    uint64_t peak_seq; /* snapshots of the peak taken so far, plus one */
+    uint32_t n_dirty;   /* entries of dirty[] */
+    uint32_t dirty_cap; /* its size: DIRTY_MAX, or 0 if it could not be mapped */
+    int dirty_all;      /* more sites changed than dirty[] holds */
+} __attribute__((aligned(64))) shared = {.peak_seq = 1};
+/* The sites whose live estimate changed since the last snapshot of the
+ * peak: every other site's live_at_peak equals its live_bytes already,
+ * so a snapshot copies these alone.  Mapped by sample_init (only the
+ * pages used are ever touched). */
+#define DIRTY_MAX 16384
+static uint32_t *dirty;
 static struct sample_est *type_est;
 static struct sample_est *site_est[SITE_CHUNKS];
 static __thread int holding;
@@ -46,7 +58,7 @@ static __thread int holding;
  * and skips its bookkeeping (the block counts as not sampled) instead of
  * spinning forever.  `holding` is set before the lock is taken and
  * cleared after it is released, so no interruption point is missed. */
-static int lock_take(void)
+static inline __attribute__((always_inline)) int lock_take(void)
 {
     if (holding)
         return 0;
@@ -56,7 +68,7 @@ static int lock_take(void)
     return 1;
 }
 
-static void lock_give(void)
+static inline __attribute__((always_inline)) void lock_give(void)
 {
     ht_spin_unlock(&shared.lock);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -75,23 +87,29 @@ struct sample_est *sample_est_site(uint32_t id)
     return c ? &c[id & ((1u << SITE_CHUNK_BITS) - 1)] : NULL;
 }
 
+/* Under the lock: map chunk k of the sites' estimates. */
+static __attribute__((noinline)) struct sample_est *site_est_map(uint32_t k)
+{
+    struct sample_est *c = os_mem_map(sizeof *c << SITE_CHUNK_BITS);
+    if (c)
+        __atomic_store_n(&site_est[k], c, __ATOMIC_RELEASE);
+    return c;
+}
+
 /* Under the lock: the site's estimates, mapping its chunk on first use. */
-static struct sample_est *site_est_make(uint32_t id)
+static inline __attribute__((always_inline)) struct sample_est *site_est_make(uint32_t id)
 {
     uint32_t k = id >> SITE_CHUNK_BITS;
     if (k >= SITE_CHUNKS)
         return NULL;
-    if (!site_est[k]) {
-        struct sample_est *c = os_mem_map(sizeof *c << SITE_CHUNK_BITS);
-        if (!c)
-            return NULL;
-        __atomic_store_n(&site_est[k], c, __ATOMIC_RELEASE);
-    }
-    return &site_est[k][id & ((1u << SITE_CHUNK_BITS) - 1)];
+    struct sample_est *c = site_est[k];
+    if (HT_UNLIKELY(!c) && !(c = site_est_map(k)))
+        return NULL;
+    return &c[id & ((1u << SITE_CHUNK_BITS) - 1)];
 }
 
 /* splitmix64: small state, good enough bits for sampling decisions. */
-static uint64_t rng_next(void)
+static inline uint64_t rng_next(void)
 {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -102,7 +120,7 @@ static uint64_t rng_next(void)
 /* ln(x) for x in (0, 1]: x = m * 2^e with m in [1, 2), then
  * ln(m) = 2 atanh((m-1)/(m+1)), whose series converges fast for s <= 1/3
  * (relative error below 1e-7, far under the sampling noise). */
-static double ln_unit(double x)
+static inline double ln_unit(double x)
 {
     union {
         double d;
@@ -120,7 +138,7 @@ static double ln_unit(double x)
  * exp(-x) = 2^-n exp(-r) with r in [0, ln 2): a degree-11 Taylor
  * polynomial of exp(-r) in Horner form (error below 0.7^12/12! = 3e-11)
  * and 2^-n put straight into the exponent; no division, no loop. */
-double sample_prob(double x)
+static inline double sample_prob(double x)
 {
     if (x < 1e-3)
         return x * (1 - x / 2 * (1 - x / 3 * (1 - x / 4)));
@@ -148,11 +166,11 @@ double sample_prob(double x)
 }
 
 /* An exponential distance with mean sample_mean, in whole bytes (>= 1). */
-static uint64_t draw(void)
+static inline __attribute__((always_inline)) uint64_t draw(void)
 {
     double u = (double)((rng_next() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
     double d = -(double)sample_mean * ln_unit(u) + 0.5;
-    return d < 1 ? 1 : d > 4e18 ? (uint64_t)4e18 : (uint64_t)d;
+    return d < 1 ? 1 : d > 4e18 ? (uint64_t)4e18 : (uint64_t)(int64_t)d; /* < 2^63: signed */
 }
 
 static void rng_seed_thread(void)
@@ -205,6 +223,8 @@ void sample_init(void)
         ht_warn("cannot map memory for sampled mode; tracking exactly", NULL);
         return;
     }
+    if ((dirty = os_mem_map(sizeof *dirty * DIRTY_MAX)))
+        shared.dirty_cap = DIRTY_MAX;
     const char *seed = getenv("HEAPTAG_SAMPLE_SEED");
     char *end;
     if (seed && *seed && (sample_seed = strtoull(seed, &end, 10), !*end)) {
@@ -231,39 +251,73 @@ void sample_init(void)
     __atomic_store_n(&sample_mean, mean, __ATOMIC_RELEASE);
 }
 
+/* Under the lock, before site id's live estimate changes: note it for
+ * the next snapshot of the peak, once per snapshot. */
+static inline __attribute__((always_inline)) void site_touched(struct sample_est *e, uint32_t id)
+{
+    if (e->peak_seq == shared.peak_seq)
+        return;
+    e->peak_seq = shared.peak_seq;
+    if (shared.n_dirty < shared.dirty_cap)
+        dirty[shared.n_dirty++] = id;
+    else
+        shared.dirty_all = 1;
+}
+
 /* Under the lock: a new process-wide high of the estimate, 1% above the
  * last one recorded, copies every site's live estimate as its share of
- * the peak (thinned, so a growing heap costs O(sites) a few hundred times
- * at most). */
+ * the peak.  Thinned (a few hundred snapshots for a heap growing a
+ * thousandfold), and each copies only the sites changed since the last:
+ * a snapshot costs at most the sampled events since the one before, not
+ * the number of sites, unless more than DIRTY_MAX of them changed. */
 static void note_peak(void)
 {
     double live = sample_est_total.live_bytes;
     if (live < sample_est_total.peak_live_bytes || live < shared.last_peak_snapshot * 1.01)
         return;
     shared.last_peak_snapshot = live;
-    uint32_t n = site_count();
-    for (uint32_t id = 1; id < n; id++) {
-        struct sample_est *e = sample_est_site(id);
-        if (e)
+    if (shared.dirty_all) {
+        uint32_t n = site_count();
+        for (uint32_t id = 1; id < n; id++) {
+            struct sample_est *e = sample_est_site(id);
+            if (e)
+                e->live_at_peak = e->live_bytes;
+        }
+    } else {
+        for (uint32_t i = 0; i < shared.n_dirty; i++) {
+            struct sample_est *e = sample_est_site(dirty[i]);
             e->live_at_peak = e->live_bytes;
+        }
     }
+    shared.n_dirty = 0;
+    shared.dirty_all = 0;
+    shared.peak_seq++;
 }
 
 /* Inline into the slow paths, so that libunwind, which unwinds our own
- * frames before it reaches the program's, has two fewer to walk per
- * sample (about 250 of a sample's ~1,800 instructions). */
+ * frames before it reaches the program's, has fewer to walk per sample
+ * (about 90 instructions a frame): take, record and the stack capture
+ * itself, which calls unw_backtrace from here (guarded as stack_capture
+ * is: a signal handler's capture inside this one records no stack). */
 static inline __attribute__((always_inline)) void record(void *p, size_t requested,
                                                          uint32_t inherited)
 {
-    double prob = sample_prob((double)requested / (double)sample_mean);
+    /* A block exists: its size is below 2^63, and a signed conversion is
+     * one instruction. */
+    double prob = sample_prob((double)(int64_t)requested / (double)sample_mean);
     struct sample_rec r = {.addr = (uintptr_t)p,
                            .requested = requested,
                            .usable = next_usable_size(p),
                            .weight = 1 / prob};
     uint32_t type = inherited ? inherited : scope_current_type();
-    if (stack_depth) {
+    int max = stack_depth;
+    if (max && !stack_capturing) {
         uintptr_t frames[STACK_MAX_DEPTH];
-        int depth = stack_capture(frames, stack_depth);
+        void *raw[STACK_RAW_MAX];
+        stack_capturing = 1;
+        int got = unw_backtrace(raw, stack_capture_raw_want(max));
+        stack_capturing = 0;
+        int depth = stack_capture_keep(frames, max, raw, got);
         if (depth > 0) {
             uint32_t key_type = (inherited || scope_depth) ? type : HT_TYPE_NONE;
             r.site = site_intern(key_type, frames, (uint32_t)depth);
@@ -277,15 +331,18 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
         return;
     }
     struct sample_est *se = r.site ? site_est_make(r.site) : NULL;
+    if (!se)
+        r.site = 0;
     if (sample_table_insert(&r) != 0) {
         sample_dropped++;
     } else {
-        if (!se)
-            r.site = 0;
-        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], &r);
-        if (se)
-            est_born(se, &r);
-        est_born(&sample_est_total, &r);
+        struct est_delta d = est_delta_of(&r);
+        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], d);
+        if (se) {
+            site_touched(se, r.site);
+            est_born(se, d);
+        }
+        est_born(&sample_est_total, d);
         note_peak();
     }
     lock_give();
@@ -316,13 +373,30 @@ static inline __attribute__((always_inline)) void take(void *p, size_t requested
 
 void sample_take(void *p, size_t requested, uint32_t inherited) { take(p, requested, inherited); }
 
-static void forget(const struct sample_rec *r)
+/* Under the lock: a sampled block's death in its three estimate sets. */
+static inline __attribute__((always_inline)) void forget(const struct sample_rec *r)
 {
-    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], r);
+    struct est_delta d = est_delta_of(r);
+    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
-    if (se)
-        est_died(se, r);
-    est_died(&sample_est_total, r);
+    if (se) {
+        site_touched(se, r->site);
+        est_died(se, d);
+    }
+    est_died(&sample_est_total, d);
+}
+
+/* Under the lock: forget undone, for a realloc that failed. */
+static void unforget(const struct sample_rec *r)
+{
+    struct est_delta d = est_delta_of(r);
+    est_revived(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
+    struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
+    if (se) {
+        site_touched(se, r->site);
+        est_revived(se, d);
+    }
+    est_revived(&sample_est_total, d);
 }
 
 void sample_free_slow(void *p)
@@ -370,28 +444,24 @@ void *sample_realloc_maybe(void *p, size_t size)
         return realloc_bootstrap(p, size);
     struct sample_rec old;
     int known = 0;
-    {
-        /* Forget it before the allocator may hand the address to another
-         * thread; put it back if realloc fails. */
-        if (lock_take()) {
-            known = sample_table_take((uintptr_t)p, &old);
-            lock_give();
-        }
+    /* Forget it before the allocator may hand the address to another
+     * thread, in one hold of the lock; put it back if realloc fails. */
+    if (lock_take()) {
+        known = sample_table_take((uintptr_t)p, &old);
+        if (known)
+            forget(&old);
+        lock_give();
     }
     void *q = next.realloc(p, size);
     if (HT_UNLIKELY(!q && size != 0)) {
         if (known && lock_take()) {
-            if (sample_table_insert(&old) != 0) {
-                forget(&old);
+            if (sample_table_insert(&old) == 0)
+                unforget(&old);
+            else
                 sample_dropped++;
-            }
             lock_give();
         }
         return NULL;
-    }
-    if (known && lock_take()) {
-        forget(&old);
-        lock_give();
     }
     if (q)
         sample_note_alloc(q, size, known ? old.type : HT_TYPE_NONE);
@@ -416,10 +486,10 @@ int sample_retag(void *p, uint32_t type)
         return -1;
     struct sample_rec *r = sample_table_find((uintptr_t)p);
     if (r && r->type != type && type < HT_MAX_TYPES) {
-        struct sample_rec copy = *r;
-        est_died(&type_est[copy.type < HT_MAX_TYPES ? copy.type : HT_TYPE_UNTAGGED], &copy);
+        struct est_delta d = est_delta_of(r);
+        est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
         r->type = type;
-        est_born(&type_est[type], r);
+        est_born(&type_est[type], d);
     }
     lock_give();
     return r ? 0 : -1;

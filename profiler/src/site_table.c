@@ -31,7 +31,7 @@ static char *arena;
 static size_t arena_used = RECORD_ARENA;
 static unsigned arenas;
 
-static uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+static inline uint64_t hash_stack(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ key_type;
     for (uint32_t i = 0; i < depth; i++) {
@@ -51,16 +51,30 @@ struct site_stats *site_stats_of(uint32_t id)
 
 uint32_t site_count(void) { return __atomic_load_n(&next_id, __ATOMIC_ACQUIRE); }
 
-static int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t *frames,
-                     uint32_t depth)
+/* A loop, not memcmp: stacks are a few words long, and a call to memcmp
+ * costs more than comparing them. */
+static inline int same_stack(const struct site *s, uint32_t key_type, const uintptr_t *frames,
+                             uint32_t depth)
 {
-    const struct site *s = site_get(id);
-    return s->hash == h && s->key_type == key_type && s->depth == depth &&
-           memcmp(s->frames, frames, depth * sizeof *frames) == 0;
+    if (s->key_type != key_type || s->depth != depth)
+        return 0;
+    for (uint32_t i = 0; i < depth; i++)
+        if (s->frames[i] != frames[i])
+            return 0;
+    return 1;
 }
 
-static uint32_t find(const struct index *ix, uint64_t h, uint32_t key_type, const uintptr_t *frames,
-                     uint32_t depth, uint32_t *empty)
+static inline int same_site(uint32_t id, uint64_t h, uint32_t key_type, const uintptr_t *frames,
+                            uint32_t depth)
+{
+    const struct site *s = site_get(id);
+    return s->hash == h && same_stack(s, key_type, frames, depth);
+}
+
+static inline __attribute__((always_inline)) uint32_t find(const struct index *ix, uint64_t h,
+                                                           uint32_t key_type,
+                                                           const uintptr_t *frames,
+                                                           uint32_t depth, uint32_t *empty)
 {
     if (!ix)
         return 0;
@@ -110,20 +124,17 @@ static struct site *new_record_locked(size_t bytes)
     return s;
 }
 
-uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+/* A stack not found without the lock: look again under it, and add it. */
+static __attribute__((noinline)) uint32_t intern_new(uint64_t h, uint32_t key_type,
+                                                     const uintptr_t *frames, uint32_t depth)
 {
-    uint64_t h = hash_stack(key_type, frames, depth);
-    uint32_t id =
-        find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames, depth, NULL);
-    if (HT_LIKELY(id))
-        return id;
     /* Decide the type before taking the lock: rule matching resolves
      * symbols with dladdr, which takes the loader's lock. */
     uint32_t type = key_type ? key_type : rules_type_for(frames, depth);
     ht_spin_lock(&lock);
     uint32_t empty = 0;
     struct index *ix = current;
-    id = find(ix, h, key_type, frames, depth, &empty);
+    uint32_t id = find(ix, h, key_type, frames, depth, &empty);
     if (id)
         goto out;
     if (!ix || (next_id + 1) * 2 > ix->capacity) {
@@ -155,6 +166,40 @@ uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
 out:
     ht_spin_unlock(&lock);
     return id;
+}
+
+/* The site this thread interned last.  Programs allocate from a few hot
+ * stacks, and comparing one record costs less than hashing the stack and
+ * probing; ids are never freed or reused, so an entry is only ever a hit
+ * or a miss, never wrong (a signal handler that interns in between just
+ * changes which). */
+static __thread uint32_t last_site;
+
+/* A stack other than the last: hashed and looked up.  The common case, a
+ * stack seen before, saves no registers for the rare one, a new stack. */
+static __attribute__((noinline)) uint32_t intern_lookup(uint32_t key_type,
+                                                        const uintptr_t *frames, uint32_t depth)
+{
+    uint64_t h = hash_stack(key_type, frames, depth);
+    uint32_t id =
+        find(__atomic_load_n(&current, __ATOMIC_ACQUIRE), h, key_type, frames, depth, NULL);
+    if (HT_UNLIKELY(!id))
+        id = intern_new(h, key_type, frames, depth);
+    last_site = id;
+    return id;
+}
+
+uint32_t site_intern(uint32_t key_type, const uintptr_t *frames, uint32_t depth)
+{
+    uint32_t id = last_site;
+    if (id) {
+        /* The innermost frame first: where two stacks differ, it mostly
+         * does (every record holds at least one frame). */
+        const struct site *s = site_get(id);
+        if (depth && s->frames[0] == frames[0] && same_stack(s, key_type, frames, depth))
+            return id;
+    }
+    return intern_lookup(key_type, frames, depth);
 }
 
 uint64_t site_table_resident_bytes(void)

@@ -19,7 +19,7 @@
 
 int stack_depth;
 static uintptr_t self_start, self_end;
-static __thread int capturing;
+__thread int stack_capturing;
 
 /* Our own text range, from our program headers. */
 static int find_self(struct dl_phdr_info *info, size_t size, void *data)
@@ -60,22 +60,32 @@ void stack_capture_init(int depth)
     __atomic_store_n(&stack_depth, depth, __ATOMIC_RELEASE);
 }
 
-int stack_capture(uintptr_t *frames, int max)
+int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
 {
-    if (capturing)
-        return 0;
-    capturing = 1;
-    void *raw[STACK_MAX_DEPTH + 16];
-    int want =
-        max + 16 < (int)(sizeof raw / sizeof *raw) ? max + 16 : (int)(sizeof raw / sizeof *raw);
-    int got = unw_backtrace(raw, want);
     int n = 0;
-    for (int i = 0; i < got && n < max; i++) {
+    if (max <= 0)
+        return 0;
+    /* One unsigned compare tells our own text from the rest. */
+    uintptr_t start = self_start, size = self_end - self_start;
+    for (int i = 0; i < got; i++) {
         uintptr_t a = (uintptr_t)raw[i];
-        if (a >= self_start && a < self_end)
+        if (a - start < size)
             continue;
         frames[n++] = a;
+        if (n == max)
+            break;
     }
-    capturing = 0;
+    return n;
+}
+
+int stack_capture(uintptr_t *frames, int max)
+{
+    if (stack_capturing)
+        return 0;
+    stack_capturing = 1;
+    void *raw[STACK_RAW_MAX];
+    int got = unw_backtrace(raw, stack_capture_raw_want(max));
+    int n = stack_capture_keep(frames, max, raw, got);
+    stack_capturing = 0;
     return n;
 }

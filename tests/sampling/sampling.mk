@@ -8,9 +8,19 @@ $(SA_BUILD)/sig-alloc: tests/sampling/sig_alloc.c profiler/include/heaptag.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
 
-TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth $(SA_BUILD)/sig-alloc
+$(SA_BUILD)/realloc-fail: tests/sampling/realloc_fail.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -fno-builtin-realloc -o $@ $<
+
+$(SA_BUILD)/peak-sites: tests/sampling/peak_sites.c profiler/include/heaptag.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
+TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth $(SA_BUILD)/sig-alloc $(SA_BUILD)/realloc-fail \
+	$(SA_BUILD)/peak-sites
 TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
-	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh
+	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh \
+	tests/sampling/test-realloc-fail.sh tests/sampling/test-peak-sites.sh
 
 # The sampled-block table on its own, against a reference (cmocka).
 $(SA_BUILD)/test_sample_table: tests/sampling/test_sample_table.c profiler/src/sample_table.c \
