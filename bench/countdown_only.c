@@ -1,10 +1,12 @@
-/* The floor of any sampling tracker: bench/forward_only.c plus the least
- * that sampling by bytes must do on every malloc, a per-thread countdown
- * of the bytes to the next sample (here it only restarts; nothing is
- * recorded, and free is passed on untouched, as if sampled blocks could be
- * told apart for free).  What it costs beyond forward_only.c is the price
- * of the countdown itself; what heaptag's sampled mode costs beyond it is
- * its free filter, its mode test and its samples.
+/* The floor of any sampling tracker: bench/forward_only.c plus the byte
+ * countdown that sampling by bytes must keep on every malloc.
+ *
+ * The countdown is per thread, of the bytes to the next sample; here it
+ * only restarts.  Nothing is recorded, and free is passed on untouched, as
+ * if sampled blocks could be told apart for free.  What it costs beyond
+ * forward_only.c is the price of the countdown itself; what heaptag's
+ * sampled mode costs beyond it is its free filter, its mode test and its
+ * samples.
  *
  * Built for the benchmark only; never installed. */
 #include <stddef.h>

@@ -1,9 +1,10 @@
-/* The floor of any preloaded allocation tracker: a library that takes
- * malloc, free, calloc and realloc from the program and only passes them
- * on to glibc.  Whatever it costs (one more jump per call, one more line of
- * code and data in the cache) every LD_PRELOAD tool pays before it counts
- * anything; run-tracker-bench.sh measures it beside heaptag, so that a
- * ratio can be read as "the floor" plus "heaptag's own work".
+/* The floor of any preloaded allocation tracker: malloc, free, calloc and
+ * realloc taken from the program and only passed on to glibc.
+ *
+ * Whatever it costs (one more jump per call, one more line of code and data
+ * in the cache) every LD_PRELOAD tool pays before it counts anything;
+ * run-tracker-bench.sh measures it beside heaptag, so that a ratio can be
+ * read as "the floor" plus "heaptag's own work".
  *
  * Built for the benchmark only; never installed. */
 #include <stddef.h>
