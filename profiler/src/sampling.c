@@ -37,7 +37,7 @@ static unsigned thread_seq;
 static struct {
     ht_spinlock lock;
     double last_peak_snapshot;
-    uint64_t peak_seq; /* snapshots of the peak taken so far, plus one */
+    uint64_t peak_seq;  /* snapshots of the peak taken so far, plus one */
     uint32_t n_dirty;   /* entries of dirty[] */
     uint32_t dirty_cap; /* its size: DIRTY_MAX, or 0 if it could not be mapped */
     int dirty_all;      /* more sites changed than dirty[] holds */

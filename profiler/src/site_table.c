@@ -73,8 +73,8 @@ static inline int same_site(uint32_t id, uint64_t h, uint32_t key_type, const ui
 
 static inline __attribute__((always_inline)) uint32_t find(const struct index *ix, uint64_t h,
                                                            uint32_t key_type,
-                                                           const uintptr_t *frames,
-                                                           uint32_t depth, uint32_t *empty)
+                                                           const uintptr_t *frames, uint32_t depth,
+                                                           uint32_t *empty)
 {
     if (!ix)
         return 0;
@@ -177,8 +177,8 @@ static __thread uint32_t last_site;
 
 /* A stack other than the last: hashed and looked up.  The common case, a
  * stack seen before, saves no registers for the rare one, a new stack. */
-static __attribute__((noinline)) uint32_t intern_lookup(uint32_t key_type,
-                                                        const uintptr_t *frames, uint32_t depth)
+static __attribute__((noinline)) uint32_t intern_lookup(uint32_t key_type, const uintptr_t *frames,
+                                                        uint32_t depth)
 {
     uint64_t h = hash_stack(key_type, frames, depth);
     uint32_t id =

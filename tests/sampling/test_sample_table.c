@@ -129,6 +129,7 @@ static void sparse_hint(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(random_churn), cmocka_unit_test(sparse_hint)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(random_churn),
+                                       cmocka_unit_test(sparse_hint)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
