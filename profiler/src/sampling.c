@@ -373,31 +373,28 @@ static inline __attribute__((always_inline)) void take(void *p, size_t requested
 
 void sample_take(void *p, size_t requested, uint32_t inherited) { take(p, requested, inherited); }
 
-/* Under the lock: a sampled block's death in its three estimate sets. */
-static inline __attribute__((always_inline)) void forget(const struct sample_rec *r)
+/* Under the lock: a sampled block's death (est_died) in its three
+ * estimate sets, or that death undone (est_revived) for a realloc that
+ * failed.  Inlined with the function known, so each is straight code. */
+static inline __attribute__((always_inline)) void
+apply_death(const struct sample_rec *r, void (*apply)(struct sample_est *, struct est_delta))
 {
     struct est_delta d = est_delta_of(r);
-    est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
+    apply(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
     if (se) {
         site_touched(se, r->site);
-        est_died(se, d);
+        apply(se, d);
     }
-    est_died(&sample_est_total, d);
+    apply(&sample_est_total, d);
 }
 
-/* Under the lock: forget undone, for a realloc that failed. */
-static void unforget(const struct sample_rec *r)
+static inline __attribute__((always_inline)) void forget(const struct sample_rec *r)
 {
-    struct est_delta d = est_delta_of(r);
-    est_revived(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
-    struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
-    if (se) {
-        site_touched(se, r->site);
-        est_revived(se, d);
-    }
-    est_revived(&sample_est_total, d);
+    apply_death(r, est_died);
 }
+
+static void unforget(const struct sample_rec *r) { apply_death(r, est_revived); }
 
 void sample_free_slow(void *p)
 {
