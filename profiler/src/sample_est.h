@@ -103,6 +103,9 @@ static inline void est_revived(struct sample_est *e, struct est_delta d)
 struct sample_est *sample_est_type(uint32_t t);
 struct sample_est *sample_est_site(uint32_t id);
 extern HT_HIDDEN struct sample_est sample_est_total;
+/* Live sampled blocks when the process's live estimate last reached its
+ * peak: what the peak estimate rests on. */
+int64_t sample_peak_samples(void);
 /* Sampled blocks that could not be recorded (no memory for the table). */
 extern HT_HIDDEN int64_t sample_dropped;
 extern HT_HIDDEN uint64_t sample_seed;

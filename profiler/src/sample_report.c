@@ -140,6 +140,7 @@ static void emit_sampling(struct text_buf *b, uint32_t nsites)
     tb_i64(b, sample_mean);
     key(b, "seed", (int64_t)(sample_seed >> 1));
     key(b, "live_samples", (int64_t)sample_table_live());
+    key(b, "peak_samples", sample_peak_samples());
     key(b, "dropped", HT_LOAD(&sample_dropped));
     key(b, "table_bytes", (int64_t)sample_table_bytes());
     tb_str(b, ",\"confidence\":0.95,\"estimates\":\"alloc_calls, free_calls, bytes_requested, "

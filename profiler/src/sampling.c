@@ -37,10 +37,11 @@ static unsigned thread_seq;
 static struct {
     ht_spinlock lock;
     double last_peak_snapshot;
-    uint64_t peak_seq;  /* snapshots of the peak taken so far, plus one */
-    uint32_t n_dirty;   /* entries of dirty[] */
-    uint32_t dirty_cap; /* its size: DIRTY_MAX, or 0 if it could not be mapped */
-    int dirty_all;      /* more sites changed than dirty[] holds */
+    int64_t peak_samples; /* live sampled blocks when the process estimate last peaked */
+    uint64_t peak_seq;    /* snapshots of the peak taken so far, plus one */
+    uint32_t n_dirty;     /* entries of dirty[] */
+    uint32_t dirty_cap;   /* its size: DIRTY_MAX, or 0 if it could not be mapped */
+    int dirty_all;        /* more sites changed than dirty[] holds */
 } __attribute__((aligned(64))) shared = {.peak_seq = 1};
 /* The sites whose live estimate changed since the last snapshot of the
  * peak: every other site's live_at_peak equals its live_bytes already,
@@ -74,6 +75,8 @@ static inline __attribute__((always_inline)) void lock_give(void)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     holding = 0;
 }
+
+int64_t sample_peak_samples(void) { return HT_LOAD(&shared.peak_samples); }
 
 struct sample_est *sample_est_type(uint32_t t)
 {
@@ -273,7 +276,12 @@ static inline __attribute__((always_inline)) void site_touched(struct sample_est
 static void note_peak(void)
 {
     double live = sample_est_total.live_bytes;
-    if (live < sample_est_total.peak_live_bytes || live < shared.last_peak_snapshot * 1.01)
+    if (live < sample_est_total.peak_live_bytes)
+        return;
+    /* How many samples the peak rests on: the report says so, because a
+     * peak of few samples can be several times too high (ADR-0010). */
+    shared.peak_samples = (int64_t)sample_table_live();
+    if (live < shared.last_peak_snapshot * 1.01)
         return;
     shared.last_peak_snapshot = live;
     if (shared.dirty_all) {

@@ -16,11 +16,16 @@ $(SA_BUILD)/peak-sites: tests/sampling/peak_sites.c profiler/include/heaptag.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -Iprofiler/include -fno-builtin-malloc -fno-builtin-free -o $@ $<
 
+$(SA_BUILD)/peak-samples: tests/sampling/peak_samples.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -fno-builtin-malloc -fno-builtin-free -o $@ $<
+
 TEST_DEPS += $(HEAPTAG_BIN) $(LIBHEAPTAG) $(SA_BUILD)/synth $(SA_BUILD)/sig-alloc $(SA_BUILD)/realloc-fail \
-	$(SA_BUILD)/peak-sites
+	$(SA_BUILD)/peak-sites $(SA_BUILD)/peak-samples
 TESTS += tests/sampling/test-estimates.sh tests/sampling/test-pprof.sh \
 	tests/sampling/test-keep-scene.sh tests/sampling/test-bad-env.sh tests/sampling/test-snapshots.sh \
-	tests/sampling/test-realloc-fail.sh tests/sampling/test-peak-sites.sh
+	tests/sampling/test-realloc-fail.sh tests/sampling/test-peak-sites.sh \
+	tests/sampling/test-peak-samples.sh
 
 # The sampled-block table on its own, against a reference (cmocka).
 $(SA_BUILD)/test_sample_table: tests/sampling/test_sample_table.c profiler/src/sample_table.c \

@@ -7,6 +7,11 @@
 
 #include "units.h"
 
+/* Below this many live samples at the peak the report warns: with 30, the
+ * live estimate's own spread is already about a fifth of it (1/sqrt(30)),
+ * and the running maximum adds to that. */
+#define PEAK_SAMPLES_TRUSTED 30
+
 void *ht_sampling_json(const struct ht_report *r)
 {
     json_t *s = json_object_get(r->json, "sampling");
@@ -45,5 +50,18 @@ void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown)
             fprintf(out, "  %-24s %6lld samples  live +-%-11s allocated +-%-11s calls +-%lld\n",
                     name, (long long)n, ht_human_bytes((double)live, b[1], sizeof b[1]),
                     ht_human_bytes((double)alloc, b[2], sizeof b[2]), (long long)calls);
+    }
+    /* What the process's peak rests on (reports since round four): a peak
+     * of few samples is the maximum of a few fluctuating counts and can
+     * read several times too high (ADR-0010). */
+    json_t *ps = json_object_get(s, "peak_samples");
+    if (json_is_integer(ps)) {
+        json_int_t n = json_integer_value(ps);
+        fprintf(out, "%speak: an estimate resting on %lld live sample%s%s\n",
+                markdown ? "\n" : "  ", (long long)n, n == 1 ? "" : "s",
+                n < PEAK_SAMPLES_TRUSTED
+                    ? " (too few to trust: it can read several times too high; a smaller "
+                      "HEAPTAG_SAMPLE takes more)"
+                    : "");
     }
 }
