@@ -10,6 +10,7 @@
 #ifndef HT_SAMPLE_EST_H
 #define HT_SAMPLE_EST_H
 #include "ht_common.h"
+#include <stddef.h>
 #include "sample_table.h"
 #include "stats.h"
 
@@ -30,6 +31,16 @@ struct sample_est {
 } __attribute__((aligned(64))); /* whole lines: written at sampled events only */
 
 typedef double est_pair __attribute__((vector_size(16)));
+
+/* est_pair_add reads and writes each pair as one 16-byte unit. */
+#define EST_PAIR(a, b)                                                                   \
+    _Static_assert(offsetof(struct sample_est, b) == offsetof(struct sample_est, a) + 8, \
+                   #a " and " #b " must be adjacent")
+EST_PAIR(alloc_w, alloc_bytes);
+EST_PAIR(var_alloc_w, var_alloc_bytes);
+EST_PAIR(live_w, live_bytes);
+EST_PAIR(var_live_w, var_live_bytes);
+#undef EST_PAIR
 
 /* What one sampled block adds to (or takes from) each of its three
  * estimate sets, worked out once per event instead of once per set:
