@@ -6,8 +6,8 @@
 # of 8.  Under HEAPTAG_SAMPLE=1 every block is a sample: peak_samples is
 # 1001, equal to the peak's live blocks, and `heaptag report` gives the
 # count without a warning.  At the default mean the same program's 0.1 MB
-# peak rests on a sample or two, and the report warns, in text and in
-# markdown.
+# peak rests on a sample or two, and the report warns, in text, markdown
+# and HTML.
 . "$(dirname "$0")/lib.sh"
 prog=$BUILD/tests/sampling/peak-samples
 LD_PRELOAD=$LIB HEAPTAG_SAMPLE=1 HEAPTAG_OUT=$tmp/all.json "$prog" 1000 100000 >"$tmp/out" 2>"$tmp/err"
@@ -32,4 +32,9 @@ expect_eq "few samples under the peak" "$([ "$n" -ge 0 ] && [ "$n" -lt 30 ] && e
 expect_eq "the text report warns" "$(grep -c 'too few to trust' "$tmp/few.txt")" 1
 "$HT" report "$tmp/few.json" --format markdown >"$tmp/few.md" 2>&1
 expect_eq "the markdown report warns" "$(grep -c 'too few to trust' "$tmp/few.md")" 1
+"$HT" report "$tmp/few.json" --format html -o "$tmp/few.html" >/dev/null 2>&1
+expect_eq "the HTML page warns" "$(grep -c 'too few to trust' "$tmp/few.html")" 1
+"$HT" report "$tmp/all.json" --format html -o "$tmp/all.html" >/dev/null 2>&1
+expect_eq "the HTML page of 1001 samples does not" \
+    "$(grep -c 'resting on 1001 live samples' "$tmp/all.html") $(grep -c 'too few to trust' "$tmp/all.html")" "1 0"
 finish

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "html/svg.h"
+#include "report/sampling_note.h"
 #include "outfile.h"
 #include "units.h"
 
@@ -135,6 +136,21 @@ static void mode_line(FILE *out, const struct ht_report *r)
     }
 }
 
+/* A sampled peak is the maximum of an estimate: say how many live samples
+ * it rests on, and warn when they are few (ADR-0010; as heaptag report). */
+static void peak_basis(FILE *out, const struct ht_report *r)
+{
+    json_t *n = json_object_get(json_object_get(r->json, "sampling"), "peak_samples");
+    if (!json_is_integer(n))
+        return;
+    long long k = (long long)json_integer_value(n);
+    fprintf(out, " <span class=\"dim\">an estimate resting on %lld live sample%s</span>%s", k,
+            k == 1 ? "" : "s",
+            k < HT_PEAK_SAMPLES_TRUSTED
+                ? " <b>too few to trust: it can read several times too high</b>"
+                : "");
+}
+
 static void row(FILE *out, const char *key) { fprintf(out, "<dt>%s</dt><dd>", key); }
 
 static void header(FILE *out, const struct ht_page *p, char *const *argv)
@@ -158,11 +174,13 @@ static void header(FILE *out, const struct ht_page *p, char *const *argv)
     row(out, "peak");
     fprintf(out,
             "<b id=\"h-peak\" data-bytes=\"%" PRId64 "\">%s</b> <span class=\"dim\">(%" PRId64
-            " B requested; %s usable)</span></dd>\n",
+            " B requested; %s usable)</span>",
             r->totals.peak_live_bytes,
             ht_human_bytes((double)r->totals.peak_live_bytes, a, sizeof a),
             r->totals.peak_live_bytes,
             ht_human_bytes((double)r->totals.peak_live_usable_bytes, b, sizeof b));
+    peak_basis(out, r);
+    fputs("</dd>\n", out);
     row(out, "live at exit");
     fprintf(out,
             "<b data-bytes=\"%" PRId64 "\">%s</b> <span class=\"dim\">in %" PRId64

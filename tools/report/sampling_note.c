@@ -7,11 +7,6 @@
 
 #include "units.h"
 
-/* Below this many live samples at the peak the report warns: with 30, the
- * live estimate's own spread is already about a fifth of it (1/sqrt(30)),
- * and the running maximum adds to that. */
-#define PEAK_SAMPLES_TRUSTED 30
-
 void *ht_sampling_json(const struct ht_report *r)
 {
     json_t *s = json_object_get(r->json, "sampling");
@@ -59,7 +54,7 @@ void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown)
         json_int_t n = json_integer_value(ps);
         fprintf(out, "%speak: an estimate resting on %lld live sample%s%s\n",
                 markdown ? "\n" : "  ", (long long)n, n == 1 ? "" : "s",
-                n < PEAK_SAMPLES_TRUSTED
+                n < HT_PEAK_SAMPLES_TRUSTED
                     ? " (too few to trust: it can read several times too high; a smaller "
                       "HEAPTAG_SAMPLE takes more)"
                     : "");

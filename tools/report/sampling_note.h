@@ -11,6 +11,12 @@
 
 #include "report/report.h"
 
+/* Below this many live samples at the peak ("peak_samples") every output
+ * warns that the peak can read several times too high: with 30, the live
+ * estimate's own spread is already about a fifth of it (1/sqrt(30)), and
+ * the running maximum adds to that (ADR-0010). */
+#define HT_PEAK_SAMPLES_TRUSTED 30
+
 /* Text (MARKDOWN 0) or Markdown lines; nothing for an exact report. */
 void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown);
 /* The report's "sampling" object (a new reference), or NULL if exact. */
