@@ -176,6 +176,13 @@ void stats_snapshot(uint32_t t, struct type_stats *c)
     const struct gate_shared *g = &type_live[t].g;
     struct type_stats z = {0};
     *c = z;
+    /* Live first, the tallies after (and over every thread registered by
+     * then): allocation adds to the tallies before the live figures, so
+     * live <= bytes_requested holds in a report read while threads
+     * allocate, or start. */
+    int64_t live[GATE_NF];
+    gate_read(g, GATE_TYPE, t, live);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     const struct type_counts *k = &type_counts[t];
     add_tallies(c, &k->free_calls, &k->bytes_requested, &k->temporary_calls, &k->moved_blocks,
                 &k->instances, k->size_hist);
@@ -185,8 +192,6 @@ void stats_snapshot(uint32_t t, struct type_stats *c)
         add_tallies(c, &a->free_calls, &a->bytes_requested, &a->temporary_calls, &a->moved_blocks,
                     &a->instances, a->size_hist);
     }
-    int64_t live[GATE_NF];
-    gate_read(g, GATE_TYPE, t, live);
     for (int i = 0; i < SIZE_HIST_BUCKETS; i++)
         c->alloc_calls += c->size_hist[i];
     c->live_blocks += c->alloc_calls - c->free_calls;

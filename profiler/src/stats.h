@@ -125,17 +125,20 @@ born_mt_try(struct acct_thread *me, uint32_t t, struct acct_site *as, int64_t re
 {
     unsigned b = size_bucket((uint64_t)req);
     struct acct_type *a = &me->types[t];
-    acct_begin(me);
-    int ok_type = gate_try(&a->g, req, use, 0, 1);
-    int ok_total = ok_type && gate_try(&me->total, req, use, 1, 1);
-    int ok_site = !as || gate_try(&as->g, req, use, 0, 1);
-    acct_end(me);
+    /* The tallies before the live figures: a report reads live first and
+     * the tallies after, so every live byte it sees is in bytes_requested
+     * too, even from a signal handler that interrupted this very call. */
     own_add(&a->bytes_requested, req);
     own_add(&a->size_hist[b], 1);
     if (as) {
         own_add(&as->bytes_requested, req);
         own_add(&as->size_hist[b], 1);
     }
+    acct_begin(me);
+    int ok_type = gate_try(&a->g, req, use, 0, 1);
+    int ok_total = ok_type && gate_try(&me->total, req, use, 1, 1);
+    int ok_site = !as || gate_try(&as->g, req, use, 0, 1);
+    acct_end(me);
     return (ok_type ? 0 : ACCT_SLOW_TYPE) | (ok_total ? 0 : ACCT_SLOW_TOTAL) |
            (ok_site ? 0 : ACCT_SLOW_SITE);
 }
