@@ -52,6 +52,16 @@ enum gate_kind { GATE_TOTAL, GATE_TYPE, GATE_SITE };
 /* Whether windows are granted at all: membarrier(2) is needed to revoke
  * them.  Without it every update takes the exact, locked path. */
 extern HT_HIDDEN int gates_on;
+
+/* Set while this thread is inside gate_slow, where it holds a gate's lock
+ * and moves figures from its own record into the shared ones: a report
+ * written by a signal handler on this thread then would read them half
+ * moved, and cannot wait for them.  The handlers (lifecycle.c) leave the
+ * report to gate_slow's end instead: gate_deferred_signal holds the signal,
+ * and gate_run_deferred (set by lifecycle.c) writes it there. */
+extern HT_HIDDEN __thread int gate_busy;
+extern HT_HIDDEN __thread volatile int gate_deferred_signal;
+extern HT_HIDDEN void (*gate_run_deferred)(int sig);
 void gate_init(void);
 
 /* Apply x to l's window if the result stays inside it.  Figures whose x is

@@ -83,23 +83,47 @@ static void after_fork(void)
  * replaced our handler and calls it itself (chaining to the previous
  * handler), the action is not the default and the program goes on.  With
  * HEAPTAG_SIGUSR2=continue the handler stays and the program goes on. */
-static void on_sigusr2(int sig)
+static void dump_for_signal(int sig)
 {
     int saved = errno;
-    report_write(NULL, "sigusr2");
-    struct sigaction cur;
-    if (settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT && sigaction(sig, NULL, &cur) == 0 &&
-        cur.sa_handler == SIG_DFL)
+    if (sig == SIGUSR2) {
+        report_write(NULL, "sigusr2");
+        struct sigaction cur;
+        if (settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT && sigaction(sig, NULL, &cur) == 0 &&
+            cur.sa_handler == SIG_DFL)
+            raise(sig);
+    } else {
+        /* SA_RESETHAND has already restored the default action: raised, the
+         * signal kills the process as it would have (once unblocked, when
+         * called from the handler). */
+        report_write(NULL, sig == SIGTERM ? "sigterm" : "sigint");
         raise(sig);
+    }
     errno = saved;
 }
 
-/* SA_RESETHAND has already restored the default action; the signal stays
- * blocked until we return, then kills the process as it would have. */
+/* The signal landed while this thread was inside a gate's slow path
+ * (gate.h): the figures are half moved, so the report, and what the
+ * signal does after it, wait for the end of that path, a few hundred
+ * instructions on.  Another signal arriving meanwhile is folded into it. */
+static int defer_if_busy(int sig)
+{
+    if (!gate_busy)
+        return 0;
+    gate_deferred_signal = sig;
+    return 1;
+}
+
+static void on_sigusr2(int sig)
+{
+    if (!defer_if_busy(sig))
+        dump_for_signal(sig);
+}
+
 static void on_fatal_signal(int sig)
 {
-    report_write(NULL, sig == SIGTERM ? "sigterm" : "sigint");
-    raise(sig);
+    if (!defer_if_busy(sig))
+        dump_for_signal(sig);
 }
 
 /* After `heaptag attach`, SIGUSR2 is how the user asks for reports: each
@@ -188,6 +212,7 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     scope_push_id(type_intern("heaptag.internal"));
     pthread_atfork(before_fork, after_fork, after_fork_in_child);
     scope_pop();
+    gate_run_deferred = dump_for_signal;
     if (settings.sigusr2)
         install(SIGUSR2, on_sigusr2,
                 settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT ? SA_RESETHAND : 0);
