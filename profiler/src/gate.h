@@ -56,7 +56,7 @@ extern HT_HIDDEN int gates_on;
 /* Set while this thread is inside gate_slow, where it holds a gate's lock
  * and moves figures from its own record into the shared ones: a report
  * written by a signal handler on this thread then would read them half
- * moved, and cannot wait for them.  The handlers (lifecycle.c) leave the
+ * moved, and cannot wait for them.  The signal handler (lifecycle.c) leaves the
  * report to gate_slow's end instead: gate_deferred_signal holds the signal,
  * and gate_run_deferred (set by lifecycle.c) writes it there. */
 extern HT_HIDDEN __thread int gate_busy;

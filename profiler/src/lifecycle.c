@@ -102,27 +102,16 @@ static void dump_for_signal(int sig)
     errno = saved;
 }
 
-/* The signal landed while this thread was inside a gate's slow path
- * (gate.h): the figures are half moved, so the report, and what the
- * signal does after it, wait for the end of that path, a few hundred
- * instructions on.  Another signal arriving meanwhile is folded into it. */
-static int defer_if_busy(int sig)
+/* The handler of SIGUSR2, SIGTERM and SIGINT.  A signal that lands while
+ * this thread is inside a gate's slow path (gate.h) finds the figures half
+ * moved: the report, and what the signal does after it, wait for the end
+ * of that path, a few hundred instructions on (another signal arriving
+ * meanwhile is folded into it). */
+static void on_report_signal(int sig)
 {
-    if (!gate_busy)
-        return 0;
-    gate_deferred_signal = sig;
-    return 1;
-}
-
-static void on_sigusr2(int sig)
-{
-    if (!defer_if_busy(sig))
-        dump_for_signal(sig);
-}
-
-static void on_fatal_signal(int sig)
-{
-    if (!defer_if_busy(sig))
+    if (gate_busy)
+        gate_deferred_signal = sig;
+    else
         dump_for_signal(sig);
 }
 
@@ -135,10 +124,10 @@ void lifecycle_sigusr2_for_attach(void)
     settings.sigusr2 = SIGUSR2_CONTINUE;
     if (sigaction(SIGUSR2, NULL, &cur) != 0)
         return;
-    if (cur.sa_handler != SIG_DFL && cur.sa_handler != on_sigusr2)
+    if (cur.sa_handler != SIG_DFL && cur.sa_handler != on_report_signal)
         return; /* the program's own handler (or SIG_IGN) stays */
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigusr2;
+    sa.sa_handler = on_report_signal;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR2, &sa, NULL);
@@ -214,11 +203,11 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     scope_pop();
     gate_run_deferred = dump_for_signal;
     if (settings.sigusr2)
-        install(SIGUSR2, on_sigusr2,
+        install(SIGUSR2, on_report_signal,
                 settings.sigusr2 == SIGUSR2_DUMP_THEN_DEFAULT ? SA_RESETHAND : 0);
     if (settings.dump_on_signal) {
-        install(SIGTERM, on_fatal_signal, SA_RESETHAND);
-        install(SIGINT, on_fatal_signal, SA_RESETHAND);
+        install(SIGTERM, on_report_signal, SA_RESETHAND);
+        install(SIGINT, on_report_signal, SA_RESETHAND);
     }
     snapshot_start();
     errno = saved;
