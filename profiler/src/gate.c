@@ -146,33 +146,6 @@ static void grant_locked(struct gate_shared *s, struct gate_local *l, enum gate_
     s->holders++;
 }
 
-__thread int gate_busy;
-__thread volatile int gate_deferred_signal;
-void (*gate_run_deferred)(int sig);
-
-static int64_t gate_slow_locked(struct gate_shared *s, struct gate_local *l,
-                                const int64_t x[GATE_NF], enum gate_kind kind, uint32_t index);
-
-int64_t gate_slow(struct gate_shared *s, struct gate_local *l, const int64_t x[GATE_NF],
-                  enum gate_kind kind, uint32_t index)
-{
-    /* The compiler must not move the flag's stores across the section: a
-     * signal handler on this thread reads it. */
-    gate_busy = 1;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    int64_t r = gate_slow_locked(s, l, x, kind, index);
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    gate_busy = 0;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    int sig = gate_deferred_signal;
-    if (HT_UNLIKELY(sig)) {
-        gate_deferred_signal = 0;
-        if (gate_run_deferred)
-            gate_run_deferred(sig);
-    }
-    return r;
-}
-
 static int64_t gate_slow_locked(struct gate_shared *s, struct gate_local *l,
                                 const int64_t x[GATE_NF], enum gate_kind kind, uint32_t index)
 {
@@ -205,6 +178,30 @@ static int64_t gate_slow_locked(struct gate_shared *s, struct gate_local *l,
         grant_locked(s, l, kind);
     __atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
     ht_spin_unlock(&s->lock);
+    return r;
+}
+
+__thread int gate_busy;
+__thread volatile int gate_deferred_signal;
+void (*gate_run_deferred)(int sig);
+
+int64_t gate_slow(struct gate_shared *s, struct gate_local *l, const int64_t x[GATE_NF],
+                  enum gate_kind kind, uint32_t index)
+{
+    /* The compiler must not move the flag's stores across the section: a
+     * signal handler on this thread reads it. */
+    gate_busy = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    int64_t r = gate_slow_locked(s, l, x, kind, index);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    gate_busy = 0;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    int sig = gate_deferred_signal;
+    if (HT_UNLIKELY(sig)) {
+        gate_deferred_signal = 0;
+        if (gate_run_deferred)
+            gate_run_deferred(sig);
+    }
     return r;
 }
 
