@@ -40,38 +40,48 @@ static void *lookup_sibling(const char *name, void *malloc_fn)
     return fn;
 }
 
-/* The base address of the loaded object that holds fn.  dladdr would say
- * too, but it also searches the object's symbol table for the nearest
+/* The loaded object that holds fn: its lowest mapped address (dladdr's
+ * dli_fbase), and in *path, if asked, its file name or NULL.  dladdr would
+ * say both, but it also searches the object's symbol table for the nearest
  * name: some 200,000 instructions per call in libc, paid eight times at
  * start-up (most of a sampled run's fixed cost).  _dl_find_object (glibc
  * 2.35) looks the address up in the loader's sorted table without a lock
  * or an allocation; it fails only before the loader has built that table,
- * and dladdr answers then. */
-void *object_of(void *fn)
+ * and dladdr answers then, and for the program itself, whose link map has
+ * no name (dladdr gives argv[0]). */
+static void *locate_object(void *fn, const char **path)
 {
+    if (path)
+        *path = NULL;
     if (!fn)
         return NULL;
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
     struct dl_find_object found;
-    if (_dl_find_object(fn, &found) == 0)
-        return found.dlfo_map_start; /* dladdr's dli_fbase: the object's lowest mapped address */
+    if (_dl_find_object(fn, &found) == 0) {
+        const struct link_map *lm = found.dlfo_link_map;
+        if (!path)
+            return found.dlfo_map_start;
+        if (lm && lm->l_name && lm->l_name[0]) {
+            *path = lm->l_name;
+            return found.dlfo_map_start;
+        }
+    }
 #endif
     Dl_info info;
-    return dladdr(fn, &info) ? info.dli_fbase : NULL;
+    if (!dladdr(fn, &info))
+        return NULL;
+    if (path)
+        *path = info.dli_fname;
+    return info.dli_fbase;
 }
 
-/* The path of the loaded object that holds fn (the loader's own string),
- * or NULL; found as object_of finds the object, for the same reason. */
+void *object_of(void *fn) { return locate_object(fn, NULL); }
+
 static const char *object_path(void *fn)
 {
-#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
-    struct dl_find_object found;
-    if (fn && _dl_find_object(fn, &found) == 0 && found.dlfo_link_map &&
-        found.dlfo_link_map->l_name && found.dlfo_link_map->l_name[0])
-        return found.dlfo_link_map->l_name;
-#endif
-    Dl_info info;
-    return fn && dladdr(fn, &info) ? info.dli_fname : NULL;
+    const char *path;
+    locate_object(fn, &path);
+    return path;
 }
 
 /* The object whose malloc the program calls: the first object in the
