@@ -83,6 +83,13 @@ struct sample_est *sample_est_type(uint32_t t)
     return type_est && t < HT_MAX_TYPES ? &type_est[t] : NULL;
 }
 
+/* Under the lock: the estimates a block of type t counts in (an id out of
+ * range counts as untagged). */
+static inline struct sample_est *est_of_type(uint32_t t)
+{
+    return &type_est[t < HT_MAX_TYPES ? t : HT_TYPE_UNTAGGED];
+}
+
 struct sample_est *sample_est_site(uint32_t id)
 {
     struct sample_est *c =
@@ -345,7 +352,7 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
         sample_dropped++;
     } else {
         struct est_delta d = est_delta_of(&r);
-        est_born(&type_est[type < HT_MAX_TYPES ? type : HT_TYPE_UNTAGGED], d);
+        est_born(est_of_type(type), d);
         if (se) {
             site_touched(se, r.site);
             est_born(se, d);
@@ -388,7 +395,7 @@ static inline __attribute__((always_inline)) void
 apply_death(const struct sample_rec *r, void (*apply)(struct sample_est *, struct est_delta))
 {
     struct est_delta d = est_delta_of(r);
-    apply(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
+    apply(est_of_type(r->type), d);
     struct sample_est *se = r->site ? sample_est_site(r->site) : NULL;
     if (se) {
         site_touched(se, r->site);
@@ -492,7 +499,7 @@ int sample_retag(void *p, uint32_t type)
     struct sample_rec *r = sample_table_find((uintptr_t)p);
     if (r && r->type != type && type < HT_MAX_TYPES) {
         struct est_delta d = est_delta_of(r);
-        est_died(&type_est[r->type < HT_MAX_TYPES ? r->type : HT_TYPE_UNTAGGED], d);
+        est_died(est_of_type(r->type), d);
         r->type = type;
         est_born(&type_est[type], d);
     }
