@@ -18,10 +18,10 @@ static struct {
     uint64_t used;
 } __attribute__((aligned(64))) st;
 
-/* Read by every free; whole lines of its own, so nothing else written
- * shares them. */
+/* Read by the frees whose hint bit is set (sampling.h); whole lines of its
+ * own, so nothing else written shares them. */
 uint64_t sample_filter[(1u << SAMPLE_FILTER_BITS) / 64] __attribute__((aligned(64)));
-/* How many live sampled blocks hash to each filter bit: one byte each (32
+/* How many live sampled blocks start in each filter bit's slot: one byte each (32
  * KiB, fewer cache misses per sample than 128 KiB of 32-bit counts).  A
  * count that reaches 255 stays there and its bit stays set: a few more
  * false positives, never a sampled block the filter misses. */
