@@ -5,9 +5,9 @@
 # Each workload runs uninstrumented, under a preloaded library that only forwards the
 # calls (floor: what any LD_PRELOAD tracker pays before it counts anything;
 # bench/forward_only.c), under the same plus the byte countdown that any sampler must
-# keep on every malloc (count: bench/countdown_only.c), under heaptag (LD_PRELOAD), under heaptag with call stacks 32
-# deep (stacks), sampled, under heaptrack (recording only; it always unwinds) and under
-# massif, all in the same session and interleaved round by round, so that machine load
+# keep on every malloc (count: bench/countdown_only.c), under heaptag (LD_PRELOAD),
+# under heaptag with call stacks 32 deep (stacks), sampled, under heaptrack (recording
+# only; it always unwinds) and under massif, all in the same session and interleaved round by round, so that machine load
 # drifting over the run hits every tool alike; each cell is the median of the rounds.
 # The sampled bars are judged on paired ratios: each round's sampled time over the
 # same round's uninstrumented time, run back to back, then the median of those.
@@ -104,7 +104,7 @@ print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["pea
 }
 
 echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, floor, count, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
-# The cheap cells (uninstrumented, exact, sampled) run in more rounds than
+# The cheap cells (uninstrumented, floor, count, exact, sampled) run in more rounds than
 # the slow ones: their bars are 5-10% wide, and on a shared machine one
 # round's ratio moves by that much.  Every round still runs all of them
 # side by side, so drifting load hits each alike.
