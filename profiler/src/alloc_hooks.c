@@ -298,6 +298,11 @@ HT_EXPORT void *realloc(void *p, size_t size)
     return sample_realloc(p, size); /* bootstrap blocks: its slow path */
 }
 
+/* The three above by names of our own, for sampled_bind.c. */
+extern __typeof__(malloc) ht_hook_malloc __attribute__((alias("malloc")));
+extern __typeof__(free) ht_hook_free __attribute__((alias("free")));
+extern __typeof__(realloc) ht_hook_realloc __attribute__((alias("realloc")));
+
 HT_EXPORT void *reallocarray(void *p, size_t n, size_t size)
 {
     size_t total;

@@ -5,16 +5,14 @@
  * heaptag_attach_start().  A library loaded late is not interposed: every
  * module keeps calling the malloc its GOT names.  So, as heaptrack's
  * inject mode does, heaptag_attach_start rewrites the GOT entries of the
- * malloc family in every loaded module (dl_iterate_phdr and each module's
- * dynamic relocations), and of dlopen, whose replacement does the same for
- * the modules each later dlopen brings.
+ * malloc family in every loaded module (got_patch.c), and of dlopen,
+ * whose replacement does the same for the modules each later dlopen
+ * brings.
  *
  * Blocks allocated before are unknown to the block map: their frees and
- * reallocs count in foreign_free_calls, never against a type.  Rules:
- * nothing here allocates (dl_iterate_phdr does not); the GOT stores are
- * single aligned 8-byte writes, so a thread calling through an entry
- * while it changes sees the old or the new function, both whole. */
+ * reallocs count in foreign_free_calls, never against a type. */
 #include "attach.h"
+#include "got_patch.h"
 #include "lifecycle.h"
 #include "hot_path.h"
 #include "ht_common.h"
@@ -23,10 +21,8 @@
 #include "settings.h"
 #include "stack_capture.h"
 #include <dlfcn.h>
-#include <elf.h>
 #include <link.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,14 +62,6 @@ static const char *const hooked[] = {
 #define NHOOKED (sizeof hooked / sizeof *hooked)
 static void *replacement[NHOOKED];
 
-static int hook_index(const char *name)
-{
-    for (unsigned i = 0; i < NHOOKED; i++)
-        if (strcmp(name, hooked[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* Our own definitions, looked up in our own object: &malloc here would
  * name the process's malloc, which comes first in the global scope. */
 static int find_replacements(void)
@@ -96,93 +84,12 @@ static int find_replacements(void)
     return real_dlopen ? 0 : -1;
 }
 
-struct module {
-    uintptr_t base;
-    uintptr_t relro_ro_end; /* pages below it (from relro_start) are read-only */
-    uintptr_t relro_start;
-    const ElfW(Sym) * symtab;
-    const char *strtab;
-};
-
-/* A dynamic-section address: ld.so relocates most in place, not all
- * (the vDSO's stay file-relative). */
-static uintptr_t dyn_ptr(const struct module *m, uintptr_t p)
+/* Every entry of the malloc family and the API, in every module but ours. */
+static void patch_all(void)
 {
-    return p < m->base ? p + m->base : p;
-}
-
-static void patch_slot(const struct module *m, uintptr_t slot, void *fn)
-{
-    void **p = (void **)slot;
-    if (__atomic_load_n(p, __ATOMIC_RELAXED) == fn)
-        return;
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t pg = slot & ~(uintptr_t)(page - 1);
-    int readonly = pg >= m->relro_start && pg < m->relro_ro_end;
-    if (readonly && mprotect((void *)pg, (size_t)page, PROT_READ | PROT_WRITE) != 0)
-        return;
-    __atomic_store_n(p, fn, __ATOMIC_RELEASE);
-    if (readonly)
-        mprotect((void *)pg, (size_t)page, PROT_READ);
-}
-
-static void patch_relocs(const struct module *m, const ElfW(Rela) * r, size_t bytes)
-{
-    for (size_t i = 0; i < bytes / sizeof *r; i++) {
-        unsigned type = ELF64_R_TYPE(r[i].r_info);
-        if (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT)
-            continue;
-        size_t sym = ELF64_R_SYM(r[i].r_info);
-        if (!sym)
-            continue;
-        int h = hook_index(m->strtab + m->symtab[sym].st_name);
-        if (h >= 0)
-            patch_slot(m, m->base + r[i].r_offset, replacement[h]);
-    }
-}
-
-static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
-{
-    (void)size;
-    (void)data;
-    struct module m = {.base = info->dlpi_addr};
-    const ElfW(Dyn) *dyn = NULL;
-    if (m.base == self_base || !info->dlpi_name || strstr(info->dlpi_name, "linux-vdso") ||
-        strstr(info->dlpi_name, "ld-linux"))
-        return 0;
-    long page = sysconf(_SC_PAGESIZE);
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_DYNAMIC)
-            dyn = (const ElfW(Dyn) *)(m.base + ph->p_vaddr);
-        else if (ph->p_type == PT_GNU_RELRO) {
-            m.relro_start = (m.base + ph->p_vaddr) & ~(uintptr_t)(page - 1);
-            m.relro_ro_end = (m.base + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
-        }
-    }
-    if (!dyn)
-        return 0;
-    uintptr_t jmprel = 0, rela = 0;
-    size_t pltrelsz = 0, relasz = 0;
-    long pltrel = DT_RELA;
-    for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++) {
-        switch (d->d_tag) {
-        case DT_SYMTAB: m.symtab = (const ElfW(Sym) *)dyn_ptr(&m, d->d_un.d_ptr); break;
-        case DT_STRTAB: m.strtab = (const char *)dyn_ptr(&m, d->d_un.d_ptr); break;
-        case DT_JMPREL: jmprel = dyn_ptr(&m, d->d_un.d_ptr); break;
-        case DT_PLTRELSZ: pltrelsz = d->d_un.d_val; break;
-        case DT_PLTREL: pltrel = (long)d->d_un.d_val; break;
-        case DT_RELA: rela = dyn_ptr(&m, d->d_un.d_ptr); break;
-        case DT_RELASZ: relasz = d->d_un.d_val; break;
-        }
-    }
-    if (!m.symtab || !m.strtab)
-        return 0;
-    if (jmprel && pltrel == DT_RELA)
-        patch_relocs(&m, (const ElfW(Rela) *)jmprel, pltrelsz);
-    if (rela)
-        patch_relocs(&m, (const ElfW(Rela) *)rela, relasz);
-    return 0;
+    struct got_patch gp = {
+        .names = hooked, .to = replacement, .n = NHOOKED, .skip_base = self_base};
+    got_patch_loaded(&gp);
 }
 
 /* dlopen searches a bare name in its caller's DT_RUNPATH (or DT_RPATH),
@@ -267,7 +174,7 @@ static void *attach_dlopen(const char *file, int mode)
     if (!h)
         h = real_dlopen(file, mode);
     if (h)
-        dl_iterate_phdr(patch_module, NULL);
+        patch_all();
     return h;
 }
 
@@ -308,6 +215,6 @@ HT_EXPORT int heaptag_attach_start(const char *out, const char *rules, int depth
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     HT_STORE(&attached_unix_ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-    dl_iterate_phdr(patch_module, NULL);
+    patch_all();
     return 0;
 }

@@ -196,6 +196,8 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     if (next_alloc_bypassed && !preload_loaded_late())
         handle_bypass(argv, envp);
     next_alloc_describe();
+    if (!preload_loaded_late())
+        sample_bind_plt();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
     scope_push_id(type_intern("heaptag.internal"));

@@ -1,0 +1,40 @@
+/* Sampled mode's own entry points, and the program's PLT bound to them.
+ *
+ * The exported malloc, free and realloc test the mode first, on every
+ * call: a compare and a branch, four of the fifteen instructions an
+ * unsampled malloc/free pair spends in them.  The mode never changes once sample_init has set
+ * it, so at start-up (our constructor) the PLT entries the loader bound to
+ * those hooks, in every module loaded then, are pointed at the three below,
+ * which are the hooks' sampled branches alone.  GLOB_DAT entries (&malloc,
+ * and calls from code built with -fno-plt) keep the exported hooks, so a
+ * function pointer to malloc is the same in every module; modules loaded
+ * later keep them too.  Both ways reach the same code, so only the cost
+ * differs.  docs/adr/0010-sampled-mode.md, "Binding". */
+#include "got_patch.h"
+#include "next_alloc.h"
+#include "sampling.h"
+
+static void *sampled_malloc(size_t size) { return sample_malloc(size); }
+
+static void sampled_free(void *p) { sample_free(p); }
+
+static void *sampled_realloc(void *p, size_t size) { return sample_realloc(p, size); }
+
+unsigned sample_bind_plt(void)
+{
+    if (!HT_LOAD(&sample_mean) || next_alloc_bypassed)
+        return 0;
+    static const char *const names[] = {"malloc", "free", "realloc"};
+    void *const to[] = {(void *)sampled_malloc, (void *)sampled_free, (void *)sampled_realloc};
+    void *const from[] = {(void *)ht_hook_malloc, (void *)ht_hook_free, (void *)ht_hook_realloc};
+    void *self = object_of((void *)sampled_malloc);
+    if (!self)
+        return 0;
+    struct got_patch gp = {.names = names,
+                           .to = to,
+                           .from = from,
+                           .n = 3,
+                           .plt_only = 1,
+                           .skip_base = (uintptr_t)self};
+    return got_patch_loaded(&gp);
+}
