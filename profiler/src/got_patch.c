@@ -131,7 +131,7 @@ static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
         return 0;
     if (jmprel && pltrel == DT_RELA)
         w->changed += patch_relocs(w->gp, &m, (const ElfW(Rela) *)jmprel, pltrelsz);
-    if (rela)
+    if (rela && !w->gp->plt_only) /* JUMP_SLOT entries live in DT_JMPREL alone */
         w->changed += patch_relocs(w->gp, &m, (const ElfW(Rela) *)rela, relasz);
     return 0;
 }

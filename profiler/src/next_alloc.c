@@ -8,6 +8,7 @@
 #include "next_alloc.h"
 #include "block_map.h"
 #include "lifecycle.h"
+#include "sampling.h"
 #include "ht_common.h"
 #include <dlfcn.h>
 #include "dyn_lookup.h"
@@ -205,8 +206,10 @@ int next_alloc_resolve(void)
     next_is_glibc = check_glibc(&n);
     /* The block map's form is settled before any hook can record a block
      * (the store below lets other threads in): it never changes after.
-     * The flat form's 32-byte granule needs glibc's minimum chunk. */
-    if (next_is_glibc)
+     * The flat form's 32-byte granule needs glibc's minimum chunk.
+     * Sampled mode keeps no map of blocks: no reservation, and no
+     * reading of /proc/self/smaps for its size in the report. */
+    if (next_is_glibc && !sample_requested())
         addr_radix_reserve_flat(&block_cells, FLAT_AT_BLOCKS);
     __atomic_store_n(&next_alloc_state, 2, __ATOMIC_RELEASE);
     tracker_early_init();

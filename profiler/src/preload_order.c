@@ -4,6 +4,7 @@
  * heap (the new environment lives in a mapping), because the allocator in
  * front of us is not one we may call into while rearranging its place. */
 #include "preload_order.h"
+#include "next_alloc.h"
 #include <link.h>
 #include "os_mem.h"
 #include "text_buf.h"
@@ -128,10 +129,12 @@ static int note_order(struct dl_phdr_info *info, size_t size, void *arg)
 
 int preload_loaded_late(void)
 {
-    Dl_info self, libc;
-    if (!dladdr((void *)preload_loaded_late, &self) || !dladdr((void *)getpid, &libc))
+    /* object_of, not dladdr: dladdr would search libc's symbol table for
+     * getpid's name, some 200,000 instructions at every start. */
+    void *self = object_of((void *)preload_loaded_late), *libc = object_of((void *)getpid);
+    if (!self || !libc)
         return 0;
-    struct link_order o = {(uintptr_t)self.dli_fbase, (uintptr_t)libc.dli_fbase, -1, -1, 0};
+    struct link_order o = {(uintptr_t)self, (uintptr_t)libc, -1, -1, 0};
     /* dlpi_addr is the load bias; for a shared object it equals the base. */
     dl_iterate_phdr(note_order, &o);
     return o.self_at >= 0 && o.libc_at >= 0 && o.self_at > o.libc_at;

@@ -7,7 +7,7 @@
  *
  * The JSON goes to a temporary file in the target directory, created
  * without following symlinks, with mode 0600 and an unpredictable name,
- * then renamed over the final name: a reader never meets half a report
+ * then put in the final name's place: a reader never meets half a report
  * under that name.  Devices and FIFOs are written in place (see save). */
 #include "report.h"
 #include "report_stacks.h"
@@ -32,7 +32,7 @@
 #include <sys/random.h>
 #include <sys/single_threaded.h>
 #include <sys/stat.h>
-#include <stdio.h> /* rename(2) only: no stream is ever opened here */
+#include <stdio.h> /* rename(2) and renameat2 only: no stream is ever opened here */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -427,8 +427,32 @@ static int write_in_place(const char *path, const char *reason, struct report_sc
     return rc;
 }
 
+/* Put TMP in PATH's place.  Over an existing report the two names are
+ * exchanged (renameat2 RENAME_EXCHANGE) and the old report, now under
+ * TMP, unlinked: PATH names a whole report at every moment, as with
+ * rename(2), but ext4 does not first write the new file's data to disk,
+ * as it does for a rename over an existing file (auto_da_alloc).  The
+ * program's exit waited for that write: about 0.3 ms of a sampled run's
+ * 2 ms, in `perf stat` of a run that exits at once.  The price is the
+ * guard that write gave a report against a power failure right after the
+ * exit, which a profile does not need.  A directory put at PATH since
+ * classify() is exchanged back and refused, as rename refuses it; where
+ * the exchange is unsupported (or PATH is absent), rename. */
+static int replace_file(const char *tmp, const char *path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
+        return rename(tmp, path);
+    if (unlink(tmp) == 0)
+        return 0;
+    int err = errno;
+    if (err == EISDIR && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0)
+        unlink(tmp);
+    errno = err;
+    return -1;
+}
+
 /* Stream the report into a new temporary file (a fresh unpredictable
- * name, O_EXCL, retried if taken), then rename it over PATH. */
+ * name, O_EXCL, retried if taken), then put it in PATH's place. */
 static int write_and_rename(const char *path, const char *reason, struct report_scratch *scratch)
 {
     char tmp[HT_PATH_MAX + 64];
@@ -450,7 +474,7 @@ static int write_and_rename(const char *path, const char *reason, struct report_
         rc = -1;
         err = errno;
     }
-    if (rc == 0 && rename(tmp, path) != 0) {
+    if (rc == 0 && replace_file(tmp, path) != 0) {
         rc = -1;
         err = errno;
     }

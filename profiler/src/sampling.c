@@ -215,11 +215,17 @@ static int parse_bytes(const char *s, int64_t *out)
     return -1;
 }
 
-void sample_init(void)
+int sample_requested(void)
 {
     const char *v = getenv("HEAPTAG_SAMPLE");
-    if (!v || strcmp(v, "0") == 0)
+    return v && strcmp(v, "0") != 0;
+}
+
+void sample_init(void)
+{
+    if (!sample_requested())
         return;
+    const char *v = getenv("HEAPTAG_SAMPLE");
     int64_t mean;
     if (parse_bytes(v, &mean) != 0) {
         ht_warn("ignoring HEAPTAG_SAMPLE='", v,

@@ -89,6 +89,10 @@ static inline int sample_maybe(const void *p)
 /* Read HEAPTAG_SAMPLE (and _SEED); set up stacks.  Called once from
  * tracker_early_init, after settings_load. */
 void sample_init(void);
+/* Whether HEAPTAG_SAMPLE asks for sampled mode (set, and not "0"; a bad
+ * value asks for it at the default mean), for what must be settled before
+ * sample_init runs. */
+int sample_requested(void);
 
 /* The slow paths (sampling.c). */
 void sample_take(void *p, size_t requested, uint32_t inherited);

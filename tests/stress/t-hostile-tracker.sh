@@ -2,6 +2,8 @@
 # The tracker facing a hostile file system and privilege boundaries.
 #
 # The tracker facing a hostile file system and privilege boundaries:
+#  - a report over an earlier one replaces it whole, leaving no temporary
+#    file;
 #  - a symlink planted at the report's final path is neither followed nor
 #    replaced (its target keeps its contents, the link stays, one warning);
 #    the report is mode 0600 whatever the umask;
@@ -32,6 +34,16 @@ ln -s "$SCRATCH/created-by-tracker" "$d/dangling.json"
 HEAPTAG_OUT=$d/dangling.json env LD_PRELOAD="$LIB" /bin/true 2>/dev/null
 expect_eq "dangling symlink's target not created" no "$([ -e "$SCRATCH/created-by-tracker" ] && echo yes || echo no)"
 expect_eq "no temporary files left" "" "$(find "$d" -name '*tmp*')"
+# A report over an earlier one replaces it whole (the earlier one swapped
+# out and unlinked): a second name of the earlier file keeps its contents,
+# and no temporary name is left holding either.
+ln "$d/plain.json" "$d/earlier.json"
+old_pid=$(grep -o '"pid":[0-9]*' "$d/plain.json")
+HEAPTAG_OUT=$d/plain.json env LD_PRELOAD="$LIB" /bin/true
+run_check "a report over an earlier one" "$d/plain.json"
+expect_eq "the earlier report's other name unchanged" "$old_pid" "$(grep -o '"pid":[0-9]*' "$d/earlier.json")"
+expect_eq "the report is a new file" 1 "$(stat -c %h "$d/plain.json")"
+expect_eq "no temporary files left after replacing" "" "$(find "$d" -name '*tmp*')"
 
 # Devices and FIFOs: in place, never replaced.
 d=$SCRATCH/dev
