@@ -191,7 +191,7 @@ static void rng_seed_thread(void)
         rng_state = 1;
 }
 
-/* A byte count with an optional binary unit: 4096, 64K, 512KiB, 1M, 2MiB, 1G. */
+/* A byte count with an optional binary unit: 4096, 64K, 512KiB, 1M, 2MiB, 1G, 1TiB. */
 static int parse_bytes(const char *s, int64_t *out)
 {
     char *end;
@@ -202,8 +202,9 @@ static int parse_bytes(const char *s, int64_t *out)
         const char *suffix;
         int shift;
     } units[] = {
-        {"", 0},   {"B", 0},   {"K", 10},   {"KB", 10}, {"KiB", 10}, {"k", 10},
-        {"M", 20}, {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},  {"GiB", 30},
+        {"", 0},    {"B", 0},    {"K", 10},  {"KB", 10},  {"KiB", 10},
+        {"k", 10},  {"M", 20},   {"MB", 20}, {"MiB", 20}, {"G", 30},
+        {"GB", 30}, {"GiB", 30}, {"T", 40},  {"TB", 40},  {"TiB", 40},
     };
     for (unsigned i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(end, units[i].suffix) == 0) {

@@ -31,6 +31,10 @@ done
 LD_PRELOAD=$LIB HEAPTAG_SAMPLE=64K HEAPTAG_OUT=$tmp/k.json /bin/true 2>"$tmp/err"
 expect_eq "64K accepted" "$(cat "$tmp/err")" ""
 expect_eq "64K is 65536" "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["sampling"]["mean_bytes"])' "$tmp/k.json")" 65536
+# The top of the range the warning names is accepted too.
+LD_PRELOAD=$LIB HEAPTAG_SAMPLE=1TiB HEAPTAG_OUT=$tmp/t.json /bin/true 2>"$tmp/err"
+expect_eq "1TiB accepted" "$(cat "$tmp/err")" ""
+expect_eq "1TiB is 2^40" "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["sampling"]["mean_bytes"])' "$tmp/t.json")" 1099511627776
 
 # Unwritable snapshot directory (a path under a regular file).
 touch "$tmp/file"
