@@ -1,15 +1,16 @@
 /* Sampled mode's own entry points, and the program's PLT bound to them.
  *
- * The exported malloc, free and realloc test the mode first, on every
- * call: a compare and a branch, four of the fifteen instructions an
- * unsampled malloc/free pair spends in them.  The mode never changes once sample_init has set
- * it, so at start-up (our constructor) the PLT entries the loader bound to
- * those hooks, in every module loaded then, are pointed at the three below,
- * which are the hooks' sampled branches alone.  GLOB_DAT entries (&malloc,
- * and calls from code built with -fno-plt) keep the exported hooks, so a
- * function pointer to malloc is the same in every module; modules loaded
- * later keep them too.  Both ways reach the same code, so only the cost
- * differs.  docs/adr/0010-sampled-mode.md, "Binding". */
+ * The exported malloc, free and realloc test the mode first: a compare
+ * and a branch per call, four of the fifteen instructions an unsampled
+ * malloc/free pair spends in them.  The mode never changes once
+ * sample_init has set it, so at start-up (our constructor) the PLT
+ * entries the loader bound to those hooks, in every module loaded then,
+ * are pointed at the three below, which are the hooks' sampled branches
+ * alone.  GLOB_DAT entries (&malloc, and calls from code built with
+ * -fno-plt) keep the exported hooks, so a function pointer to malloc is
+ * the same in every module; modules loaded later keep them too.  Both
+ * ways reach the same code, so only the cost differs
+ * (docs/adr/0010-sampled-mode.md, Decision 1). */
 #include "got_patch.h"
 #include "next_alloc.h"
 #include "sampling.h"
