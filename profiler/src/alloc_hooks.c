@@ -14,6 +14,7 @@
 #include "site_map.h"
 #include "site_table.h"
 #include "sampling.h"
+#include "plt_bind.h"
 #include "stack_capture.h"
 #include "timeline.h"
 #include "stats.h"
@@ -139,7 +140,7 @@ static __attribute__((noinline)) void *malloc_general(size_t size)
  * calls) needs no stack frame.  The exact path is the branch that leaves
  * (a conditional tail call), so the sampled one falls through and takes no
  * jump but the last one to the allocator. */
-static __attribute__((noinline)) void *malloc_exact(size_t size)
+__attribute__((noinline)) void *malloc_exact(size_t size)
 {
     /* hot_cells is set only once the allocator is resolved. */
     if (HT_LIKELY(HT_LOAD(&hot_cells) != NULL))
@@ -187,7 +188,7 @@ void hot_free_finish(void *p, int r)
     next.free(p);
 }
 
-static __attribute__((noinline)) void free_exact(void *p)
+__attribute__((noinline)) void free_exact(void *p)
 {
     int r = hot_free(p);
     if (HT_LIKELY(r == HOT_DONE)) {
@@ -286,10 +287,7 @@ static void *do_realloc(void *p, size_t size)
     return q;
 }
 
-static __attribute__((noinline)) void *realloc_exact(void *p, size_t size)
-{
-    return do_realloc(p, size);
-}
+__attribute__((noinline)) void *realloc_exact(void *p, size_t size) { return do_realloc(p, size); }
 
 HT_EXPORT void *realloc(void *p, size_t size)
 {
@@ -298,7 +296,7 @@ HT_EXPORT void *realloc(void *p, size_t size)
     return sample_realloc(p, size); /* bootstrap blocks: its slow path */
 }
 
-/* The three above by names of our own, for sampled_bind.c. */
+/* The three above by names of our own, for plt_bind.c. */
 extern __typeof__(malloc) ht_hook_malloc __attribute__((alias("malloc")));
 extern __typeof__(free) ht_hook_free __attribute__((alias("free")));
 extern __typeof__(realloc) ht_hook_realloc __attribute__((alias("realloc")));

@@ -13,6 +13,7 @@
 #include "lifecycle.h"
 #include "next_alloc.h"
 #include "overflow_table.h"
+#include "plt_bind.h"
 #include "preload_order.h"
 #include "report.h"
 #include "scope_stack.h"
@@ -197,7 +198,7 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
         handle_bypass(argv, envp);
     next_alloc_describe();
     if (!preload_loaded_late())
-        sample_bind_plt();
+        hooks_bind_plt();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
     scope_push_id(type_intern("heaptag.internal"));

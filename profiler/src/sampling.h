@@ -157,18 +157,6 @@ static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_
     return sample_realloc_slow(p, size);
 }
 
-/* Point the PLT entries of malloc, free and realloc that the loader bound
- * to our hooks, in every module loaded now, at sampled mode's own entry
- * points (sampled_bind.c).  Does nothing unless sampled mode is on and our
- * hooks serve the program.  From the constructor only (it takes the
- * loader's lock).  Returns the number of entries changed. */
-unsigned sample_bind_plt(void);
-/* Our exported hooks by hidden names (alloc_hooks.c): &malloc here would
- * name the process's first malloc, which need not be ours. */
-extern HT_HIDDEN __typeof__(void *(size_t)) ht_hook_malloc;
-extern HT_HIDDEN __typeof__(void(void *)) ht_hook_free;
-extern HT_HIDDEN __typeof__(void *(void *, size_t)) ht_hook_realloc;
-
 /* heaptag_retag of a sampled block: 0 if it was sampled, -1 if not. */
 int sample_retag(void *p, uint32_t type);
 void sample_lock_for_fork(void);
