@@ -10,9 +10,7 @@
 #include "scope_stack.h"
 #include "settings.h"
 #include "site_table.h"
-#include "stack_capture.h"
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
+#include "stack_capture_here.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,8 +317,7 @@ static void note_peak(void)
 /* Inline into the slow paths, so that libunwind, which unwinds our own
  * frames before it reaches the program's, has fewer to walk per sample
  * (about 90 instructions a frame): take, record and the stack capture
- * itself, which calls unw_backtrace from here (guarded as stack_capture
- * is: a signal handler's capture inside this one records no stack). */
+ * itself (stack_capture_here.h). */
 static inline __attribute__((always_inline)) void record(void *p, size_t requested,
                                                          uint32_t inherited)
 {
@@ -333,13 +330,9 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
                            .weight = 1 / prob};
     uint32_t type = inherited ? inherited : scope_current_type();
     int max = stack_depth;
-    if (max && !stack_capturing) {
+    if (max) {
         uintptr_t frames[STACK_MAX_DEPTH];
-        void *raw[STACK_RAW_MAX];
-        stack_capturing = 1;
-        int got = unw_backtrace(raw, stack_capture_raw_want(max));
-        stack_capturing = 0;
-        int depth = stack_capture_keep(frames, max, raw, got);
+        int depth = stack_capture_here(frames, max);
         if (depth > 0) {
             uint32_t key_type = (inherited || scope_depth) ? type : HT_TYPE_NONE;
             r.site = site_intern(key_type, frames, (uint32_t)depth);

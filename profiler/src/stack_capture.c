@@ -7,14 +7,12 @@
  * returned wrong frames in Debian's python3.11 (checked against unw_step
  * and gdb).  Frames inside libheaptag.so itself are dropped: they say
  * nothing about the program and would split identical call sites. */
-#define UNW_LOCAL_ONLY
-#include "stack_capture.h"
+#include "stack_capture_here.h"
 #include "sampling.h"
 #include "site_map.h"
 #include "next_alloc.h"
 #include "ht_common.h"
 #include <dlfcn.h>
-#include <libunwind.h>
 #include <link.h>
 
 int stack_depth;
@@ -78,14 +76,4 @@ int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
     return n;
 }
 
-int stack_capture(uintptr_t *frames, int max)
-{
-    if (stack_capturing)
-        return 0;
-    stack_capturing = 1;
-    void *raw[STACK_RAW_MAX];
-    int got = unw_backtrace(raw, stack_capture_raw_want(max));
-    int n = stack_capture_keep(frames, max, raw, got);
-    stack_capturing = 0;
-    return n;
-}
+int stack_capture(uintptr_t *frames, int max) { return stack_capture_here(frames, max); }

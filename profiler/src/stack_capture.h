@@ -15,20 +15,6 @@ extern HT_HIDDEN int stack_depth;
 int stack_capture(uintptr_t *frames, int max);
 void stack_capture_init(int depth);
 
-/* Set while this thread is in unw_backtrace: a capture that a signal
- * handler starts then finds it set and records no stack, so libunwind's
- * per-thread cache is never walked by two calls at once. */
+/* Set while this thread is in unw_backtrace (stack_capture_here.h). */
 extern HT_HIDDEN __thread int stack_capturing;
-
-/* For a caller that calls unw_backtrace(raw, stack_capture_raw_want(max))
- * itself, inline, so that libunwind walks one frame of ours fewer (sampled
- * mode; it sets and tests stack_capturing as stack_capture does): the
- * program's frames of raw[0..got) into frames, as stack_capture returns
- * them. */
-#define STACK_RAW_MAX (STACK_MAX_DEPTH + 16)
-static inline int stack_capture_raw_want(int max)
-{
-    return max + 16 < STACK_RAW_MAX ? max + 16 : STACK_RAW_MAX;
-}
-int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got);
 #endif
