@@ -15,10 +15,10 @@ $(BUILD)/obj/profiler/%.o: profiler/src/%.c $(wildcard profiler/src/*.h) profile
 
 # An operator new that throws unwinds through our wrapper (cxx_hooks.c).
 $(BUILD)/obj/profiler/cxx_hooks.o: PROFILER_CFLAGS += -fexceptions
-# The hooks, and the modes' own entry points (plt_bind.c), run on every
+# The hooks, and the modes' own entry points beside them, run on every
 # allocation: a frame pointer there costs four instructions a call, and
 # libunwind walks them by their CFI anyway.
-$(BUILD)/obj/profiler/alloc_hooks.o $(BUILD)/obj/profiler/plt_bind.o: PROFILER_CFLAGS += -fomit-frame-pointer
+$(BUILD)/obj/profiler/alloc_hooks.o: PROFILER_CFLAGS += -fomit-frame-pointer
 
 $(LIBHEAPTAG): $(PROFILER_OBJS)
 	@mkdir -p $(dir $@)

@@ -148,11 +148,18 @@ __attribute__((noinline)) void *malloc_exact(size_t size)
     return malloc_general(size);
 }
 
+/* Sampled mode's entry points, also bound in the PLT (plt_bind.c); each is
+ * inline in its exported hook too, which then ends in the same tail calls. */
+inline __attribute__((always_inline)) void *sampled_malloc(size_t size)
+{
+    return sample_malloc(size);
+}
+
 HT_EXPORT void *malloc(size_t size)
 {
     if (HT_UNLIKELY(!sample_mean))
         return malloc_exact(size);
-    return sample_malloc(size);
+    return sampled_malloc(size);
 }
 
 static __attribute__((noinline)) void free_general(void *p)
@@ -201,12 +208,17 @@ __attribute__((noinline)) void free_exact(void *p)
         free_general(p);
 }
 
+inline __attribute__((always_inline)) void sampled_free(void *p)
+{
+    sample_free(p); /* no map: a filter (sampling.h) */
+}
+
 HT_EXPORT void free(void *p)
 {
     if (HT_UNLIKELY(!sample_mean))
         free_exact(p);
     else
-        sample_free(p); /* no map: a filter (sampling.h) */
+        sampled_free(p);
 }
 
 HT_EXPORT void *calloc(size_t n, size_t size)
@@ -289,14 +301,20 @@ static void *do_realloc(void *p, size_t size)
 
 __attribute__((noinline)) void *realloc_exact(void *p, size_t size) { return do_realloc(p, size); }
 
+/* Bootstrap blocks: sample_realloc's slow path. */
+inline __attribute__((always_inline)) void *sampled_realloc(void *p, size_t size)
+{
+    return sample_realloc(p, size);
+}
+
 HT_EXPORT void *realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(!sample_mean))
         return realloc_exact(p, size);
-    return sample_realloc(p, size); /* bootstrap blocks: its slow path */
+    return sampled_realloc(p, size);
 }
 
-/* The three above by names of our own, for plt_bind.c. */
+/* The three exported hooks by names of our own, for plt_bind.c. */
 extern __typeof__(malloc) ht_hook_malloc __attribute__((alias("malloc")));
 extern __typeof__(free) ht_hook_free __attribute__((alias("free")));
 extern __typeof__(realloc) ht_hook_realloc __attribute__((alias("realloc")));

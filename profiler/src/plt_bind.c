@@ -4,24 +4,18 @@
  * and a branch per call, and in exact mode a second jump.  The mode never
  * changes once tracker_early_init has settled it, so at start-up (our
  * constructor) the PLT entries the loader bound to those hooks, in every
- * module loaded then, are pointed at the mode's own entry points, which
- * are the hooks' branches for that mode alone: four instructions fewer a
- * malloc/free pair in sampled mode (of fifteen), six in exact mode.
- * GLOB_DAT entries (&malloc, and calls from code built with -fno-plt)
- * keep the exported hooks, so a function pointer to malloc is the same in
- * every module; modules loaded later keep them too.  Both ways reach the
- * same code, so only the cost differs (docs/adr/0010-sampled-mode.md,
- * Decision 1). */
+ * module loaded then, are pointed at the mode's own entry points, the
+ * hooks' branches for that mode alone (alloc_hooks.c, beside the hooks):
+ * four instructions fewer a malloc/free pair in sampled mode (of
+ * fifteen), six in exact mode.  GLOB_DAT entries (&malloc, and calls from
+ * code built with -fno-plt) keep the exported hooks, so a function
+ * pointer to malloc is the same in every module; modules loaded later
+ * keep them too.  Both ways reach the same code, so only the cost differs
+ * (docs/adr/0010-sampled-mode.md, Decision 1). */
 #include "plt_bind.h"
 #include "got_patch.h"
 #include "next_alloc.h"
 #include "sampling.h"
-
-static void *sampled_malloc(size_t size) { return sample_malloc(size); }
-
-static void sampled_free(void *p) { sample_free(p); }
-
-static void *sampled_realloc(void *p, size_t size) { return sample_realloc(p, size); }
 
 unsigned hooks_bind_plt(void)
 {

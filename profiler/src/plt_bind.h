@@ -18,9 +18,12 @@ extern HT_HIDDEN __typeof__(void *(size_t)) ht_hook_malloc;
 extern HT_HIDDEN __typeof__(void(void *)) ht_hook_free;
 extern HT_HIDDEN __typeof__(void *(void *, size_t)) ht_hook_realloc;
 
-/* Exact mode's entry points: the exported hooks' exact branches
+/* Each mode's entry points: the exported hooks' two branches
  * (alloc_hooks.c). */
 HT_HIDDEN void *malloc_exact(size_t size);
 HT_HIDDEN void free_exact(void *p);
 HT_HIDDEN void *realloc_exact(void *p, size_t size);
+HT_HIDDEN void *sampled_malloc(size_t size);
+HT_HIDDEN void sampled_free(void *p);
+HT_HIDDEN void *sampled_realloc(void *p, size_t size);
 #endif
