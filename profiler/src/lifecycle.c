@@ -192,12 +192,13 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     report_capture_name(argv ? argv[0] : NULL);
     next_alloc_resolve();
     /* Loaded late (heaptag attach, or a program's own dlopen): nothing to
-     * re-run and nothing to warn about; heaptag_attach_start redirects the
-     * program's calls to us. */
-    if (next_alloc_bypassed && !preload_loaded_late())
+     * re-run, nothing to warn about and no PLT to bind here;
+     * heaptag_attach_start redirects the program's calls to us. */
+    int late = preload_loaded_late();
+    if (next_alloc_bypassed && !late)
         handle_bypass(argv, envp);
     next_alloc_describe();
-    if (!preload_loaded_late())
+    if (!late)
         hooks_bind_plt();
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
