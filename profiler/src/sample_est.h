@@ -100,13 +100,14 @@ static inline void est_died(struct sample_est *e, struct est_delta d)
 }
 
 /* est_died undone (a realloc that failed after its block was forgotten):
- * the same sums, give or take the last bit of rounding. */
+ * a death of the negated delta, the same sums give or take the last bit of
+ * rounding.  (Negating is exact: x - -y is x + y.) */
 static inline void est_revived(struct sample_est *e, struct est_delta d)
 {
-    e->free_w -= d.w_sw[0];
-    est_pair_add(&e->live_w, d.w_sw);
-    e->live_usable += d.uw;
-    est_pair_add(&e->var_live_w, d.v_ssv);
+    d.w_sw = -d.w_sw;
+    d.v_ssv = -d.v_ssv;
+    d.uw = -d.uw;
+    est_died(e, d);
 }
 
 /* The estimates of type t, site id, and the whole process (NULL if none
