@@ -140,10 +140,9 @@ static void mode_line(FILE *out, const struct ht_report *r)
  * it rests on, and warn when they are few (ADR-0010; as heaptag report). */
 static void peak_basis(FILE *out, const struct ht_report *r)
 {
-    json_t *n = json_object_get(json_object_get(r->json, "sampling"), "peak_samples");
-    if (!json_is_integer(n))
+    long long k;
+    if (!ht_peak_samples(r, &k))
         return;
-    long long k = (long long)json_integer_value(n);
     fprintf(out, " <span class=\"dim\">an estimate resting on %lld live sample%s</span>%s", k,
             k == 1 ? "" : "s",
             k < HT_PEAK_SAMPLES_TRUSTED

@@ -13,6 +13,15 @@ void *ht_sampling_json(const struct ht_report *r)
     return json_is_object(s) ? json_incref(s) : NULL;
 }
 
+int ht_peak_samples(const struct ht_report *r, long long *n)
+{
+    json_t *v = json_object_get(json_object_get(r->json, "sampling"), "peak_samples");
+    if (!json_is_integer(v))
+        return 0;
+    *n = (long long)json_integer_value(v);
+    return 1;
+}
+
 void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown)
 {
     json_t *s = json_object_get(r->json, "sampling");
@@ -49,11 +58,10 @@ void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown)
     /* What the process's peak rests on (reports since round four): a peak
      * of few samples is the maximum of a few fluctuating counts and can
      * read several times too high (ADR-0010). */
-    json_t *ps = json_object_get(s, "peak_samples");
-    if (json_is_integer(ps)) {
-        json_int_t n = json_integer_value(ps);
+    long long n;
+    if (ht_peak_samples(r, &n)) {
         fprintf(out, "%speak: an estimate resting on %lld live sample%s%s\n",
-                markdown ? "\n" : "  ", (long long)n, n == 1 ? "" : "s",
+                markdown ? "\n" : "  ", n, n == 1 ? "" : "s",
                 n < HT_PEAK_SAMPLES_TRUSTED
                     ? " (too few to trust: it can read several times too high; a smaller "
                       "HEAPTAG_SAMPLE takes more)"

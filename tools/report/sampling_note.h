@@ -17,6 +17,10 @@
  * the running maximum adds to that (ADR-0010). */
 #define HT_PEAK_SAMPLES_TRUSTED 30
 
+/* The live samples the report's peak rests on, into *n: 0 when the
+ * report has no such figure (exact, or written before it existed). */
+int ht_peak_samples(const struct ht_report *r, long long *n);
+
 /* Text (MARKDOWN 0) or Markdown lines; nothing for an exact report. */
 void ht_sampling_note(FILE *out, const struct ht_report *r, int markdown);
 /* The report's "sampling" object (a new reference), or NULL if exact. */
