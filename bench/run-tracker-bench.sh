@@ -7,8 +7,9 @@
 # bench/forward_only.c), under the same plus the byte countdown that any sampler must
 # keep on every malloc (count: bench/countdown_only.c), under heaptag (LD_PRELOAD),
 # under heaptag with call stacks 32 deep (stacks), sampled, under heaptrack (recording
-# only; it always unwinds) and under massif, all in the same session and interleaved round by round, so that machine load
-# drifting over the run hits every tool alike; each cell is the median of the rounds.
+# only; it always unwinds) and under massif, all in the same session and interleaved
+# round by round, so that machine load drifting over the run hits every tool alike;
+# each cell is the median of the rounds.
 # The sampled bars are judged on paired ratios: each round's sampled time over the
 # same round's uninstrumented time, run back to back, then the median of those.
 # Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS rounds only (default 1): at
@@ -63,6 +64,8 @@ fi
 
 # sampled: HEAPTAG_SAMPLE at the default mean (512 KiB), stacks 32 deep
 tools=(none floor count heaptag stacks sampled)
+# The cheap cells, run in BENCH_FAST_REPS rounds (below).
+fast_tools="none floor count heaptag sampled"
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
@@ -103,7 +106,7 @@ print(sys.argv[2], sys.argv[3], r["tracker"]["overhead_bytes"], r["totals"]["pea
     fi
 }
 
-echo "tracker benchmark: $reps rounds (massif: $massif_reps; none, floor, count, heaptag, sampled: $fast_reps), scale $scale, $(nproc) cores" >&2
+echo "tracker benchmark: $reps rounds (massif: $massif_reps; $fast_tools: $fast_reps), scale $scale, $(nproc) cores" >&2
 # The cheap cells (uninstrumented, floor, count, exact, sampled) run in more rounds than
 # the slow ones: their bars are 5-10% wide, and on a shared machine one
 # round's ratio moves by that much.  Every round still runs all of them
@@ -112,7 +115,7 @@ for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         for tool in "${tools[@]}"; do
             [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
-            case $tool in none | floor | count | heaptag | sampled) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
+            case " $fast_tools " in *" $tool "*) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
             echo "  round $rep: ${w%% *} / $tool" >&2
             run_one "$tool" $w
         done
@@ -122,7 +125,7 @@ done
 mkdir -p "$(dirname "$out")"
 {
     echo "heaptag tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) cores)"
-    echo "rounds: $reps (massif $massif_reps; none, floor, count, heaptag and sampled $fast_reps), median per cell; scale $scale"
+    echo "rounds: $reps (massif $massif_reps; $fast_tools $fast_reps), median per cell; scale $scale"
     for w in "${workloads[@]}"; do printf '  %s\n' "$w"; done
     echo
     awk -v tools="${tools[*]}" '
