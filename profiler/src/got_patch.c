@@ -18,6 +18,7 @@ struct module {
     uintptr_t lo, hi;       /* the span of its PT_LOAD segments */
     uintptr_t relro_ro_end; /* pages below it (from relro_start) are read-only */
     uintptr_t relro_start;
+    uintptr_t page; /* the page size */
     const ElfW(Sym) * symtab;
     const char *strtab;
 };
@@ -47,14 +48,13 @@ static unsigned patch_slot(const struct module *m, uintptr_t slot, void *fn)
     void **p = (void **)slot;
     if (__atomic_load_n(p, __ATOMIC_RELAXED) == fn)
         return 0;
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t pg = slot & ~(uintptr_t)(page - 1);
+    uintptr_t pg = slot & ~(m->page - 1);
     int readonly = pg >= m->relro_start && pg < m->relro_ro_end;
-    if (readonly && mprotect((void *)pg, (size_t)page, PROT_READ | PROT_WRITE) != 0)
+    if (readonly && mprotect((void *)pg, m->page, PROT_READ | PROT_WRITE) != 0)
         return 0;
     __atomic_store_n(p, fn, __ATOMIC_RELEASE);
     if (readonly)
-        mprotect((void *)pg, (size_t)page, PROT_READ);
+        mprotect((void *)pg, m->page, PROT_READ);
     return 1;
 }
 
@@ -91,19 +91,19 @@ static int patch_module(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     struct walk *w = data;
-    struct module m = {.base = info->dlpi_addr, .lo = UINTPTR_MAX};
+    struct module m = {
+        .base = info->dlpi_addr, .lo = UINTPTR_MAX, .page = (uintptr_t)sysconf(_SC_PAGESIZE)};
     const ElfW(Dyn) *dyn = NULL;
     if (m.base == w->gp->skip_base || !info->dlpi_name || strstr(info->dlpi_name, "linux-vdso") ||
         strstr(info->dlpi_name, "ld-linux"))
         return 0;
-    long page = sysconf(_SC_PAGESIZE);
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type == PT_DYNAMIC)
             dyn = (const ElfW(Dyn) *)(m.base + ph->p_vaddr);
         else if (ph->p_type == PT_GNU_RELRO) {
-            m.relro_start = (m.base + ph->p_vaddr) & ~(uintptr_t)(page - 1);
-            m.relro_ro_end = (m.base + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
+            m.relro_start = (m.base + ph->p_vaddr) & ~(m.page - 1);
+            m.relro_ro_end = (m.base + ph->p_vaddr + ph->p_memsz) & ~(m.page - 1);
         } else if (ph->p_type == PT_LOAD) {
             if (m.base + ph->p_vaddr < m.lo)
                 m.lo = m.base + ph->p_vaddr;
