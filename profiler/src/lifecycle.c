@@ -7,6 +7,7 @@
  * from exit() — from main's return or from any thread — after the
  * program's own atexit handlers and destructors, and writes the report. */
 #include "elf_symbols.h"
+#include "fast_unwind.h"
 #include "gate.h"
 #include "hot_path.h"
 #include "ht_common.h"
@@ -38,6 +39,8 @@
  * whose getpid() differs is a vfork or posix_spawn child sharing our
  * memory, which must not write a report of its parent's counters. */
 static pid_t own_pid;
+/* Set when our constructor starts. */
+static int constructing;
 /* Whether the process had other threads when it last forked. */
 static int threads_at_fork;
 
@@ -165,6 +168,12 @@ void tracker_early_init(void)
         rules_load(settings.rules_path);
     sample_init(); /* before stacks: sampled mode turns them on */
     stack_capture_init(settings.stack_depth);
+    /* A hook ran before our constructor: we were preloaded (a library
+     * loaded late is constructed before any call can reach it), so our
+     * dlclose is the program's and our own stack walk can start now, for
+     * the allocations of other libraries' constructors. */
+    if (!constructing && stack_depth)
+        fast_unwind_init();
     hot_path_settle(); /* last: it reads what the lines above settled */
 }
 
@@ -189,6 +198,7 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
 {
     int saved = errno;
     (void)argc;
+    constructing = 1;
     report_capture_name(argv ? argv[0] : NULL);
     next_alloc_resolve();
     /* Loaded late (heaptag attach, or a program's own dlopen): nothing to
@@ -200,6 +210,11 @@ __attribute__((constructor)) static void heaptag_start(int argc, char **argv, ch
     next_alloc_describe();
     if (!late)
         hooks_bind_plt();
+    /* Our own stack walk needs to see every dlclose (fast_unwind.c): our
+     * dlclose is the program's only when we were preloaded.  Without the
+     * walk, libunwind takes every stack. */
+    if (!late && stack_depth)
+        fast_unwind_init(); /* if tracker_early_init has not */
     /* pthread_atfork may allocate: account it to the tracker, not to the
      * program's untagged memory. */
     scope_push_id(type_intern("heaptag.internal"));

@@ -9,6 +9,10 @@
  * nothing about the program and would split identical call sites. */
 #include "stack_capture_here.h"
 #include "sampling.h"
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#include <stdlib.h>
+#include <string.h>
 #include "site_map.h"
 #include "next_alloc.h"
 #include "ht_common.h"
@@ -18,6 +22,12 @@
 int stack_depth;
 static uintptr_t self_start, self_end;
 __thread int stack_capturing;
+int stack_unwind_check;
+/* HEAPTAG_UNWIND_CHECK: stacks walked both ways, those libunwind alone
+ * walked, and those whose two walks differed (with the first such pair). */
+static int64_t check_stacks, check_slow_only, check_differed;
+static uintptr_t first_fast[STACK_MAX_DEPTH], first_slow[STACK_MAX_DEPTH];
+static int first_fast_n, first_slow_n;
 
 /* Our own text range, from our program headers. */
 static int find_self(struct dl_phdr_info *info, size_t size, void *data)
@@ -52,6 +62,8 @@ void stack_capture_init(int depth)
     if (depth > STACK_MAX_DEPTH)
         depth = STACK_MAX_DEPTH;
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
+    const char *check = getenv("HEAPTAG_UNWIND_CHECK");
+    stack_unwind_check = check && check[0] && strcmp(check, "0") != 0;
     if (next_is_glibc && !sample_mean) /* sampled mode keeps no site map */
         site_map_reserve_flat();
     /* Release: a thread that sees stacks on also sees the map's form. */
@@ -74,6 +86,44 @@ int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
             break;
     }
     return n;
+}
+
+int stack_unwind_slow(void **raw, int lim, int fast_got, int max)
+{
+    void *slow[STACK_RAW_MAX];
+    int got = unw_backtrace(slow, lim);
+    if (got < 0)
+        got = 0;
+    if (stack_unwind_check) {
+        uintptr_t a[STACK_MAX_DEPTH], b[STACK_MAX_DEPTH];
+        int na = fast_got < 0 ? 0 : stack_capture_keep(a, max, raw, fast_got);
+        int nb = stack_capture_keep(b, max, slow, got);
+        __atomic_add_fetch(&check_stacks, 1, __ATOMIC_RELAXED);
+        if (fast_got < 0) {
+            __atomic_add_fetch(&check_slow_only, 1, __ATOMIC_RELAXED);
+        } else if (na != nb || memcmp(a, b, (size_t)na * sizeof a[0]) != 0) {
+            if (__atomic_add_fetch(&check_differed, 1, __ATOMIC_RELAXED) == 1) {
+                memcpy(first_fast, a, (size_t)na * sizeof a[0]);
+                memcpy(first_slow, b, (size_t)nb * sizeof b[0]);
+                first_fast_n = na, first_slow_n = nb;
+            }
+        }
+    }
+    memcpy(raw, slow, (size_t)got * sizeof raw[0]);
+    return got;
+}
+
+int stack_unwind_check_figures(int64_t out[3], const uintptr_t **fast, int *fast_n,
+                               const uintptr_t **slow, int *slow_n)
+{
+    if (!stack_unwind_check)
+        return 0;
+    out[0] = HT_LOAD(&check_stacks);
+    out[1] = HT_LOAD(&check_slow_only);
+    out[2] = HT_LOAD(&check_differed);
+    *fast = first_fast, *fast_n = out[2] ? first_fast_n : 0;
+    *slow = first_slow, *slow_n = out[2] ? first_slow_n : 0;
+    return 1;
 }
 
 int stack_capture(uintptr_t *frames, int max) { return stack_capture_here(frames, max); }

@@ -15,6 +15,12 @@ extern HT_HIDDEN int stack_depth;
 int stack_capture(uintptr_t *frames, int max);
 void stack_capture_init(int depth);
 
-/* Set while this thread is in unw_backtrace (stack_capture_here.h). */
+/* Under HEAPTAG_UNWIND_CHECK (fast_unwind.h): stacks compared, stacks
+ * libunwind alone walked, stacks that differed, and the first two walks
+ * that differed; 0 when the check is off. */
+int stack_unwind_check_figures(int64_t out[3], const uintptr_t **fast, int *fast_n,
+                               const uintptr_t **slow, int *slow_n);
+
+/* Set while this thread walks its stack (stack_capture_here.h). */
 extern HT_HIDDEN __thread int stack_capturing;
 #endif

@@ -25,7 +25,28 @@ $(ST_BUILD)/stacks-cxx: tests/stacks/stacks_cxx.cc
 	$(CXX) $(CXXFLAGS_BASE) -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-builtin \
 		-fno-allocation-dce -o $@ $<
 
+# Hard frames for test-unwind-check.sh, with and without frame pointers.
+$(ST_BUILD)/unwind-prog-fp: tests/stacks/unwind_prog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -fno-builtin-malloc -fno-builtin-free -O0 -fno-omit-frame-pointer \
+		-pthread -o $@ $< -ldl
+
+$(ST_BUILD)/unwind-prog-nofp: tests/stacks/unwind_prog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -fno-builtin-malloc -fno-builtin-free -O2 -fomit-frame-pointer \
+		-pthread -o $@ $< -ldl
+
+$(ST_BUILD)/unwind-mod-fp.so: tests/stacks/unwind_mod.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O0 -fno-omit-frame-pointer -fPIC -shared -o $@ $<
+
+$(ST_BUILD)/unwind-mod-nofp.so: tests/stacks/unwind_mod.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 -fomit-frame-pointer -fPIC -shared -o $@ $<
+
+TEST_DEPS += $(ST_BUILD)/unwind-prog-fp $(ST_BUILD)/unwind-prog-nofp \
+	$(ST_BUILD)/unwind-mod-fp.so $(ST_BUILD)/unwind-mod-nofp.so
 TEST_DEPS += $(HEAPTAG_BIN) $(ST_BUILD)/stacks-prog-fp $(ST_BUILD)/stacks-prog-nofp \
 	$(ST_BUILD)/stacks-prog-tagged $(ST_BUILD)/stacks-cxx
 TESTS += tests/stacks/test-sites.sh tests/stacks/test-formats.sh tests/stacks/test-rules.sh \
-	tests/stacks/test-cxx.sh tests/stacks/test-system-programs.sh
+	tests/stacks/test-cxx.sh tests/stacks/test-system-programs.sh tests/stacks/test-unwind-check.sh
