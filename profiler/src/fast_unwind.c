@@ -76,19 +76,12 @@ static void table_grow(struct rule_table *t)
         os_mem_unmap(bigger, sizeof *bigger + ((size_t)1 << bigger->bits) * sizeof(struct slot));
 }
 
-/* The rule at pc, from the table or else from the CFI (then kept). */
-static struct cfi_rule rule_for(struct rule_table *t, uintptr_t pc)
+/* A rule not in the table: read from the CFI, then kept in the first
+ * free slot of pc's neighbourhood (h: its first slot). */
+static __attribute__((noinline)) struct cfi_rule rule_miss(struct rule_table *t, uintptr_t pc,
+                                                           uint32_t h)
 {
     uint32_t mask = (1u << t->bits) - 1;
-    uint32_t h = (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> (64 - t->bits));
-    for (unsigned i = 0; i < PROBES; i++) {
-        struct slot *s = &t->slot[(h + i) & mask];
-        uintptr_t at = __atomic_load_n(&s->pc, __ATOMIC_ACQUIRE);
-        if (at == pc)
-            return s->rule;
-        if (at == 0)
-            break;
-    }
     struct cfi_rule r = cfi_rule_at(pc);
     for (unsigned i = 0; i < PROBES; i++) {
         struct slot *s = &t->slot[(h + i) & mask];
@@ -107,6 +100,22 @@ static struct cfi_rule rule_for(struct rule_table *t, uintptr_t pc)
     return r; /* a full neighbourhood keeps nothing: the next walk reads the CFI again */
 }
 
+/* The rule at pc, from the table (mask is the table's) or else from the
+ * CFI.  The hash is the top half of a multiply, taken by the mask. */
+static inline struct cfi_rule rule_for(struct rule_table *t, uint32_t mask, uintptr_t pc)
+{
+    uint32_t h = (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+    for (unsigned i = 0; i < PROBES; i++) {
+        const struct slot *s = &t->slot[(h + i) & mask];
+        uintptr_t at = __atomic_load_n(&s->pc, __ATOMIC_ACQUIRE);
+        if (HT_LIKELY(at == pc))
+            return s->rule;
+        if (at == 0)
+            break;
+    }
+    return rule_miss(t, pc, h);
+}
+
 /* Not inlined: its own frame is where the walk starts, from registers the
  * compiler keeps for it (this file is built with frame pointers). */
 __attribute__((noinline)) int fast_backtrace(void **raw, int max)
@@ -117,6 +126,7 @@ __attribute__((noinline)) int fast_backtrace(void **raw, int max)
     struct rule_table *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
     if (!t)
         return -1;
+    uint32_t mask = (1u << t->bits) - 1;
     uintptr_t *frame = __builtin_frame_address(0);
     uintptr_t ip = (uintptr_t)__builtin_return_address(0);
     uintptr_t sp = (uintptr_t)(frame + 2); /* above our saved rbp and return address */
@@ -126,17 +136,19 @@ __attribute__((noinline)) int fast_backtrace(void **raw, int max)
         raw[n++] = (void *)ip;
         /* The call instruction's row: the return address may already be
          * past the end of a function that does not return. */
-        struct cfi_rule r = rule_for(t, ip - 1);
-        /* A frame without CFI is the last if its rbp is 0 (the end of a
-         * frame-pointer chain, as in the loader's _dl_start_user, below
-         * every library constructor): libunwind, which guesses such a
-         * frame's caller from rbp, stops there too. */
-        if (r.kind == CFI_LAST || (r.kind == CFI_NONE && bp == 0))
-            break;
-        if (r.kind != CFI_STEP)
+        struct cfi_rule r = rule_for(t, mask, ip - 1);
+        if (HT_UNLIKELY(r.kind != CFI_STEP)) {
+            /* A frame without CFI is the last if its rbp is 0 (the end
+             * of a frame-pointer chain, as in the loader's
+             * _dl_start_user, below every library constructor):
+             * libunwind, which guesses such a frame's caller from rbp,
+             * stops there too. */
+            if (r.kind == CFI_LAST || (r.kind == CFI_NONE && bp == 0))
+                break;
             return -1;
+        }
         uintptr_t cfa = (r.cfa_on_bp ? bp : sp) + (uintptr_t)(intptr_t)r.cfa_off;
-        if (cfa <= sp || cfa - sp > FRAME_MAX)
+        if (HT_UNLIKELY(cfa - sp - 1 >= FRAME_MAX)) /* cfa <= sp, or too far above */
             return -1;
         ip = ((const uintptr_t *)cfa)[-1];
         if (r.bp_off != CFI_BP_SAME)
