@@ -445,11 +445,8 @@ static void *realloc_bootstrap(void *p, size_t size)
 void *sample_realloc_maybe(void *p, size_t size)
 {
     if (!p) {
-        uint64_t left = sample_left;
-        if (HT_LIKELY(size < left)) {
-            sample_left = left - size;
+        if (HT_LIKELY(sample_count_down(size)))
             return next.realloc(NULL, size);
-        }
         return sample_realloc_slow(NULL, size);
     }
     if (HT_UNLIKELY(bootstrap_owns(p)))
@@ -487,6 +484,8 @@ void *sample_realloc_slow(void *p, size_t size)
     void *q = next.realloc(p, size);
     if (HT_LIKELY(q))
         take(q, size, HT_TYPE_NONE);
+    else
+        sample_left += size; /* sample_count_down's, given back */
     return q;
 }
 
@@ -516,5 +515,7 @@ void *sample_malloc_slow(size_t size)
     void *p = next.malloc(size);
     if (HT_LIKELY(p))
         take(p, size, HT_TYPE_NONE);
+    else
+        sample_left += size; /* sample_count_down's, given back */
     return p;
 }

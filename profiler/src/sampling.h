@@ -125,17 +125,33 @@ static inline __attribute__((always_inline)) void sample_free(void *p)
         sample_free_slow(p);
 }
 
+/* Count size down from this thread's bytes left: 1 while the next sample
+ * point is not reached (size < left), else 0.  One subtraction into the
+ * countdown's memory, whose flags give the answer: four instructions
+ * with the hook's jump, where a load, compare and store take seven.  At 0
+ * the countdown holds left - size (wrapped): the slow path draws the next
+ * distance, or gives size back when the allocation failed. */
+static inline __attribute__((always_inline)) int sample_count_down(size_t size)
+{
+    asm goto("subq %0, %%fs:(%1)\n\t"
+             "jbe %l[reached]"
+             :
+             : "r"(size), "r"(sample_ro.left_at)
+             : "cc", "memory"
+             : reached);
+    return 1;
+reached:
+    return 0;
+}
+
 /* malloc in sampled mode.  The countdown runs before the allocator is
  * called, so an unsampled malloc ends in a tail call to it: no frame,
  * nothing after.  (A failed allocation still counts its bytes; the sample
  * points stay a Poisson process over the bytes of the blocks that exist.) */
 static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
 {
-    uint64_t left = SAMPLE_LEFT;
-    if (HT_LIKELY(size < left)) {
-        SAMPLE_LEFT = left - size;
+    if (HT_LIKELY(sample_count_down(size)))
         return sample_ro.malloc(size);
-    }
     return sample_malloc_slow(size);
 }
 
@@ -149,11 +165,8 @@ static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_
 {
     if (HT_UNLIKELY(sample_maybe(p)))
         return sample_realloc_maybe(p, size);
-    uint64_t left = SAMPLE_LEFT;
-    if (HT_LIKELY(size < left)) {
-        SAMPLE_LEFT = left - size;
+    if (HT_LIKELY(sample_count_down(size)))
         return sample_ro.realloc(p, size);
-    }
     return sample_realloc_slow(p, size);
 }
 
