@@ -1,7 +1,7 @@
 /* A stack walk of our own for the common frames, before libunwind.
  *
  * libunwind's unw_backtrace costs some 700 instructions for a stack of
- * five frames, most of them setting up its cursor, and touches a few
+ * five frames, a third of them setting up its cursor, and touches a few
  * kilobytes the rest of a sampled run never does.  This walk reads each
  * frame's rule from the module's DWARF CFI once (cfi_rule.c), keeps it in
  * a table by address, and then steps a frame in 40 to 50 instructions.  It
