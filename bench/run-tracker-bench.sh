@@ -11,7 +11,8 @@
 # round by round, so that machine load drifting over the run hits every tool alike;
 # each cell is the median of the rounds.
 # The sampled bars are judged on paired ratios: each round's sampled time over the
-# same round's uninstrumented time, run back to back, then the median of those.
+# same round's uninstrumented time, the two run back to back (in alternating order),
+# then the median of those.
 # Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS rounds only (default 1): at
 # that slowdown noise does not change its row.
 #
@@ -111,13 +112,25 @@ echo "tracker benchmark: $reps rounds (massif: $massif_reps; $fast_tools: $fast_
 # the slow ones: their bars are 5-10% wide, and on a shared machine one
 # round's ratio moves by that much.  Every round still runs all of them
 # side by side, so drifting load hits each alike.
+# round_run REP TOOL WORKLOAD-ARGS...: one run, unless this round skips the tool
+round_run() {
+    local rep=$1 tool=$2
+    shift 2
+    [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && return
+    case " $fast_tools " in *" $tool "*) ;; *) [ "$rep" -gt "$reps" ] && return ;; esac
+    echo "  round $rep: $1 / $tool" >&2
+    run_one "$tool" "$@"
+}
+# In each round the uninstrumented run and the sampled run come first and back to
+# back, which is what their paired ratio assumes; which of the two goes first
+# alternates round by round, so neither always finds the machine as the other left it.
 for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
+        if ((rep % 2)); then pair=(none sampled); else pair=(sampled none); fi
+        for tool in "${pair[@]}"; do round_run "$rep" "$tool" $w; done
         for tool in "${tools[@]}"; do
-            [ "$tool" = massif ] && [ "$rep" -gt "$massif_reps" ] && continue
-            case " $fast_tools " in *" $tool "*) ;; *) [ "$rep" -gt "$reps" ] && continue ;; esac
-            echo "  round $rep: ${w%% *} / $tool" >&2
-            run_one "$tool" $w
+            case $tool in none | sampled) continue ;; esac
+            round_run "$rep" "$tool" $w
         done
     done
 done
@@ -188,7 +201,7 @@ mkdir -p "$(dirname "$out")"
         print ""
         print "sampled mode (HEAPTAG_SAMPLE=512KiB, stacks 32): time ratio to uninstrumented,"
         print "the median over the rounds of the paired ratio (a run over the uninstrumented run of"
-        print "the same round, just before it); beside it the ratio of the fastest runs, and the same"
+        print "the same round, run back to back with it); beside it the ratio of the fastest runs, and the same"
         print "paired ratio for the floor (a preloaded library that only forwards the calls) and for"
         print "count (the floor plus the byte countdown every sampler keeps on each malloc):"
         print "(targets: churn_small <= 1.10, churn_threads <= 1.15, the others <= 1.05)"

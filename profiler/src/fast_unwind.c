@@ -10,9 +10,9 @@
  * addresses, with other rules.  So dlclose (interposed here) retires the
  * table: a walk that starts while one runs gives up, a walk that a
  * dlclose's start overtakes sees the generation change and gives up, and
- * afterwards a fresh table is filled.  A retired table is not unmapped (a walk may
- * still be reading it); after RETIRED_MAX of them the walk stays off and
- * libunwind takes every stack. */
+ * afterwards a fresh table is filled.  A retired table is not unmapped
+ * (a walk may still be reading it); after RETIRED_MAX of them the walk
+ * stays off and libunwind takes every stack. */
 #include "fast_unwind.h"
 #include "cfi_rule.h"
 #include "os_mem.h"

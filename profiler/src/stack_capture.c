@@ -1,23 +1,24 @@
-/* Stack capture with libunwind's unw_backtrace, which unwinds from DWARF
- * CFI and therefore works in programs built without frame pointers.
+/* Stack capture from DWARF CFI, which works in programs built without
+ * frame pointers (Debian's python3, perl and git among them).
  *
- * Such programs include Debian's python3, perl and git.  Its cache of
- * unwind rules makes repeated stacks cheap.  The cache stays libunwind's
- * default (global): with UNW_CACHE_PER_THREAD, libunwind 1.6's fast path
- * returned wrong frames in Debian's python3.11 (checked against unw_step
- * and gdb).  Frames inside libheaptag.so itself are dropped: they say
- * nothing about the program and would split identical call sites. */
+ * Our own walk (fast_unwind.c) takes the stacks whose frames have plain
+ * rules; libunwind's unw_backtrace takes the rest, and every stack under
+ * HEAPTAG_UNWIND_CHECK, to compare.  libunwind's cache stays its default
+ * (global): with UNW_CACHE_PER_THREAD, libunwind 1.6's fast path returned
+ * wrong frames in Debian's python3.11 (checked against unw_step and gdb).
+ * Frames inside libheaptag.so itself are dropped: they say nothing about
+ * the program and would split identical call sites. */
 #include "stack_capture_here.h"
 #include "sampling.h"
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-#include <stdlib.h>
-#include <string.h>
 #include "site_map.h"
 #include "next_alloc.h"
 #include "ht_common.h"
 #include <dlfcn.h>
 #include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 
 int stack_depth;
 static uintptr_t self_start, self_end;
@@ -88,29 +89,38 @@ int stack_capture_keep(uintptr_t *frames, int max, void *const *raw, int got)
     return n;
 }
 
-int stack_unwind_slow(void **raw, int lim, int fast_got, int max)
+/* HEAPTAG_UNWIND_CHECK: libunwind's walk, compared with ours (raw, fast_got
+ * frames, or fast_got < 0 if ours gave up), then put in raw.  Its own
+ * function, so that its arrays take stack only in the check. */
+static __attribute__((noinline)) int unwind_compare(void **raw, int lim, int fast_got, int max)
 {
     void *slow[STACK_RAW_MAX];
+    uintptr_t a[STACK_MAX_DEPTH], b[STACK_MAX_DEPTH];
     int got = unw_backtrace(slow, lim);
     if (got < 0)
         got = 0;
-    if (stack_unwind_check) {
-        uintptr_t a[STACK_MAX_DEPTH], b[STACK_MAX_DEPTH];
-        int na = fast_got < 0 ? 0 : stack_capture_keep(a, max, raw, fast_got);
-        int nb = stack_capture_keep(b, max, slow, got);
-        __atomic_add_fetch(&check_stacks, 1, __ATOMIC_RELAXED);
-        if (fast_got < 0) {
-            __atomic_add_fetch(&check_slow_only, 1, __ATOMIC_RELAXED);
-        } else if (na != nb || memcmp(a, b, (size_t)na * sizeof a[0]) != 0) {
-            if (__atomic_add_fetch(&check_differed, 1, __ATOMIC_RELAXED) == 1) {
-                memcpy(first_fast, a, (size_t)na * sizeof a[0]);
-                memcpy(first_slow, b, (size_t)nb * sizeof b[0]);
-                first_fast_n = na, first_slow_n = nb;
-            }
+    int na = fast_got < 0 ? 0 : stack_capture_keep(a, max, raw, fast_got);
+    int nb = stack_capture_keep(b, max, slow, got);
+    __atomic_add_fetch(&check_stacks, 1, __ATOMIC_RELAXED);
+    if (fast_got < 0) {
+        __atomic_add_fetch(&check_slow_only, 1, __ATOMIC_RELAXED);
+    } else if (na != nb || memcmp(a, b, (size_t)na * sizeof a[0]) != 0) {
+        if (__atomic_add_fetch(&check_differed, 1, __ATOMIC_RELAXED) == 1) {
+            memcpy(first_fast, a, (size_t)na * sizeof a[0]);
+            memcpy(first_slow, b, (size_t)nb * sizeof b[0]);
+            first_fast_n = na, first_slow_n = nb;
         }
     }
     memcpy(raw, slow, (size_t)got * sizeof raw[0]);
     return got;
+}
+
+int stack_unwind_slow(void **raw, int lim, int fast_got, int max)
+{
+    if (stack_unwind_check)
+        return unwind_compare(raw, lim, fast_got, max);
+    int got = unw_backtrace(raw, lim);
+    return got < 0 ? 0 : got;
 }
 
 int stack_unwind_check_figures(int64_t out[3], const uintptr_t **fast, int *fast_n,
