@@ -4,9 +4,11 @@
  * The path: _dl_find_object gives the module's PT_GNU_EH_FRAME segment
  * (.eh_frame_hdr), whose sorted table of (function start, FDE) pairs is
  * searched for the FDE that covers pc; the FDE names its CIE; the CIE's
- * initial instructions, then the FDE's, run up to pc.  Every read is
- * bounded by the lengths the records give, and any construct not handled
- * answers CFI_OTHER: this code may decline a frame, never guess one. */
+ * initial instructions, then the FDE's, run up to pc.  Reads inside a
+ * record are bounded by the length it gives (the records themselves are
+ * trusted, as the loader trusts its own tables), and any construct not
+ * handled answers CFI_OTHER: this code may decline a frame, never guess
+ * one. */
 #include "cfi_rule.h"
 #include <link.h>
 #include <stddef.h>
