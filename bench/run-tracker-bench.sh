@@ -11,8 +11,8 @@
 # round by round, so that machine load drifting over the run hits every tool alike;
 # each cell is the median of the rounds.
 # The sampled bars are judged on paired ratios: each round's sampled time over the
-# same round's uninstrumented time, the two run back to back (in alternating order),
-# then the median of those.
+# same round's uninstrumented time, the two run back to back (the uninstrumented run
+# between the sampled and the count runs, sides swapping each round), then the median.
 # Massif, 20-50x slower, runs in the first BENCH_MASSIF_REPS rounds only (default 1): at
 # that slowdown noise does not change its row.
 #
@@ -121,15 +121,16 @@ round_run() {
     echo "  round $rep: $1 / $tool" >&2
     run_one "$tool" "$@"
 }
-# In each round the uninstrumented run and the sampled run come first and back to
-# back, which is what their paired ratio assumes; which of the two goes first
-# alternates round by round, so neither always finds the machine as the other left it.
+# In each round the uninstrumented run comes between the sampled run and the count
+# run, back to back with both, which is what their paired ratios assume; the two swap
+# sides round by round, so neither always finds the machine as the other left it.
+# The floor follows them, then the others.
 for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
-        if ((rep % 2)); then pair=(none sampled); else pair=(sampled none); fi
-        for tool in "${pair[@]}"; do round_run "$rep" "$tool" $w; done
+        if ((rep % 2)); then first=(sampled none count); else first=(count none sampled); fi
+        for tool in "${first[@]}"; do round_run "$rep" "$tool" $w; done
         for tool in "${tools[@]}"; do
-            case $tool in none | sampled) continue ;; esac
+            case $tool in none | sampled | count) continue ;; esac
             round_run "$rep" "$tool" $w
         done
     done
