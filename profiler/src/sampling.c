@@ -444,11 +444,8 @@ static void *realloc_bootstrap(void *p, size_t size)
 /* realloc of a block the filter says may be sampled. */
 void *sample_realloc_maybe(void *p, size_t size)
 {
-    if (!p) {
-        if (HT_LIKELY(sample_count_down(size)))
-            return next.realloc(NULL, size);
-        return sample_realloc_slow(NULL, size);
-    }
+    if (!p)
+        return sample_realloc_unsampled(NULL, size);
     if (HT_UNLIKELY(bootstrap_owns(p)))
         return realloc_bootstrap(p, size);
     struct sample_rec old;

@@ -40,11 +40,29 @@ extern HT_HIDDEN struct sample_ro sample_ro;
 
 /* Bytes left before this thread's next sample point, always >= 1 once
  * drawn; 0 means "draw one" (a new thread starts at 0).  Unsigned, so that
- * one compare `size < left` is the whole test, for every size.  The hooks
- * reach it through sample_ro.left_at (initial-exec TLS is static: one
- * offset serves every thread). */
+ * one subtraction's flags are the whole test, for every size
+ * (sample_count_down).  The hooks reach it through sample_ro.left_at
+ * (initial-exec TLS is static: one offset serves every thread). */
 extern HT_HIDDEN __thread uint64_t sample_left;
-#define SAMPLE_LEFT (*(uint64_t __seg_fs *)sample_ro.left_at)
+
+/* Count size down from this thread's bytes left: 1 while the next sample
+ * point is not reached (size < left), else 0.  One subtraction into the
+ * countdown's memory, whose flags give the answer: four instructions
+ * with the hook's jump, where a load, compare and store take seven.  At 0
+ * the countdown holds left - size (wrapped): the slow path draws the next
+ * distance, or gives size back when the allocation failed. */
+static inline __attribute__((always_inline)) int sample_count_down(size_t size)
+{
+    asm goto("subq %0, %%fs:(%1)\n\t"
+             "jbe %l[reached]"
+             :
+             : "r"(size), "r"(sample_ro.left_at)
+             : "cc", "memory"
+             : reached);
+    return 1;
+reached:
+    return 0;
+}
 
 /* The free filter, in two levels, indexed by the address's own bits.
  * sample_filter has one bit per 16-byte slot of a 512 KiB stripe (bits
@@ -105,12 +123,8 @@ void *sample_realloc_maybe(void *p, size_t size);
 static inline __attribute__((always_inline)) void sample_note_alloc(void *p, size_t requested,
                                                                     uint32_t inherited)
 {
-    uint64_t left = SAMPLE_LEFT;
-    if (HT_LIKELY(requested < left)) {
-        SAMPLE_LEFT = left - requested;
-        return;
-    }
-    sample_take(p, requested, inherited);
+    if (HT_UNLIKELY(!sample_count_down(requested)))
+        sample_take(p, requested, inherited); /* draws the next distance */
 }
 
 /* free(p) in sampled mode: one filter bit.  The bootstrap blocks' bits are
@@ -123,25 +137,6 @@ static inline __attribute__((always_inline)) void sample_free(void *p)
         sample_ro.free(p);
     else
         sample_free_slow(p);
-}
-
-/* Count size down from this thread's bytes left: 1 while the next sample
- * point is not reached (size < left), else 0.  One subtraction into the
- * countdown's memory, whose flags give the answer: four instructions
- * with the hook's jump, where a load, compare and store take seven.  At 0
- * the countdown holds left - size (wrapped): the slow path draws the next
- * distance, or gives size back when the allocation failed. */
-static inline __attribute__((always_inline)) int sample_count_down(size_t size)
-{
-    asm goto("subq %0, %%fs:(%1)\n\t"
-             "jbe %l[reached]"
-             :
-             : "r"(size), "r"(sample_ro.left_at)
-             : "cc", "memory"
-             : reached);
-    return 1;
-reached:
-    return 0;
 }
 
 /* malloc in sampled mode.  The countdown runs before the allocator is
@@ -161,13 +156,20 @@ static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
  * run out end in a tail call to the allocator.  realloc(NULL, n) there is
  * the allocator's malloc, counted down like one; the bootstrap blocks have
  * their bits set for good: the slow path tells them apart. */
+/* realloc of a block known not to be sampled, or of NULL: its new size
+ * counted down, then the allocator, or the slow path at a sample point. */
+static inline __attribute__((always_inline)) void *sample_realloc_unsampled(void *p, size_t size)
+{
+    if (HT_LIKELY(sample_count_down(size)))
+        return sample_ro.realloc(p, size);
+    return sample_realloc_slow(p, size);
+}
+
 static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(sample_maybe(p)))
         return sample_realloc_maybe(p, size);
-    if (HT_LIKELY(sample_count_down(size)))
-        return sample_ro.realloc(p, size);
-    return sample_realloc_slow(p, size);
+    return sample_realloc_unsampled(p, size);
 }
 
 /* heaptag_retag of a sampled block: 0 if it was sampled, -1 if not. */
