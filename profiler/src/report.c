@@ -11,7 +11,6 @@
  * under that name.  Devices and FIFOs are written in place (see save). */
 #include "report.h"
 #include "report_stacks.h"
-#include "stack_capture.h"
 #include "attach.h"
 #include "custom_map.h"
 #include "acct_thread.h"
@@ -230,39 +229,6 @@ static void emit_header(struct text_buf *b, const char *reason)
     attach_emit(b);
 }
 
-static void emit_frames(struct text_buf *b, const char *name, const uintptr_t *f, int n)
-{
-    tb_str(b, ",\"");
-    tb_str(b, name);
-    tb_str(b, "\":[");
-    for (int i = 0; i < n; i++) {
-        if (i)
-            tb_char(b, ',');
-        tb_u64(b, f[i]);
-    }
-    tb_char(b, ']');
-}
-
-/* Under HEAPTAG_UNWIND_CHECK: how our stack walk compared with
- * libunwind's (fast_unwind.h). */
-static void emit_unwind_check(struct text_buf *b)
-{
-    int64_t n[3];
-    const uintptr_t *fast, *slow;
-    int fast_n, slow_n;
-    if (!stack_unwind_check_figures(n, &fast, &fast_n, &slow, &slow_n))
-        return;
-    tb_str(b, ",\"unwind_check\":{");
-    key(b, "stacks", n[0], 1);
-    key(b, "libunwind_only", n[1], 1);
-    key(b, "differed", n[2], 0);
-    if (n[2]) {
-        emit_frames(b, "first_ours", fast, fast_n);
-        emit_frames(b, "first_libunwind", slow, slow_n);
-    }
-    tb_char(b, '}');
-}
-
 /* The totals (PEAK: whole-process peaks of bytes, usable bytes, blocks)
  * and the tracker's own figures. */
 static void emit_totals(struct text_buf *b, const struct type_stats *sum, const int64_t peak[3])
@@ -290,7 +256,7 @@ static void emit_totals(struct text_buf *b, const struct type_stats *sum, const 
         1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
-    emit_unwind_check(b);
+    report_emit_unwind_check(b);
     tb_str(b, "}");
 }
 

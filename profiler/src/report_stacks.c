@@ -70,6 +70,20 @@ static void emit_module_line(struct text_buf *b, const char *p, const char *eol,
     tb_char(b, '}');
 }
 
+/* ,"NAME":[frames...]: return addresses as numbers. */
+static void emit_frames(struct text_buf *b, const char *name, const uintptr_t *frames, uint32_t n)
+{
+    tb_str(b, ",\"");
+    tb_str(b, name);
+    tb_str(b, "\":[");
+    for (uint32_t f = 0; f < n; f++) {
+        if (f)
+            tb_char(b, ',');
+        tb_u64(b, frames[f]);
+    }
+    tb_char(b, ']');
+}
+
 /* A call site's opening members in the report's "sites" list: its id, its
  * type and its frames, after a separator unless FIRST.  Shared with the
  * sampled list (sample_report.c); async-signal-safe like all of it. */
@@ -79,13 +93,23 @@ void report_emit_site_head(struct text_buf *b, uint32_t id, const struct site *s
     tb_u64(b, id);
     tb_str(b, ",\"type\":");
     tb_json_str(b, type_name(s->type));
-    tb_str(b, ",\"frames\":[");
-    for (uint32_t f = 0; f < s->depth; f++) {
-        if (f)
-            tb_char(b, ',');
-        tb_u64(b, s->frames[f]);
+    emit_frames(b, "frames", s->frames, s->depth);
+}
+
+void report_emit_unwind_check(struct text_buf *b)
+{
+    struct unwind_check c;
+    if (!stack_unwind_check_figures(&c))
+        return;
+    tb_str(b, ",\"unwind_check\":{\"stacks\":");
+    tb_i64(b, c.stacks);
+    key(b, "libunwind_only", c.libunwind_only);
+    key(b, "differed", c.differed);
+    if (c.differed) {
+        emit_frames(b, "first_ours", c.first_ours, (uint32_t)c.first_ours_n);
+        emit_frames(b, "first_libunwind", c.first_libunwind, (uint32_t)c.first_libunwind_n);
     }
-    tb_char(b, ']');
+    tb_char(b, '}');
 }
 
 /* Read the maps file in small pieces: a report needs no memory of its own. */

@@ -123,16 +123,15 @@ int stack_unwind_slow(void **raw, int lim, int fast_got, int max)
     return got < 0 ? 0 : got;
 }
 
-int stack_unwind_check_figures(int64_t out[3], const uintptr_t **fast, int *fast_n,
-                               const uintptr_t **slow, int *slow_n)
+int stack_unwind_check_figures(struct unwind_check *c)
 {
     if (!stack_unwind_check)
         return 0;
-    out[0] = HT_LOAD(&check_stacks);
-    out[1] = HT_LOAD(&check_slow_only);
-    out[2] = HT_LOAD(&check_differed);
-    *fast = first_fast, *fast_n = out[2] ? first_fast_n : 0;
-    *slow = first_slow, *slow_n = out[2] ? first_slow_n : 0;
+    c->stacks = HT_LOAD(&check_stacks);
+    c->libunwind_only = HT_LOAD(&check_slow_only);
+    c->differed = HT_LOAD(&check_differed);
+    c->first_ours = first_fast, c->first_ours_n = c->differed ? first_fast_n : 0;
+    c->first_libunwind = first_slow, c->first_libunwind_n = c->differed ? first_slow_n : 0;
     return 1;
 }
 

@@ -15,11 +15,16 @@ extern HT_HIDDEN int stack_depth;
 int stack_capture(uintptr_t *frames, int max);
 void stack_capture_init(int depth);
 
-/* Under HEAPTAG_UNWIND_CHECK (fast_unwind.h): stacks compared, stacks
- * libunwind alone walked, stacks that differed, and the first two walks
- * that differed; 0 when the check is off. */
-int stack_unwind_check_figures(int64_t out[3], const uintptr_t **fast, int *fast_n,
-                               const uintptr_t **slow, int *slow_n);
+/* What HEAPTAG_UNWIND_CHECK found (fast_unwind.h): stacks compared,
+ * stacks libunwind alone walked, stacks whose two walks differed, and the
+ * first two walks that differed (counts 0 unless some did). */
+struct unwind_check {
+    int64_t stacks, libunwind_only, differed;
+    const uintptr_t *first_ours, *first_libunwind;
+    int first_ours_n, first_libunwind_n;
+};
+/* Fill *c; 0 when the check is off. */
+int stack_unwind_check_figures(struct unwind_check *c);
 
 /* Set while this thread walks its stack (stack_capture_here.h). */
 extern HT_HIDDEN __thread int stack_capturing;
