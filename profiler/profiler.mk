@@ -17,7 +17,7 @@ $(BUILD)/obj/profiler/%.o: profiler/src/%.c $(wildcard profiler/src/*.h) profile
 $(BUILD)/obj/profiler/cxx_hooks.o: PROFILER_CFLAGS += -fexceptions
 # The hooks, and the modes' own entry points beside them, run on every
 # allocation: a frame pointer there costs four instructions a call, and
-# libunwind walks them by their CFI anyway.
+# the stack walk (ours or libunwind's) reads their CFI anyway.
 $(BUILD)/obj/profiler/alloc_hooks.o: PROFILER_CFLAGS += -fomit-frame-pointer
 
 $(LIBHEAPTAG): $(PROFILER_OBJS)

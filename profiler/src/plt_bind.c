@@ -7,7 +7,7 @@
  * module loaded then, are pointed at the mode's own entry points, the
  * hooks' branches for that mode alone (alloc_hooks.c, beside the hooks):
  * four instructions fewer a malloc/free pair in sampled mode (of
- * fifteen), six in exact mode.  GLOB_DAT entries (&malloc, and calls from
+ * fourteen), six in exact mode.  GLOB_DAT entries (&malloc, and calls from
  * code built with -fno-plt) keep the exported hooks, so a function
  * pointer to malloc is the same in every module; modules loaded later
  * keep them too.  Both ways reach the same code, so only the cost differs
