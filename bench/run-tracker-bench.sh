@@ -5,7 +5,9 @@
 # Each workload runs uninstrumented, under a preloaded library that only forwards the
 # calls (floor: what any LD_PRELOAD tracker pays before it counts anything;
 # bench/forward_only.c), under the same plus the byte countdown that any sampler must
-# keep on every malloc (count: bench/countdown_only.c), under heaptag (LD_PRELOAD),
+# keep on every malloc (count: bench/countdown_only.c), under heaptag's sampled mode
+# with a mean so large (1 TiB) that no sample is taken (hooks: its countdown and free
+# filter, nothing else), under heaptag (LD_PRELOAD),
 # under heaptag with call stacks 32 deep (stacks), sampled, under heaptrack (recording
 # only; it always unwinds) and under massif, all in the same session and interleaved
 # round by round, so that machine load drifting over the run hits every tool alike;
@@ -19,11 +21,12 @@
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
 #        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, floor,
-#        count, heaptag and sampled, whose bars are a few percent wide),
+#        count, hooks, heaptag and sampled, whose bars are a few percent wide),
 #        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
-#        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2")
+#        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2"),
+#        BENCH_OUT (where the table goes; default BUILD_DIR/bench/tracker.txt)
 #
-# Prints the table and writes it to BUILD_DIR/bench/tracker.txt.
+# Prints the table and writes it to BENCH_OUT.
 set -u
 build=${1:?usage: run-tracker-bench.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
@@ -31,7 +34,7 @@ bin="$build/bench/bin"
 lib="$build/lib/libheaptag.so"
 floor_lib="$build/bench/lib/libforward_only.so"
 count_lib="$build/bench/lib/libcountdown_only.so"
-out="$build/bench/tracker.txt"
+out=${BENCH_OUT:-$build/bench/tracker.txt}
 reps=${BENCH_REPS:-3}
 massif_reps=${BENCH_MASSIF_REPS:-1}
 fast_reps=${BENCH_FAST_REPS:-11}
@@ -64,9 +67,9 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 fi
 
 # sampled: HEAPTAG_SAMPLE at the default mean (512 KiB), stacks 32 deep
-tools=(none floor count heaptag stacks sampled)
+tools=(none floor count hooks heaptag stacks sampled)
 # The cheap cells, run in BENCH_FAST_REPS rounds (below).
-fast_tools="none floor count heaptag sampled"
+fast_tools="none floor count hooks heaptag sampled"
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
@@ -86,6 +89,8 @@ run_one() {
                    HEAPTAG_STACKS=32 HEAPTAG_QUIET=1 "$prog" "$@") ;;
     sampled)   res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
                    HEAPTAG_SAMPLE=512KiB HEAPTAG_STACKS=32 HEAPTAG_QUIET=1 "$prog" "$@") ;;
+    hooks)     res=$("$runner" -- env LD_PRELOAD="$lib" HEAPTAG_OUT="$work/heaptag.json" \
+                   HEAPTAG_SAMPLE=1TiB HEAPTAG_STACKS=32 HEAPTAG_QUIET=1 "$prog" "$@") ;;
     heaptrack) res=$("$runner" -- heaptrack -o "$work/heaptrack.$name" "$prog" "$@")
                rm -f "$work"/heaptrack."$name"* ;;
     massif)    res=$("$runner" -- valgrind --tool=massif --massif-out-file="$work/massif.out" \
@@ -124,13 +129,15 @@ round_run() {
 # In each round the uninstrumented run comes between the sampled run and the count
 # run, back to back with both, which is what their paired ratios assume; the two swap
 # sides round by round, so neither always finds the machine as the other left it.
-# The floor follows them, then the others.
+# The hooks run sits on the sampled run's other side, so that sampled over hooks (what
+# the samples themselves cost) is a back-to-back pair too.  The floor follows them,
+# then the others.
 for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
-        if ((rep % 2)); then first=(sampled none count); else first=(count none sampled); fi
+        if ((rep % 2)); then first=(hooks sampled none count); else first=(count none sampled hooks); fi
         for tool in "${first[@]}"; do round_run "$rep" "$tool" $w; done
         for tool in "${tools[@]}"; do
-            case $tool in none | sampled | count) continue ;; esac
+            case $tool in none | sampled | count | hooks) continue ;; esac
             round_run "$rep" "$tool" $w
         done
     done
@@ -149,12 +156,13 @@ mkdir -p "$(dirname "$out")"
             for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    # the median of round-by-round ratios of TOOL to the uninstrumented run
-    function paired(w, tool,   k, list) {
+    # the median of round-by-round ratios of TOOL to BASE (default: the uninstrumented run)
+    function paired(w, tool, base,   k, list) {
+        if (base == "") base = "none"
         list = ""
         for (k = 1; k <= maxround; k++)
-            if ((w, tool, k) in tr && (w, "none", k) in tr && tr[w, "none", k] > 0)
-                list = list " " tr[w, tool, k] / tr[w, "none", k]
+            if ((w, tool, k) in tr && (w, base, k) in tr && tr[w, base, k] > 0)
+                list = list " " tr[w, tool, k] / tr[w, base, k]
         return list == "" ? "" : median(list)
     }
     function fastest(w, tool,   a, n, i, m) {
@@ -203,19 +211,25 @@ mkdir -p "$(dirname "$out")"
         print "sampled mode (HEAPTAG_SAMPLE=512KiB, stacks 32): time ratio to uninstrumented,"
         print "the median over the rounds of the paired ratio (a run over the uninstrumented run of"
         print "the same round, run back to back with it); beside it the ratio of the fastest runs, and the same"
-        print "paired ratio for the floor (a preloaded library that only forwards the calls) and for"
-        print "count (the floor plus the byte countdown every sampler keeps on each malloc):"
+        print "paired ratio for the floor (a preloaded library that only forwards the calls), for"
+        print "count (the floor plus the byte countdown every sampler keeps on each malloc) and for"
+        print "hooks (heaptag sampled with a 1 TiB mean, so no sample is taken: its countdown and its"
+        print "free filter alone); samples is sampled over hooks, paired, what the samples cost"
+        print "(ADR-0010, \"The floor\"):"
         print "(targets: churn_small <= 1.10, churn_threads <= 1.15, the others <= 1.05)"
-        printf "  %-14s %8s %9s %-7s %8s %8s %8s\n", "workload", "sampled", "", "", "fastest", "floor", "count"
+        printf "  %-14s %8s %9s %-7s %8s %8s %8s %8s %8s\n", "workload", "sampled", "", "", "fastest", "floor",
+            "count", "hooks", "samples"
         for (i = 1; i <= nw; i++) {
             w = order[i]
             if (mt_[w, "sampled"] == "") continue
             x = paired(w, "sampled")
             lim = (w == "churn_small" ? 1.10 : w == "churn_threads" ? 1.15 : 1.05)
-            fl = paired(w, "floor"); cn = paired(w, "count")
-            printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
+            fl = paired(w, "floor"); cn = paired(w, "count"); hk = paired(w, "hooks")
+            sm = paired(w, "sampled", "hooks")
+            printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s %8s %8s %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
                 fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl)),
-                (cn == "" ? "-" : sprintf("%.3f", cn))
+                (cn == "" ? "-" : sprintf("%.3f", cn)), (hk == "" ? "-" : sprintf("%.3f", hk)),
+                (sm == "" ? "-" : sprintf("%.3f", sm))
         }
         print ""
         print "targets:"
