@@ -1,9 +1,11 @@
 #!/bin/bash
-# bench/run-tracker-bench.sh, end to end at a tiny scale: it exits 0, every
-# tool has a row for every workload, and the sampled table carries its
-# layers (floor, count, hooks, samples) as numbers.  The speed figures
-# themselves are not judged here: a test that timed them would fail on a
-# loaded machine; `make bench` prints them.
+# bench/run-tracker-bench.sh, end to end at a tiny scale: every cell is
+# printed, the sampled bars' layers among them.
+#
+# It exits 0, every tool has a row for every workload, and the sampled
+# table carries its layers (floor, count, hooks, samples) as numbers.  The
+# speed figures themselves are not judged here: a test that timed them
+# would fail on a loaded machine; `make bench` prints them.
 #
 # The `hooks` cell stands for sampled mode's hooks without a sample, and
 # the test checks that premise: at its 1 TiB mean, a run of the same
