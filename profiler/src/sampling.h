@@ -150,12 +150,6 @@ static inline __attribute__((always_inline)) void *sample_malloc(size_t size)
     return sample_malloc_slow(size);
 }
 
-/* realloc in sampled mode: a free of the old block and an allocation of
- * the new size, as in exact mode (ADR-0010 says why the whole new size is
- * charged).  An old block the filter clears and a countdown that does not
- * run out end in a tail call to the allocator.  realloc(NULL, n) there is
- * the allocator's malloc, counted down like one; the bootstrap blocks have
- * their bits set for good: the slow path tells them apart. */
 /* realloc of a block known not to be sampled, or of NULL: its new size
  * counted down, then the allocator, or the slow path at a sample point. */
 static inline __attribute__((always_inline)) void *sample_realloc_unsampled(void *p, size_t size)
@@ -165,6 +159,12 @@ static inline __attribute__((always_inline)) void *sample_realloc_unsampled(void
     return sample_realloc_slow(p, size);
 }
 
+/* realloc in sampled mode: a free of the old block and an allocation of
+ * the new size, as in exact mode (ADR-0010 says why the whole new size is
+ * charged).  An old block the filter clears and a countdown that does not
+ * run out end in a tail call to the allocator.  realloc(NULL, n) there is
+ * the allocator's malloc, counted down like one; the bootstrap blocks have
+ * their bits set for good: the slow path tells them apart. */
 static inline __attribute__((always_inline)) void *sample_realloc(void *p, size_t size)
 {
     if (HT_UNLIKELY(sample_maybe(p)))
