@@ -9,7 +9,11 @@
 # with a mean so large (1 TiB) that no sample is taken (hooks: its countdown and free
 # filter, nothing else), under heaptag (LD_PRELOAD),
 # under heaptag with call stacks 32 deep (stacks), sampled, under heaptrack (recording
-# only; it always unwinds) and under massif, all in the same session and interleaved
+# only; it always unwinds), under massif, and, where Debian's libjemalloc2 and
+# libgoogle-perftools4 are installed, under the two samplers that live inside an
+# allocator, each with and without sampling at the same 512 KiB mean (jemalloc and
+# jeprof: jemalloc's prof; tcmalloc and tcsample: gperftools' heap sampling), all in
+# the same session and interleaved
 # round by round, so that machine load drifting over the run hits every tool alike;
 # each cell is the median of the rounds.
 # The sampled bars are judged on paired ratios: each round's sampled time over the
@@ -21,7 +25,8 @@
 #   bench/run-tracker-bench.sh BUILD_DIR
 #   env: BENCH_REPS (default 3), BENCH_MASSIF_REPS (default 1),
 #        BENCH_FAST_REPS (default 11: rounds of the cheap cells, none, floor,
-#        count, hooks, heaptag and sampled, whose bars are a few percent wide),
+#        count, hooks, heaptag, sampled and the allocators' samplers, whose
+#        bars are a few percent wide),
 #        BENCH_SCALE (default 1; 0.25 etc. for a quick run),
 #        BENCH_ONLY (workload names to run, e.g. "churn_small indep_churn2"),
 #        BENCH_OUT (where the table goes; default BUILD_DIR/bench/tracker.txt)
@@ -69,10 +74,17 @@ fi
 # sampled: HEAPTAG_SAMPLE at the default mean (512 KiB), stacks 32 deep
 tools=(none floor count hooks heaptag stacks sampled)
 # The cheap cells, run in BENCH_FAST_REPS rounds (below).
-fast_tools="none floor count hooks heaptag sampled"
+fast_tools="none floor count hooks heaptag sampled jemalloc jeprof tcmalloc tcsample"
 have_heaptrack=0 have_massif=0
 if command -v heaptrack >/dev/null; then tools+=(heaptrack); have_heaptrack=1; fi
 if command -v valgrind >/dev/null; then tools+=(massif); have_massif=1; fi
+# The samplers inside an allocator, run in pairs: the allocator, then the same with
+# sampling (sides swapping each round), so that each pair's ratio is back to back.
+lib_path() { /sbin/ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n { print $NF; exit }'; }
+je_lib=$(lib_path libjemalloc.so.2) tc_lib=$(lib_path libtcmalloc.so.4)
+alloc_pairs=()
+[ -n "$je_lib" ] && { tools+=(jemalloc jeprof); alloc_pairs+=("jemalloc jeprof"); }
+[ -n "$tc_lib" ] && { tools+=(tcmalloc tcsample); alloc_pairs+=("tcmalloc tcsample"); }
 
 # run_one TOOL WORKLOAD-ARGS...: append "workload tool wall rss" to data
 run_one() {
@@ -94,6 +106,12 @@ run_one() {
     heaptrack) res=$("$runner" -- heaptrack -o "$work/heaptrack.$name" "$prog" "$@")
                rm -f "$work"/heaptrack."$name"* ;;
     massif)    res=$("$runner" -- valgrind --tool=massif --massif-out-file="$work/massif.out" \
+                   "$prog" "$@") ;;
+    jemalloc)  res=$("$runner" -- env LD_PRELOAD="$je_lib" MALLOC_CONF= "$prog" "$@") ;;
+    jeprof)    res=$("$runner" -- env LD_PRELOAD="$je_lib" MALLOC_CONF=prof:true,lg_prof_sample:19 \
+                   "$prog" "$@") ;;
+    tcmalloc)  res=$("$runner" -- env LD_PRELOAD="$tc_lib" TCMALLOC_SAMPLE_PARAMETER=0 "$prog" "$@") ;;
+    tcsample)  res=$("$runner" -- env LD_PRELOAD="$tc_lib" TCMALLOC_SAMPLE_PARAMETER=524288 \
                    "$prog" "$@") ;;
     esac
     set -- $res
@@ -131,14 +149,19 @@ round_run() {
 # sides round by round, so neither always finds the machine as the other left it.
 # The hooks run sits on the sampled run's other side, so that sampled over hooks (what
 # the samples themselves cost) is a back-to-back pair too.  The floor follows them,
-# then the others.
+# then the others, then the allocators' pairs.
 for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         if ((rep % 2)); then first=(hooks sampled none count); else first=(count none sampled hooks); fi
         for tool in "${first[@]}"; do round_run "$rep" "$tool" $w; done
         for tool in "${tools[@]}"; do
-            case $tool in none | sampled | count | hooks) continue ;; esac
+            case $tool in none | sampled | count | hooks | jemalloc | jeprof | tcmalloc | tcsample) continue ;; esac
             round_run "$rep" "$tool" $w
+        done
+        for pair in "${alloc_pairs[@]}"; do
+            set -- $pair
+            if ((rep % 2)); then round_run "$rep" "$1" $w; round_run "$rep" "$2" $w
+            else round_run "$rep" "$2" $w; round_run "$rep" "$1" $w; fi
         done
     done
 done
@@ -230,6 +253,22 @@ mkdir -p "$(dirname "$out")"
                 fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl)),
                 (cn == "" ? "-" : sprintf("%.3f", cn)), (hk == "" ? "-" : sprintf("%.3f", hk)),
                 (sm == "" ? "-" : sprintf("%.3f", sm))
+        }
+        print ""
+        print "samplers inside an allocator, at the same 512 KiB mean, each over the same allocator"
+        print "without sampling (paired, back to back): jemalloc prof (MALLOC_CONF=prof:true,"
+        print "lg_prof_sample:19) and gperftools tcmalloc (TCMALLOC_SAMPLE_PARAMETER=524288); heaptag"
+        print "sampled over the uninstrumented run beside them, and each allocator alone over it:"
+        printf "  %-14s %8s %13s %10s %10s %10s\n", "workload", "heaptag", "jemalloc prof", "tcmalloc", "jemalloc", "tcmalloc"
+        printf "  %-14s %8s %13s %10s %10s %10s\n", "", "sampled", "", "sampling", "alone", "alone"
+        for (i = 1; i <= nw; i++) {
+            w = order[i]
+            if (mt_[w, "sampled"] == "") continue
+            je = paired(w, "jeprof", "jemalloc"); tc = paired(w, "tcsample", "tcmalloc")
+            ja = mt_[w, "jemalloc"] != "" ? sprintf("%.3f", mt_[w, "jemalloc"] / mt_[w, "none"]) : "-"
+            ta = mt_[w, "tcmalloc"] != "" ? sprintf("%.3f", mt_[w, "tcmalloc"] / mt_[w, "none"]) : "-"
+            printf "  %-14s %8.3f %13s %10s %10s %10s\n", w, paired(w, "sampled"),
+                (je == "" ? "-" : sprintf("%.3f", je)), (tc == "" ? "-" : sprintf("%.3f", tc)), ja, ta
         }
         print ""
         print "targets:"

@@ -12,7 +12,7 @@ quiet=0
 
 PACKAGES="gcc g++ make pkg-config libc6-dev libdw-dev \
 libunwind-dev libcmocka-dev libssl-dev libjansson-dev zlib1g-dev \
-libcurl4-openssl-dev libjemalloc2 \
+libcurl4-openssl-dev libjemalloc2 libgoogle-perftools4 \
 valgrind heaptrack binutils \
 clang libclang-rt-14-dev clang-format universal-ctags \
 nginx python3 python3-httpbin python3-werkzeug curl openssl ca-certificates \

@@ -2,8 +2,9 @@
 # bench/run-tracker-bench.sh, end to end at a tiny scale: every cell is
 # printed, the sampled bars' layers among them.
 #
-# It exits 0, every tool has a row for every workload, and the sampled
-# table carries its layers (floor, count, hooks, samples) as numbers.  The
+# It exits 0, every tool has a row for every workload, the sampled table
+# carries its layers (floor, count, hooks, samples) as numbers, and the
+# table of the samplers inside jemalloc and tcmalloc has its figures.  The
 # speed figures themselves are not judged here: a test that timed them
 # would fail on a loaded machine; `make bench` prints them.
 #
@@ -36,6 +37,10 @@ expect_rc 0 "run-tracker-bench.sh"
 cmp -s "$tmp/out" "$tmp/tracker.txt" || fail "the printed table differs from BENCH_OUT's"
 tools="none floor count hooks heaptag stacks sampled"
 command -v heaptrack >/dev/null && tools="$tools heaptrack"
+# the samplers inside an allocator, where Debian's libraries are installed
+has_lib() { /sbin/ldconfig -p | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }'; }
+has_lib libjemalloc.so.2 && tools="$tools jemalloc jeprof"
+has_lib libtcmalloc.so.4 && tools="$tools tcmalloc tcsample"
 for w in realloc_grow indep_churn1; do
 	# the main table: one row per tool, the first naming the workload
 	got=$(awk -v w="$w" '
@@ -52,4 +57,14 @@ for w in realloc_grow indep_churn1; do
 done
 grep -q '^  workload  *sampled .* floor  *count  *hooks  *samples$' "$tmp/tracker.txt" ||
 	fail "the sampled table's header lacks floor, count, hooks, samples"
+# the allocators' samplers: a number in each column whose allocator is installed
+for w in realloc_grow indep_churn1; do
+	row=$(awk -v w="$w" '/^samplers inside an allocator/ { on = 1 } on && $1 == w { print; exit }' "$tmp/tracker.txt")
+	[ -n "$row" ] || { fail "$w: no row in the allocators' samplers table"; continue; }
+	want=1
+	has_lib libjemalloc.so.2 && want=$((want + 2))
+	has_lib libtcmalloc.so.4 && want=$((want + 2))
+	n=$(echo "$row" | awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) n++; print n }')
+	expect_eq "$w: numbers in the allocators' samplers row" "$n" "$want"
+done
 finish
