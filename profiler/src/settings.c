@@ -93,6 +93,7 @@ void settings_load(void)
     if (q && strcmp(q, "0") != 0 && strcmp(q, "1") != 0)
         ht_warn("ignoring HEAPTAG_QUIET='", q, "' (it takes 0 or 1)", NULL);
     settings.dump_on_signal = read_switch("HEAPTAG_DUMP_ON_SIGNAL", 0);
+    settings.unwind_check = read_switch("HEAPTAG_UNWIND_CHECK", 0);
     const char *u2 = getenv("HEAPTAG_SIGUSR2");
     if (u2 && strcmp(u2, "continue") == 0)
         settings.sigusr2 = SIGUSR2_CONTINUE;

@@ -14,6 +14,7 @@ struct settings {
     int sigusr2;            /* HEAPTAG_SIGUSR2: SIGUSR2_* */
     int quiet;              /* HEAPTAG_QUIET */
     int stack_depth;        /* HEAPTAG_STACKS: 0 (off) .. 128 */
+    int unwind_check;       /* HEAPTAG_UNWIND_CHECK */
     int timeline_ms;        /* HEAPTAG_TIMELINE=ms (default bytes) */
     const char *rules_path; /* HEAPTAG_RULES, or NULL */
     /* Set by `heaptag run -o`: the pid of its child, and the template

@@ -13,9 +13,9 @@
 #include "site_map.h"
 #include "next_alloc.h"
 #include "ht_common.h"
+#include "settings.h"
 #include <dlfcn.h>
 #include <link.h>
-#include <stdlib.h>
 #include <string.h>
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
@@ -63,8 +63,7 @@ void stack_capture_init(int depth)
     if (depth > STACK_MAX_DEPTH)
         depth = STACK_MAX_DEPTH;
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&stack_capture_init);
-    const char *check = getenv("HEAPTAG_UNWIND_CHECK");
-    stack_unwind_check = check && check[0] && strcmp(check, "0") != 0;
+    stack_unwind_check = settings.unwind_check;
     if (next_is_glibc && !sample_mean) /* sampled mode keeps no site map */
         site_map_reserve_flat();
     /* Release: a thread that sees stacks on also sees the map's form. */

@@ -15,7 +15,7 @@ extern HT_HIDDEN int stack_depth;
 int stack_capture(uintptr_t *frames, int max);
 void stack_capture_init(int depth);
 
-/* What HEAPTAG_UNWIND_CHECK found (fast_unwind.h): stacks compared,
+/* What HEAPTAG_UNWIND_CHECK found (stack_capture.c): stacks compared,
  * stacks libunwind alone walked, stacks whose two walks differed, and the
  * first two walks that differed (counts 0 unless some did). */
 struct unwind_check {

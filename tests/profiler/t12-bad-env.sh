@@ -34,6 +34,10 @@ run_check "dump-banana: report still written" --expect types.Plain.live_bytes=32
 bad_case usr2-maybe 1 HEAPTAG_OUT=r.%p.json HEAPTAG_SIGUSR2=maybe
 run_check "usr2-maybe: report still written" "$SCRATCH"/usr2-maybe/r.*.json
 bad_case quiet-banana 1 HEAPTAG_OUT=r.%p.json HEAPTAG_QUIET=banana
+bad_case unwind-check-yes 1 HEAPTAG_OUT=r.%p.json HEAPTAG_STACKS=4 HEAPTAG_UNWIND_CHECK=yes
+run_check "unwind-check-yes: report still written, without the check" --expect types.Plain.live_bytes=321 \
+    "$SCRATCH"/unwind-check-yes/r.*.json
+grep -q '"unwind_check"' "$SCRATCH"/unwind-check-yes/r.*.json && fail "unwind-check-yes: the check ran"
 bad_case out-empty 1 HEAPTAG_OUT=
 reports=("$SCRATCH"/out-empty/heaptag.plain.*.json)
 run_check "out-empty: default path heaptag.%e.%p.json used" --pid-from-name \
