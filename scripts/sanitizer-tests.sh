@@ -22,7 +22,7 @@ for san in asan ubsan; do
         "$b/tests/stacks/stacks-prog-tagged" "$b/tests/stacks/stacks-cxx" \
         "$b/tests/stacks/unwind-prog-fp" "$b/tests/stacks/unwind-prog-nofp" \
         "$b/tests/stacks/unwind-mod-fp.so" "$b/tests/stacks/unwind-mod-nofp.so" \
-        "$b/tests/html/test_svg" >"$b.log" 2>&1 ||
+        "$b/tests/profiler/report-check" "$b/tests/html/test_svg" >"$b.log" 2>&1 ||
         { echo "build failed:"; tail -20 "$b.log"; status=1; continue; }
     ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         BUILD=$PWD/$b tests/run-tests.sh "$b/tests/tools/test_units" tests/tools/test-*.sh \

@@ -256,7 +256,6 @@ static void emit_totals(struct text_buf *b, const struct type_stats *sum, const 
         1);
     key(b, "mapped_bytes", (int64_t)os_mem_mapped_bytes(), 1);
     key(b, "untracked_blocks", HT_LOAD(&totals.untracked_blocks), 0);
-    report_emit_unwind_check(b);
     tb_str(b, "}");
 }
 
@@ -321,6 +320,7 @@ static void emit(struct text_buf *b, const char *reason, struct report_scratch *
         sample_emit_tail(b, nsites);
     else
         report_emit_stacks(b, nsites);
+    report_emit_unwind_check(b);
     tb_str(b, "}\n");
 }
 

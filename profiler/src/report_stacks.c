@@ -101,7 +101,7 @@ void report_emit_unwind_check(struct text_buf *b)
     struct unwind_check c;
     if (!stack_unwind_check_figures(&c))
         return;
-    tb_str(b, ",\"unwind_check\":{\"stacks\":");
+    tb_str(b, ",\n\"unwind_check\":{\"stacks\":");
     tb_i64(b, c.stacks);
     key(b, "libunwind_only", c.libunwind_only);
     key(b, "differed", c.differed);

@@ -21,8 +21,9 @@ struct site;
 /* A call site's id, type and frames, opening its object in "sites"
  * (after a separator unless FIRST). */
 void report_emit_site_head(struct text_buf *b, uint32_t id, const struct site *s, int first);
-/* ",\"unwind_check\":{…}" in the tracker's figures, under
+/* The report's top-level ",\"unwind_check\":{…}", under
  * HEAPTAG_UNWIND_CHECK only (how our stack walk compared with
- * libunwind's, fast_unwind.h). */
+ * libunwind's, stack_capture.c).  Not in "tracker", whose keys are all
+ * integer counts. */
 void report_emit_unwind_check(struct text_buf *b);
 #endif

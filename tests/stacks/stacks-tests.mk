@@ -44,8 +44,10 @@ $(ST_BUILD)/unwind-mod-nofp.so: tests/stacks/unwind_mod.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 -fomit-frame-pointer -fPIC -shared -o $@ $<
 
+# test-unwind-check.sh also validates its reports with the profiler
+# suite's report-check.
 TEST_DEPS += $(ST_BUILD)/unwind-prog-fp $(ST_BUILD)/unwind-prog-nofp \
-	$(ST_BUILD)/unwind-mod-fp.so $(ST_BUILD)/unwind-mod-nofp.so
+	$(ST_BUILD)/unwind-mod-fp.so $(ST_BUILD)/unwind-mod-nofp.so $(PT_CHECK)
 TEST_DEPS += $(HEAPTAG_BIN) $(ST_BUILD)/stacks-prog-fp $(ST_BUILD)/stacks-prog-nofp \
 	$(ST_BUILD)/stacks-prog-tagged $(ST_BUILD)/stacks-cxx
 TESTS += tests/stacks/test-sites.sh tests/stacks/test-formats.sh tests/stacks/test-rules.sh \

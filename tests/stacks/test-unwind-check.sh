@@ -2,7 +2,7 @@
 # heaptag's own stack walk against libunwind's (profiler/src/fast_unwind.c).
 #
 # Under HEAPTAG_UNWIND_CHECK=1 every stack is walked both ways and the
-# report's tracker.unwind_check counts the stacks, those only libunwind
+# report's unwind_check counts the stacks, those only libunwind
 # walked (a frame our walk leaves to it) and those whose two walks
 # differed, which must be none.  unwind-prog makes its allocations under
 # the frames that are hard to walk (alloca, realigned stacks, recursion
@@ -12,8 +12,10 @@
 # perl are stripped and built without them; a C++ program allocates in
 # constructors that run below a loader frame without CFI.  Our walk must also take all
 # but the stacks with a signal frame, or it would quietly cost what
-# libunwind costs.
+# libunwind costs.  Every report must still pass the format's validator.
 . "$(dirname "$0")/lib.sh"
+VALIDATE=$BUILD/tests/profiler/report-check
+[ -x "$VALIDATE" ] || { echo "no $VALIDATE; run make first"; exit 1; }
 
 # check NAME FALLBACKS-AT-MOST ENV... -- COMMAND...
 check() {
@@ -26,10 +28,12 @@ check() {
 		HEAPTAG_QUIET=1 HEAPTAG_OUT="$tmp/$name.json" "${envs[@]}" "$@"
 	expect_rc 0 "$name"
 	[ -s "$tmp/$name.json" ] || { fail "$name: no report"; return; }
+	"$VALIDATE" "$tmp/$name.json" >"$tmp/validate" 2>&1 ||
+		fail "$name: the report fails validation: $(head -c 300 "$tmp/validate")"
 	local stacks only differed
-	stacks=$($CHECK get "$tmp/$name.json" tracker unwind_check stacks)
-	only=$($CHECK get "$tmp/$name.json" tracker unwind_check libunwind_only)
-	differed=$($CHECK get "$tmp/$name.json" tracker unwind_check differed)
+	stacks=$($CHECK get "$tmp/$name.json" unwind_check stacks)
+	only=$($CHECK get "$tmp/$name.json" unwind_check libunwind_only)
+	differed=$($CHECK get "$tmp/$name.json" unwind_check differed)
 	echo "$name: $stacks stacks, $only walked by libunwind alone, $differed differed"
 	expect_eq "$name: stacks whose walks differed" "$differed" 0
 	[ "$stacks" -gt 0 ] || fail "$name: no stack compared"
@@ -45,7 +49,7 @@ for build in fp nofp; do
 		# handler have a signal frame, which only libunwind walks.
 		check "unwind-prog-$build-$mode" 10 "${envs[@]}" -- "$prog" "$PROGS/unwind-mod-$build.so"
 		expect_eq "unwind-prog-$build-$mode: stacks" \
-			"$($CHECK get "$tmp/unwind-prog-$build-$mode.json" tracker unwind_check stacks)" 496
+			"$($CHECK get "$tmp/unwind-prog-$build-$mode.json" unwind_check stacks)" 496
 		expect_eq "unwind-prog-$build-$mode: output" "$(cat "$tmp/out")" done
 	done
 done
