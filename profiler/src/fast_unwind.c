@@ -46,9 +46,15 @@ static unsigned generation; /* dlcloses begun */
 static unsigned closing;    /* dlcloses running */
 static unsigned retired;    /* tables dlclose threw away */
 
+/* A table of 2^bits slots, as mapped (and unmapped). */
+static size_t table_bytes(unsigned bits)
+{
+    return sizeof(struct rule_table) + ((size_t)1 << bits) * sizeof(struct slot);
+}
+
 static struct rule_table *table_new(unsigned bits)
 {
-    struct rule_table *t = os_mem_map(sizeof *t + ((size_t)1 << bits) * sizeof(struct slot));
+    struct rule_table *t = os_mem_map(table_bytes(bits));
     if (t)
         t->bits = bits;
     return t;
@@ -73,7 +79,7 @@ static void table_grow(struct rule_table *t)
     struct rule_table *bigger = table_new(t->bits + 1);
     if (bigger &&
         !__atomic_compare_exchange_n(&table, &t, bigger, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-        os_mem_unmap(bigger, sizeof *bigger + ((size_t)1 << bigger->bits) * sizeof(struct slot));
+        os_mem_unmap(bigger, table_bytes(bigger->bits));
 }
 
 /* A rule not in the table: read from the CFI, then kept in the first

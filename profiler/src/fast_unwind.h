@@ -9,7 +9,7 @@
  * while a dlclose runs, it gives up and the caller asks libunwind for the
  * whole stack, so every stack is one libunwind would give.
  * HEAPTAG_UNWIND_CHECK=1 walks every stack both ways and counts the
- * stacks that differ (the report's tracker.unwind_check). */
+ * stacks that differ (the report's unwind_check). */
 #ifndef HT_FAST_UNWIND_H
 #define HT_FAST_UNWIND_H
 #include "ht_common.h"
