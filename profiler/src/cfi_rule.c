@@ -268,16 +268,26 @@ static int run_cfa(struct cursor *c, const struct cie *cie, uintptr_t loc, uintp
     return c->bad ? -1 : 0;
 }
 
+/* A CIE's or FDE's length field (4 bytes, or 0xffffffff and 8): the
+ * cursor then ends where the record does.  0, or -1 for a length of 0
+ * (the section's terminator) or one past the cursor's end. */
+static int open_record(struct cursor *c)
+{
+    uint64_t len = get_fixed(c, 4);
+    if (len == 0xffffffffu)
+        len = get_fixed(c, 8);
+    if (c->bad || len == 0 || len > (uint64_t)(c->end - c->p))
+        return -1;
+    c->end = c->p + len;
+    return 0;
+}
+
 /* The CIE at p (its length field); 0 on success. */
 static int parse_cie(const uint8_t *p, const uint8_t *section_end, struct cie *out)
 {
     struct cursor c = {p, section_end, 0};
-    uint64_t len = get_fixed(&c, 4);
-    if (len == 0xffffffffu)
-        len = get_fixed(&c, 8);
-    if (c.bad || len > (uint64_t)(c.end - c.p))
+    if (open_record(&c) != 0)
         return -1;
-    c.end = c.p + len;
     if (get_fixed(&c, 4) != 0) /* the CIE id */
         return -1;
     uint8_t version = get_u8(&c);
@@ -373,12 +383,8 @@ struct cfi_rule cfi_rule_at(uintptr_t pc)
     if (!fde)
         return table_ok ? uncovered : none;
     struct cursor c = {fde, fde + RECORD_MAX, 0};
-    uint64_t len = get_fixed(&c, 4);
-    if (len == 0xffffffffu)
-        len = get_fixed(&c, 8);
-    if (c.bad || len == 0 || len > RECORD_MAX)
+    if (open_record(&c) != 0)
         return none;
-    c.end = c.p + len;
     const uint8_t *id_at = c.p;
     uint32_t cie_off = (uint32_t)get_fixed(&c, 4);
     struct cie cie;
