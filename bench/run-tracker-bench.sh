@@ -159,9 +159,9 @@ for ((rep = 1; rep <= fast_reps; rep++)); do
             round_run "$rep" "$tool" $w
         done
         for pair in "${alloc_pairs[@]}"; do
-            set -- $pair
-            if ((rep % 2)); then round_run "$rep" "$1" $w; round_run "$rep" "$2" $w
-            else round_run "$rep" "$2" $w; round_run "$rep" "$1" $w; fi
+            read -r alone sampling <<<"$pair"
+            if ((rep % 2)); then round_run "$rep" "$alone" $w; round_run "$rep" "$sampling" $w
+            else round_run "$rep" "$sampling" $w; round_run "$rep" "$alone" $w; fi
         done
     done
 done
@@ -188,6 +188,8 @@ mkdir -p "$(dirname "$out")"
                 list = list " " tr[w, tool, k] / tr[w, base, k]
         return list == "" ? "" : median(list)
     }
+    # a ratio to three places, or "-" where the cell did not run
+    function cell(x) { return x == "" ? "-" : sprintf("%.3f", x) }
     function fastest(w, tool,   a, n, i, m) {
         n = split(t[w, tool], a, " ")
         m = a[1]
@@ -250,9 +252,7 @@ mkdir -p "$(dirname "$out")"
             fl = paired(w, "floor"); cn = paired(w, "count"); hk = paired(w, "hooks")
             sm = paired(w, "sampled", "hooks")
             printf "  %-14s %8.3f  (<= %.2f) %-7s %8.3f %8s %8s %8s %8s\n", w, x, lim, (x <= lim ? "met" : "MISSED"),
-                fastest(w, "sampled") / fastest(w, "none"), (fl == "" ? "-" : sprintf("%.3f", fl)),
-                (cn == "" ? "-" : sprintf("%.3f", cn)), (hk == "" ? "-" : sprintf("%.3f", hk)),
-                (sm == "" ? "-" : sprintf("%.3f", sm))
+                fastest(w, "sampled") / fastest(w, "none"), cell(fl), cell(cn), cell(hk), cell(sm)
         }
         print ""
         print "samplers inside an allocator, at the same 512 KiB mean, each over the same allocator"
@@ -264,11 +264,10 @@ mkdir -p "$(dirname "$out")"
         for (i = 1; i <= nw; i++) {
             w = order[i]
             if (mt_[w, "sampled"] == "") continue
-            je = paired(w, "jeprof", "jemalloc"); tc = paired(w, "tcsample", "tcmalloc")
-            ja = mt_[w, "jemalloc"] != "" ? sprintf("%.3f", mt_[w, "jemalloc"] / mt_[w, "none"]) : "-"
-            ta = mt_[w, "tcmalloc"] != "" ? sprintf("%.3f", mt_[w, "tcmalloc"] / mt_[w, "none"]) : "-"
+            ja = mt_[w, "jemalloc"] == "" ? "" : mt_[w, "jemalloc"] / mt_[w, "none"]
+            ta = mt_[w, "tcmalloc"] == "" ? "" : mt_[w, "tcmalloc"] / mt_[w, "none"]
             printf "  %-14s %8.3f %13s %10s %10s %10s\n", w, paired(w, "sampled"),
-                (je == "" ? "-" : sprintf("%.3f", je)), (tc == "" ? "-" : sprintf("%.3f", tc)), ja, ta
+                cell(paired(w, "jeprof", "jemalloc")), cell(paired(w, "tcsample", "tcmalloc")), cell(ja), cell(ta)
         }
         print ""
         print "targets:"
