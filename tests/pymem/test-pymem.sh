@@ -10,9 +10,11 @@
 #   within 2% of tracemalloc's;
 # - without --python the same run sees under half of that (pymalloc is
 #   really on, and the hooks are what make the difference);
-# - the CPython rule pack types the pymalloc blocks: exactly N more
-#   "instance" blocks, N - 257 + 4 more "int", N more "dict.values"
-#   without __slots__ and none with them;
+# - the CPython rule pack types the pymalloc blocks: between the reports
+#   the script dumps just before and just after making the instances
+#   (instances.py's DIR), exactly N "instance" blocks, N - 257 + 4 "int",
+#   N "dict.values" without __slots__ and none with them, and no
+#   "untagged" block;
 # - a per-class scope (heaptag_push through ctypes, tests/pymem/scoped.py)
 #   holds the instances' blocks: 2 per instance without __slots__, 1 with
 #   them (plus at most 2 for the calls that open and close the scope), and
@@ -37,10 +39,11 @@ for mode in dict slots; do
 		run "$PYBIN" -X tracemalloc "$INST" $n $mode
 		expect_rc 0 "tracemalloc run: $mode, $n instances"
 		tm[$n]=$(cat "$tmp/out")
-		run "$HT" run -q --python --rules "$PACKS/cpython.rules" -o "$tmp/rules-$mode-$n.json" \
-			-- "$PYBIN" "$INST" $n $mode
-		expect_rc 0 "heaptag run --python --rules: $mode, $n instances"
 	done
+	mkdir -p "$tmp/dumps-$mode"
+	run "$HT" run -q --python --rules "$PACKS/cpython.rules" -o "$tmp/rules-$mode.json" \
+		-- "$PYBIN" "$INST" $N $mode "$tmp/dumps-$mode"
+	expect_rc 0 "heaptag run --python --rules: $mode"
 	hpi=$($FIG per-instance "${ht[$N]}" "${ht[0]}" $N)
 	ppi=$($FIG per-instance "${plain[$N]}" "${plain[0]}" $N)
 	tpi=$($FIG per-instance "${tm[$N]}" "${tm[0]}" $N)
@@ -51,12 +54,10 @@ for mode in dict slots; do
 	expect_eq "$mode: without --python heaptag sees under half ($ppi of $tpi B/instance)" \
 		"$($PY -c 'import sys; print(2 * float(sys.argv[1]) < float(sys.argv[2]))' "$ppi" "$tpi")" True
 
-	blocks() { # TYPE: alloc_calls with N instances minus with none
-		local a b
-		read -r a _ < <($FIG type-blocks "$tmp/rules-$mode-$N.json" "$1")
-		read -r b _ < <($FIG type-blocks "$tmp/rules-$mode-0.json" "$1")
-		echo $((a - b))
+	blocks() { # TYPE: its blocks made while the N instances were
+		$FIG window-blocks "$tmp/dumps-$mode" "$1"
 	}
+	echo "$mode: blocks made with the instances:" $($FIG window-types "$tmp/dumps-$mode")
 	expect_eq "$mode: rules: instance blocks" "$(blocks instance)" $N
 	expect_eq "$mode: rules: int blocks from range($N)" "$(blocks int)" $((N - 257 + 4))
 	if [ $mode = dict ]; then
@@ -66,6 +67,7 @@ for mode in dict slots; do
 		expect_eq "$mode: rules: dict.values blocks (none with __slots__)" "$(blocks dict.values)" 0
 		per=1
 	fi
+	expect_eq "$mode: rules: untagged blocks" "$(blocks untagged)" 0
 
 	run "$HT" run -q --python -o "$tmp/scoped-$mode.json" -- "$PYBIN" "$here/scoped.py" $N $mode
 	expect_rc 0 "scoped.py: $mode"

@@ -11,6 +11,11 @@
     figures.py per-instance A B N          (A - B) / N, two decimals
     figures.py within A B PERCENT          "yes" if |A - B| <= PERCENT% of B
     figures.py type-blocks REPORT TYPE     alloc_calls live_blocks of TYPE
+    figures.py window-blocks DIR TYPE      alloc_calls of TYPE between the
+        dumps of instances.py N MODE DIR: (2 - 1) - (1 - 0), the blocks its
+        instances were made with, less what a dump call itself allocates
+    figures.py window-types DIR            the same for every type, "TYPE
+        COUNT" a line, the types whose count is not 0
 """
 import json
 import sys
@@ -54,6 +59,26 @@ def type_blocks(path, name):
             print(t["alloc_calls"], t["live_blocks"])
             return
     print("0 0")
+
+
+def window(folder):
+    calls = []
+    for k in range(3):
+        calls.append({t["name"]: t["alloc_calls"]
+                      for t in load("%s/%d.json" % (folder, k))["types"]})
+    names = set().union(*calls)
+    return {n: (calls[2].get(n, 0) - calls[1].get(n, 0))
+            - (calls[1].get(n, 0) - calls[0].get(n, 0)) for n in names}
+
+
+def window_blocks(folder, name):
+    print(window(folder).get(name, 0))
+
+
+def window_types(folder):
+    for name, count in sorted(window(folder).items()):
+        if count:
+            print(name, count)
 
 
 if __name__ == "__main__":

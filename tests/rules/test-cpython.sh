@@ -5,11 +5,12 @@
 # with PYTHONMALLOC=malloc, running tests/rules/instances.py (100,000
 # instances of a class with seven attributes, with and without __slots__):
 # - at least 95% of the bytes live at the peak are in named types;
-# - the instances land in their types: the run with 100,000 instances has
-#   exactly 100,000 more "instance" blocks than the run with none, 100,000
-#   more "dict.values" (the 3.11 inline values) without __slots__ and none
-#   more with them, and 99,747 more "int" (range() makes ints 257..99999,
-#   the small ones are cached, and computing the range's length makes 4);
+# - the instances land in their types: between the reports the script
+#   dumps just before and just after making them (instances.py's DIR),
+#   exactly 100,000 "instance" blocks, 100,000 "dict.values" (the 3.11
+#   inline values) without __slots__ and none with them, 99,747 "int"
+#   (range() makes ints 257..99999, the small ones are cached, and
+#   computing the range's length makes 4), and no "untagged" block;
 # - heaptag's bytes per instance, (peak with 100,000 - peak with 0) /
 #   100,000, is within 5% of tracemalloc's for the same script;
 # - every rule of the pack names a function python3.11 has.
@@ -25,7 +26,9 @@ expect_rc 0 "rules naming no function of $PYBIN: $(cat "$tmp/out")"
 
 for mode in dict slots; do
 	for n in 0 $N; do
-		run "$HT" run -q --rules "$RULES" -o "$tmp/$mode-$n.json" -- "$PYBIN" "$here/instances.py" $n $mode
+		mkdir -p "$tmp/dumps-$mode-$n"
+		run "$HT" run -q --rules "$RULES" -o "$tmp/$mode-$n.json" -- \
+			"$PYBIN" "$here/instances.py" $n $mode "$tmp/dumps-$mode-$n"
 		expect_rc 0 "heaptag run: $mode, $n instances"
 		run "$PYBIN" -X tracemalloc "$here/instances.py" $n $mode
 		expect_rc 0 "tracemalloc run: $mode, $n instances"
@@ -40,12 +43,10 @@ for mode in dict slots; do
 	}
 	"$HT" report "$tmp/$mode-$N.json" | sed -n '2,12p'
 
-	blocks() { # TYPE: alloc_calls with N instances minus with none
-		local a b
-		read -r a _ < <($FIG type-blocks "$tmp/$mode-$N.json" "$1")
-		read -r b _ < <($FIG type-blocks "$tmp/$mode-0.json" "$1")
-		echo $((a - b))
+	blocks() { # TYPE: its blocks made while the N instances were
+		$FIG window-blocks "$tmp/dumps-$mode-$N" "$1"
 	}
+	echo "$mode: blocks made with the instances:" $($FIG window-types "$tmp/dumps-$mode-$N")
 	expect_eq "$mode: instance blocks for $N instances" "$(blocks instance)" $N
 	expect_eq "$mode: int blocks from range($N)" "$(blocks int)" $((N - 257 + 4))
 	if [ $mode = dict ]; then
@@ -53,6 +54,7 @@ for mode in dict slots; do
 	else
 		expect_eq "$mode: dict.values blocks (none with __slots__)" "$(blocks dict.values)" 0
 	fi
+	expect_eq "$mode: untagged blocks made with the instances" "$(blocks untagged)" 0
 
 	hpi=$($FIG per-instance "${ht[$N]}" "${ht[0]}" $N)
 	tpi=$($FIG per-instance "${tm[$N]}" "${tm[0]}" $N)
