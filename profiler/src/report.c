@@ -245,7 +245,10 @@ static void emit_totals(struct text_buf *b, const struct type_stats *sum, const 
         max64(max64(peak[1], sum->live_usable), max64(peak[0], sum->live_bytes)), 1);
     key(b, "live_blocks", sum->live_blocks, 1);
     key(b, "peak_live_blocks", max64(peak[2], sum->live_blocks), 1);
-    key(b, "realloc_calls", HT_LOAD(&totals.realloc_calls), 1);
+    /* Sampled mode: reallocs estimated, plus reallocarray's overflows,
+     * counted, since they never reach the allocator or a sample point. */
+    key(b, "realloc_calls",
+        HT_LOAD(&totals.realloc_calls) + (sample_mean ? sample_realloc_calls() : 0), 1);
     key(b, "failed_calls", HT_LOAD(&totals.failed_calls), 1);
     key(b, "foreign_free_calls", HT_LOAD(&totals.foreign_free_calls), 0);
     tb_str(b, "},\n\"tracker\":{");

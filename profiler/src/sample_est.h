@@ -118,6 +118,13 @@ extern HT_HIDDEN struct sample_est sample_est_total;
 /* Live sampled blocks when the process's live estimate last reached its
  * peak: what the peak estimate rests on. */
 int64_t sample_peak_samples(void);
+/* The sampled blocks that a realloc made: sum(w) estimates the process's
+ * realloc calls, sum(w(w-1)) its variance.  A realloc call is sampled
+ * with the probability of its new size, as an allocation is. */
+struct sample_calls {
+    double w, var_w;
+} __attribute__((aligned(64))); /* a line of its own, as sample_est's */
+extern HT_HIDDEN struct sample_calls sample_reallocs;
 /* Sampled blocks that could not be recorded (no memory for the table). */
 extern HT_HIDDEN int64_t sample_dropped;
 extern HT_HIDDEN uint64_t sample_seed;

@@ -78,6 +78,8 @@ void sample_type_overlay(uint32_t t, struct type_stats *c)
         c->size_hist[i] = f.hist[i];
 }
 
+int64_t sample_realloc_calls(void) { return R(sample_reallocs.w); }
+
 void sample_total_peaks(int64_t *bytes, int64_t *usable, int64_t *blocks)
 {
     *bytes = R(sample_est_total.peak_live_bytes);
@@ -143,12 +145,14 @@ static void emit_sampling(struct text_buf *b, uint32_t nsites)
     key(b, "peak_samples", sample_peak_samples());
     key(b, "dropped", HT_LOAD(&sample_dropped));
     key(b, "table_bytes", (int64_t)sample_table_bytes());
-    tb_str(b, ",\"confidence\":0.95,\"estimates\":\"alloc_calls, free_calls, bytes_requested, "
+    tb_str(b, ",\"confidence\":0.95,\"estimates\":\"alloc_calls, free_calls, realloc_calls, "
+              "bytes_requested, "
               "live and peak bytes and blocks are estimates from sampled blocks; the bounds "
               "below are half-widths of 95% intervals; peaks have no bound and are biased "
               "upwards; instances are exact\"");
     tb_str(b, ",\"totals\":{\"name\":\"totals\"");
     emit_bounds(b, &sample_est_total);
+    key(b, "realloc_calls", bound(sample_reallocs.var_w));
     tb_str(b, "},\"types\":[");
     uint32_t n = type_count();
     int first = 1;

@@ -11,6 +11,8 @@
 /* Replace the allocation figures of type t's snapshot with estimates
  * (instances stay exact: heaptag_instance_new is counted, not sampled). */
 void sample_type_overlay(uint32_t t, struct type_stats *c);
+/* The estimate of the process's realloc calls (those that succeeded). */
+int64_t sample_realloc_calls(void);
 /* The whole process's estimated peaks. */
 void sample_total_peaks(int64_t *bytes, int64_t *usable, int64_t *blocks);
 /* ",\"stacks\":…" with the sites' estimates, then ",\"sampling\":{…}". */

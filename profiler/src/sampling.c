@@ -23,7 +23,8 @@
 
 struct sample_ro sample_ro;
 __thread uint64_t sample_left;
-struct sample_est sample_est_total; /* whole cache lines: the type is aligned */
+struct sample_est sample_est_total;  /* whole cache lines: the type is aligned */
+struct sample_calls sample_reallocs; /* written with sample_est_total, under the lock */
 int64_t sample_dropped;
 uint64_t sample_seed;
 
@@ -319,7 +320,7 @@ static void note_peak(void)
  * sample (40 to 50 instructions a frame; ADR-0013): take, record and the
  * stack capture itself (stack_capture_here.h). */
 static inline __attribute__((always_inline)) void record(void *p, size_t requested,
-                                                         uint32_t inherited)
+                                                         uint32_t inherited, int by_realloc)
 {
     /* A block exists: its size is below 2^63, and a signed conversion is
      * one instruction. */
@@ -358,13 +359,20 @@ static inline __attribute__((always_inline)) void record(void *p, size_t request
             est_born(se, d);
         }
         est_born(&sample_est_total, d);
+        if (by_realloc) {
+            sample_reallocs.w += d.w_sw[0];
+            sample_reallocs.var_w += d.v_ssv[0];
+        }
         note_peak();
     }
     lock_give();
 }
 
+/* A sample point reached by a block of `requested` bytes at p: the next
+ * distance drawn, and the block recorded.  `by_realloc`: a realloc made
+ * it (the estimate of realloc calls). */
 static inline __attribute__((always_inline)) void take(void *p, size_t requested,
-                                                       uint32_t inherited)
+                                                       uint32_t inherited, int by_realloc)
 {
     if (HT_UNLIKELY(!rng_state)) {
         /* This thread's first allocation: draw its first distance. */
@@ -381,12 +389,15 @@ static inline __attribute__((always_inline)) void take(void *p, size_t requested
         return;
     int saved_errno = errno; /* the program sees the allocator's errno only */
     in_sampler = 1;
-    record(p, requested, inherited);
+    record(p, requested, inherited, by_realloc);
     in_sampler = 0;
     errno = saved_errno;
 }
 
-void sample_take(void *p, size_t requested, uint32_t inherited) { take(p, requested, inherited); }
+void sample_take(void *p, size_t requested, uint32_t inherited)
+{
+    take(p, requested, inherited, 0);
+}
 
 /* Under the lock: a sampled block's death (est_died) in its three
  * estimate sets, or that death undone (est_revived) for a realloc that
@@ -469,8 +480,8 @@ void *sample_realloc_maybe(void *p, size_t size)
         }
         return NULL;
     }
-    if (q)
-        sample_note_alloc(q, size, known ? old.type : HT_TYPE_NONE);
+    if (q && HT_UNLIKELY(!sample_count_down(size)))
+        take(q, size, known ? old.type : HT_TYPE_NONE, 1);
     return q;
 }
 
@@ -480,7 +491,7 @@ void *sample_realloc_slow(void *p, size_t size)
 {
     void *q = next.realloc(p, size);
     if (HT_LIKELY(q))
-        take(q, size, HT_TYPE_NONE);
+        take(q, size, HT_TYPE_NONE, 1);
     else
         sample_left += size; /* sample_count_down's, given back */
     return q;
@@ -511,7 +522,7 @@ void *sample_malloc_slow(size_t size)
 {
     void *p = next.malloc(size);
     if (HT_LIKELY(p))
-        take(p, size, HT_TYPE_NONE);
+        take(p, size, HT_TYPE_NONE, 0);
     else
         sample_left += size; /* sample_count_down's, given back */
     return p;

@@ -2,8 +2,9 @@
 
 Runs the synthetic program (synth.c: known sizes and counts per type) under
 HEAPTAG_SAMPLE with RUNS seeds, and checks, per type, for allocated and live
-bytes: the report's 95% interval (estimate +- bound) covers the truth in at
-least MIN_COVER runs, and the mean of the estimates lies within the 95%
+bytes, and for the process's realloc calls (synth's only reallocs are
+Grown's): the report's 95% interval (estimate +- bound) covers the truth in
+at least MIN_COVER runs, and the mean of the estimates lies within the 95%
 bound of a mean of independent estimates, 1.96 * sqrt(sum of variances) / n.
 Prints every figure it judges.  Usage: estimates.py LIB PROG TMPDIR RUNS MIN_COVER [MEAN]"""
 import json
@@ -27,11 +28,17 @@ for seed in range(1, runs + 1):
         if line:
             name, calls, alloc, live = line.split()
             truth[name] = {"bytes_requested": int(alloc), "live_bytes": int(live)}
+            if name == "Grown":
+                truth["totals"] = {"realloc_calls": int(calls)}
     rep = json.load(open(out))
     assert rep["sampling"]["mean_bytes"] == 512 * 1024, rep["sampling"]["mean_bytes"]
     types = {t["name"]: t for t in rep["types"]}
     bounds = {t["name"]: t for t in rep["sampling"]["types"]}
+    results.setdefault(("totals", "realloc_calls"), []).append(
+        (rep["totals"]["realloc_calls"], rep["sampling"]["totals"]["realloc_calls"]))
     for name in truth:
+        if name == "totals":
+            continue
         for metric in ("bytes_requested", "live_bytes"):
             est = types[name][metric] if name in types else 0
             b = bounds[name][metric] if name in bounds else 0
