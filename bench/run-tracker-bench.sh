@@ -154,8 +154,9 @@ for ((rep = 1; rep <= fast_reps; rep++)); do
     for w in "${workloads[@]}"; do
         if ((rep % 2)); then first=(hooks sampled none count); else first=(count none sampled hooks); fi
         for tool in "${first[@]}"; do round_run "$rep" "$tool" $w; done
+        placed=" ${first[*]} ${alloc_pairs[*]} " # run in their own order, before and after
         for tool in "${tools[@]}"; do
-            case $tool in none | sampled | count | hooks | jemalloc | jeprof | tcmalloc | tcsample) continue ;; esac
+            case $placed in *" $tool "*) continue ;; esac
             round_run "$rep" "$tool" $w
         done
         for pair in "${alloc_pairs[@]}"; do
