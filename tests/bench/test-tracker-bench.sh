@@ -37,10 +37,12 @@ expect_rc 0 "run-tracker-bench.sh"
 cmp -s "$tmp/out" "$tmp/tracker.txt" || fail "the printed table differs from BENCH_OUT's"
 tools="none floor count hooks heaptag stacks sampled"
 command -v heaptrack >/dev/null && tools="$tools heaptrack"
-# the samplers inside an allocator, where Debian's libraries are installed
+# the samplers inside an allocator, where Debian's libraries are installed;
+# want: the numbers in their table's row (heaptag's, and two an allocator)
 has_lib() { /sbin/ldconfig -p | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }'; }
-has_lib libjemalloc.so.2 && tools="$tools jemalloc jeprof"
-has_lib libtcmalloc.so.4 && tools="$tools tcmalloc tcsample"
+want=1
+has_lib libjemalloc.so.2 && tools="$tools jemalloc jeprof" && want=$((want + 2))
+has_lib libtcmalloc.so.4 && tools="$tools tcmalloc tcsample" && want=$((want + 2))
 for w in realloc_grow indep_churn1; do
 	# the main table: one row per tool, the first naming the workload
 	got=$(awk -v w="$w" '
@@ -61,9 +63,6 @@ grep -q '^  workload  *sampled .* floor  *count  *hooks  *samples$' "$tmp/tracke
 for w in realloc_grow indep_churn1; do
 	row=$(awk -v w="$w" '/^samplers inside an allocator/ { on = 1 } on && $1 == w { print; exit }' "$tmp/tracker.txt")
 	[ -n "$row" ] || { fail "$w: no row in the allocators' samplers table"; continue; }
-	want=1
-	has_lib libjemalloc.so.2 && want=$((want + 2))
-	has_lib libtcmalloc.so.4 && want=$((want + 2))
 	n=$(echo "$row" | awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) n++; print n }')
 	expect_eq "$w: numbers in the allocators' samplers row" "$n" "$want"
 done
