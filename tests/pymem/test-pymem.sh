@@ -20,7 +20,6 @@
 #   them (plus at most 2 for the calls that open and close the scope), and
 #   bytes within 2% of what tracemalloc traces over the same stretch.
 . "$(dirname "$0")/../rules/lib.sh"
-FIG="$PY $top/tests/rules/figures.py"
 PYBIN=/usr/bin/python3.11
 [ -x "$PYBIN" ] || { echo "skip: no $PYBIN"; exit 77; }
 unset PYTHONMALLOC
@@ -54,20 +53,9 @@ for mode in dict slots; do
 	expect_eq "$mode: without --python heaptag sees under half ($ppi of $tpi B/instance)" \
 		"$($PY -c 'import sys; print(2 * float(sys.argv[1]) < float(sys.argv[2]))' "$ppi" "$tpi")" True
 
-	blocks() { # TYPE: its blocks made while the N instances were
-		$FIG window-blocks "$tmp/dumps-$mode" "$1"
-	}
-	echo "$mode: blocks made with the instances:" $($FIG window-types "$tmp/dumps-$mode")
-	expect_eq "$mode: rules: instance blocks" "$(blocks instance)" $N
-	expect_eq "$mode: rules: int blocks from range($N)" "$(blocks int)" $((N - 257 + 4))
-	if [ $mode = dict ]; then
-		expect_eq "$mode: rules: dict.values blocks" "$(blocks dict.values)" $N
-		per=2
-	else
-		expect_eq "$mode: rules: dict.values blocks (none with __slots__)" "$(blocks dict.values)" 0
-		per=1
-	fi
-	expect_eq "$mode: rules: untagged blocks" "$(blocks untagged)" 0
+	expect_instance_blocks $mode "$tmp/dumps-$mode" $N
+	per=1 # blocks per instance in the scope: the object, and its values without __slots__
+	[ $mode = dict ] && per=2
 
 	run "$HT" run -q --python -o "$tmp/scoped-$mode.json" -- "$PYBIN" "$here/scoped.py" $N $mode
 	expect_rc 0 "scoped.py: $mode"

@@ -43,18 +43,7 @@ for mode in dict slots; do
 	}
 	"$HT" report "$tmp/$mode-$N.json" | sed -n '2,12p'
 
-	blocks() { # TYPE: its blocks made while the N instances were
-		$FIG window-blocks "$tmp/dumps-$mode-$N" "$1"
-	}
-	echo "$mode: blocks made with the instances:" $($FIG window-types "$tmp/dumps-$mode-$N")
-	expect_eq "$mode: instance blocks for $N instances" "$(blocks instance)" $N
-	expect_eq "$mode: int blocks from range($N)" "$(blocks int)" $((N - 257 + 4))
-	if [ $mode = dict ]; then
-		expect_eq "$mode: dict.values blocks (inline values)" "$(blocks dict.values)" $N
-	else
-		expect_eq "$mode: dict.values blocks (none with __slots__)" "$(blocks dict.values)" 0
-	fi
-	expect_eq "$mode: untagged blocks made with the instances" "$(blocks untagged)" 0
+	expect_instance_blocks $mode "$tmp/dumps-$mode-$N" $N
 
 	hpi=$($FIG per-instance "${ht[$N]}" "${ht[0]}" $N)
 	tpi=$($FIG per-instance "${tm[$N]}" "${tm[0]}" $N)
